@@ -1,0 +1,39 @@
+# carbonbudget: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/carbonbudget/carbonbudget/internal/cli.Version=$(VERSION)
+BIN := bin/carbonbudget
+# Debian/Ubuntu packages the build and the tests need.
+APT_PACKAGES := golang-go gcc make pkg-config git libgdal-dev gdal-bin libnetcdf-dev netcdf-bin \
+	libxgboost-dev python3-xgboost python3-numpy
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup build run test bench regions clean
+
+# setup installs the system packages (skipping those already present) and
+# the Go modules.
+setup:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if command -v go >/dev/null 2>&1; then missing=$$(echo $$missing | tr ' ' '\n' | grep -v '^golang-go$$'); fi; \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	$(GO) mod download
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/carbonbudget
+
+# run is the main job on the embedded default (the twin world).
+run: setup build
+	./$(BIN) demo
+
+test:
+	$(GO) test ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

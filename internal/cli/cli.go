@@ -1,0 +1,149 @@
+// Package cli implements the carbonbudget command line: one file per
+// subcommand, each with its own flag.FlagSet. Output goes to the writers
+// passed to Run, so tests never touch os.Stdout.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/carbonbudget/carbonbudget/internal/config"
+)
+
+// Version is the code version, set at build time with
+// -ldflags "-X github.com/carbonbudget/carbonbudget/internal/cli.Version=...".
+var Version = "dev"
+
+// Env is what every subcommand gets: the output writers and, once its flags
+// are parsed, the logger.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Log            *slog.Logger
+}
+
+// A command is one subcommand. run receives the arguments after its name.
+type command struct {
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+// commands lists the subcommands. Each lives in its own file.
+var commands = map[string]command{
+	"version": {"print the version", runVersion},
+	"grid":    {"describe the analysis grid (grid info --res 0.5)", runGrid},
+	"config":  {"print the effective configuration (config print)", runConfig},
+}
+
+// ErrUsage marks a command-line mistake; main prints the hint and exits 2.
+var ErrUsage = errors.New("usage")
+
+// Run executes the command line args (without the program name).
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	env := &Env{Stdout: stdout, Stderr: stderr, Log: slog.New(slog.NewTextHandler(stderr, nil))}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no command given; try 'carbonbudget --help'", ErrUsage)
+		}
+		return nil
+	}
+	if args[0] == "--version" {
+		return runVersion(ctx, env, nil)
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown command %q; run 'carbonbudget --help' for the list", ErrUsage, args[0])
+	}
+	err := cmd.run(ctx, env, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "carbonbudget %s: a near-real-time global carbon budget\n\nUsage:\n  carbonbudget <command> [flags]\n\nCommands:\n", Version)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'carbonbudget <command> --help' for the flags of a command.")
+}
+
+// Common holds the flags shared by every command that reads or writes data.
+type Common struct {
+	ConfigFile string
+	OutDir     string
+	LogFormat  string
+	LogLevel   string
+}
+
+// newFlagSet returns a flag set for a subcommand that prints its usage to
+// env.Stderr, and registers the common flags when withData is set.
+func newFlagSet(env *Env, name, synopsis string, withData bool) (*flag.FlagSet, *Common) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	c := &Common{}
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	if withData {
+		fs.StringVar(&c.ConfigFile, "config", "", "configuration file (default: the embedded default)")
+		fs.StringVar(&c.OutDir, "out", "", "output directory (overrides output_dir in the configuration)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: carbonbudget %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs, c
+}
+
+// parse parses args, sets up env.Log from the common flags and rejects
+// stray positional arguments unless allowArgs.
+func parse(fs *flag.FlagSet, c *Common, env *Env, args []string, allowArgs bool) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %s %v; run 'carbonbudget %s --help'", ErrUsage, fs.Name(), err, fs.Name())
+	}
+	if !allowArgs && fs.NArg() > 0 {
+		return fmt.Errorf("%w: %s takes no argument %q; run 'carbonbudget %s --help'", ErrUsage, fs.Name(), fs.Arg(0), fs.Name())
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level %q: want debug, info, warn or error", ErrUsage, c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(c.LogFormat) {
+	case "text":
+		env.Log = slog.New(slog.NewTextHandler(env.Stderr, opts))
+	case "json":
+		env.Log = slog.New(slog.NewJSONHandler(env.Stderr, opts))
+	default:
+		return fmt.Errorf("%w: --log-format %q: want text or json", ErrUsage, c.LogFormat)
+	}
+	return nil
+}
+
+// loadConfig loads the configuration named by the common flags and applies
+// --out on top of it.
+func (c *Common) loadConfig() (*config.Config, error) {
+	cfg, err := config.Load(c.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	if c.OutDir != "" {
+		cfg.SetOutputDir(c.OutDir)
+	}
+	return cfg, nil
+}

@@ -1,0 +1,249 @@
+// Package config holds carbonbudget's configuration: one YAML file whose
+// every key has a documented default (default.yaml, embedded in the binary),
+// so the program runs with no file at all. A user file overrides the keys it
+// names; command-line flags override the file. Unknown keys are an error.
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the documented default configuration file.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Config is the whole configuration. Paths are absolute after Load.
+type Config struct {
+	ResolutionDeg float64           `yaml:"resolution_deg"`
+	OutputDir     string            `yaml:"output_dir"`
+	WorkDir       string            `yaml:"work_dir"`
+	ModelsDir     string            `yaml:"models_dir"`
+	InputDir      string            `yaml:"input_dir"`
+	Start         string            `yaml:"start"`
+	LatencyMonths int               `yaml:"latency_months"`
+	Baseline      Baseline          `yaml:"baseline"`
+	Members       int               `yaml:"members"`
+	Sources       map[string]Source `yaml:"sources"`
+
+	// File is the config file this came from; empty for the embedded default.
+	File string `yaml:"-"`
+}
+
+// Baseline is the reference period for anomalies, in whole years.
+type Baseline struct {
+	FromYear int `yaml:"from_year"`
+	ToYear   int `yaml:"to_year"`
+}
+
+// Source is one input. Path may hold {yyyy}, {mm} and {model}.
+type Source struct {
+	Path      string            `yaml:"path"`
+	Variables map[string]string `yaml:"variables,omitempty"`
+	Models    []string          `yaml:"models,omitempty"`
+	Late      bool              `yaml:"late,omitempty"`
+}
+
+// Default returns the embedded default configuration, paths resolved
+// against the working directory.
+func Default() (*Config, error) {
+	return parse(defaultYAML, "", "(embedded default)")
+}
+
+// Load reads the file at path on top of the defaults. An empty path gives
+// the defaults.
+func Load(path string) (*Config, error) {
+	if path == "" {
+		return Default()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return parse(data, abs, path)
+}
+
+func parse(data []byte, file, name string) (*Config, error) {
+	var c Config
+	if err := decodeStrict(defaultYAML, &c); err != nil {
+		return nil, fmt.Errorf("config (embedded default): %w", err)
+	}
+	if file != "" {
+		// Sources named in the file replace the default entry whole, so a
+		// user's era5 block does not inherit the twin world's variable names.
+		var user struct {
+			Sources map[string]Source `yaml:"sources"`
+		}
+		if err := decodeLoose(data, &user); err != nil {
+			return nil, fmt.Errorf("config %s: %w", name, err)
+		}
+		for k := range user.Sources {
+			delete(c.Sources, k)
+		}
+		if err := decodeStrict(data, &c); err != nil {
+			return nil, fmt.Errorf("config %s: %w", name, err)
+		}
+	}
+	c.File = file
+	base := "."
+	if file != "" {
+		base = filepath.Dir(file)
+	}
+	for _, p := range []*string{&c.OutputDir, &c.WorkDir, &c.ModelsDir, &c.InputDir} {
+		*p = resolve(base, *p)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	return &c, nil
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && err.Error() != "EOF" {
+		return cleanYAMLError(err)
+	}
+	return nil
+}
+
+func decodeLoose(data []byte, v any) error {
+	if err := yaml.Unmarshal(data, v); err != nil {
+		return cleanYAMLError(err)
+	}
+	return nil
+}
+
+// cleanYAMLError rewords yaml.v3's "field x not found in type config.Config"
+// as "unknown key x", which is what a user needs to read.
+func cleanYAMLError(err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n  ")
+	if i := strings.Index(msg, "field "); i >= 0 && strings.Contains(msg, " not found in type") {
+		head := msg[:i]
+		rest := msg[i+len("field "):]
+		key := rest[:strings.Index(rest, " not found")]
+		return fmt.Errorf("%sunknown key %q", head, key)
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+func resolve(base, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	abs, err := filepath.Abs(filepath.Join(base, p))
+	if err != nil {
+		return filepath.Join(base, p)
+	}
+	return abs
+}
+
+// Validate checks values that YAML types alone cannot.
+func (c *Config) Validate() error {
+	if _, err := grid.New(c.ResolutionDeg); err != nil {
+		return fmt.Errorf("resolution_deg: %w", err)
+	}
+	if _, err := grid.ParseMonth(c.Start); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	if c.LatencyMonths < 0 {
+		return fmt.Errorf("latency_months: %d is negative", c.LatencyMonths)
+	}
+	if c.Baseline.FromYear > c.Baseline.ToYear {
+		return fmt.Errorf("baseline: from_year %d after to_year %d", c.Baseline.FromYear, c.Baseline.ToYear)
+	}
+	if c.Members < 0 {
+		return fmt.Errorf("members: %d is negative", c.Members)
+	}
+	for name, s := range c.Sources {
+		if s.Path == "" {
+			return fmt.Errorf("sources.%s.path is empty", name)
+		}
+		if strings.Contains(s.Path, "{model}") && len(s.Models) == 0 {
+			return fmt.Errorf("sources.%s: path has {model} but models is empty", name)
+		}
+	}
+	return nil
+}
+
+// Grid returns the analysis grid.
+func (c *Config) Grid() grid.Grid { return grid.MustNew(c.ResolutionDeg) }
+
+// StartMonth returns the first operational month.
+func (c *Config) StartMonth() grid.Month {
+	m, _ := grid.ParseMonth(c.Start) // checked by Validate
+	return m
+}
+
+// SourcePath expands the path template of source name for month m and
+// model (empty when the source has none), relative to InputDir.
+func (c *Config) SourcePath(name string, m grid.Month, model string) (string, error) {
+	s, ok := c.Sources[name]
+	if !ok {
+		return "", fmt.Errorf("config: no source %q", name)
+	}
+	return ExpandPath(c.InputDir, s.Path, m, model), nil
+}
+
+// ExpandPath fills {yyyy}, {mm} and {model} in tmpl and resolves it against
+// dir.
+func ExpandPath(dir, tmpl string, m grid.Month, model string) string {
+	p := strings.NewReplacer(
+		"{yyyy}", fmt.Sprintf("%04d", m.Year),
+		"{mm}", fmt.Sprintf("%02d", int(m.Month)),
+		"{model}", model,
+	).Replace(tmpl)
+	return resolve(dir, p)
+}
+
+// YAML renders the effective configuration.
+func (c *Config) YAML() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+// Hash is the SHA-256 of the effective configuration, recorded with every
+// output so a month can be traced to the settings that made it.
+func (c *Config) Hash() string {
+	b, _ := c.YAML()
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// SetOutputDir points the outputs at dir (the --out flag). The work and
+// model directories follow when they were left inside the old output
+// directory, so one flag moves a whole run.
+func (c *Config) SetOutputDir(dir string) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	for _, p := range []*string{&c.WorkDir, &c.ModelsDir} {
+		if rel, err := filepath.Rel(c.OutputDir, *p); err == nil && !strings.HasPrefix(rel, "..") {
+			*p = filepath.Join(abs, rel)
+		}
+	}
+	c.OutputDir = abs
+}
