@@ -21,6 +21,7 @@ setup:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	$(GO) mod download
+	cd internal/duckqa && $(GO) mod download
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/carbonbudget
@@ -29,8 +30,12 @@ build:
 run: setup build
 	./$(BIN) demo
 
+# test runs every package's tests, then the DuckDB checks of our output
+# files, which live in their own module (internal/duckqa) to keep DuckDB out
+# of the binary.
 test:
 	$(GO) test ./...
+	cd internal/duckqa && $(GO) test ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

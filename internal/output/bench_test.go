@@ -1,0 +1,23 @@
+package output
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// BenchmarkWriteGrid025 writes one 0.25° month (1,036,800 rows) with 12
+// float32 value columns. rows/s is reported; peak memory is measured with
+// /usr/bin/time -v on the test binary (see bench/README.md).
+func BenchmarkWriteGrid025(b *testing.B) {
+	gm := testMonth(grid.MustNew(0.25), 12)
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteGrid(filepath.Join(dir, "m.parquet"), gm); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(gm.Grid.Cells()*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
