@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var o, e bytes.Buffer
+	err = Run(context.Background(), args, &o, &e)
+	return o.String(), e.String(), err
+}
+
+func TestHelpAndUsageErrors(t *testing.T) {
+	out, _, err := run(t, "--help")
+	if err != nil || !strings.Contains(out, "grid") || !strings.Contains(out, "version") {
+		t.Errorf("--help: err %v, output %q", err, out)
+	}
+	for _, args := range [][]string{{}, {"nosuch"}, {"grid", "info", "--res", "0.3"}, {"grid", "info", "--bogus"}, {"grid"}} {
+		_, _, err := run(t, args...)
+		if !errors.Is(err, ErrUsage) {
+			t.Errorf("%v: err = %v, want a usage error", args, err)
+		}
+	}
+	for _, args := range [][]string{{"grid", "info", "--help"}, {"version", "--help"}, {"config", "print", "--help"}} {
+		if _, _, err := run(t, args...); err != nil {
+			t.Errorf("%v: err = %v, want nil (help exits 0)", args, err)
+		}
+	}
+}
+
+func TestGridInfo(t *testing.T) {
+	out, _, err := run(t, "grid", "info", "--res", "0.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"rows        360", "columns     720", "cells       259200", "510.07 million km²"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("grid info output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConfigPrint(t *testing.T) {
+	out, _, err := run(t, "config", "print", "--out", "/tmp/cbout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "output_dir: /tmp/cbout") || !strings.Contains(out, "models_dir: /tmp/cbout/models") {
+		t.Errorf("--out not applied:\n%s", out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("resolution_deg: 1\noutput_dirr: x\n"), 0o644)
+	_, _, err = run(t, "config", "print", "--config", bad)
+	if err == nil || !strings.Contains(err.Error(), `unknown key "output_dirr"`) {
+		t.Errorf("unknown key: err = %v", err)
+	}
+	def, _, _ := run(t, "config", "default")
+	if !strings.Contains(def, "latency_months: 3") || !strings.Contains(def, "# ") {
+		t.Error("config default does not print the documented default file")
+	}
+}
+
+func TestLogFormat(t *testing.T) {
+	if _, _, err := run(t, "version", "--log-format", "xml"); !errors.Is(err, ErrUsage) {
+		t.Errorf("--log-format xml: err = %v, want usage error", err)
+	}
+	out, _, err := run(t, "version", "--log-format", "json")
+	if err != nil || !strings.HasPrefix(out, "carbonbudget ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+}

@@ -1,0 +1,106 @@
+package config
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+func TestDefaultNeedsNoFile(t *testing.T) {
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ResolutionDeg != 1 || c.LatencyMonths != 3 || c.Baseline != (Baseline{2015, 2022}) {
+		t.Errorf("defaults = %v° latency %d baseline %+v", c.ResolutionDeg, c.LatencyMonths, c.Baseline)
+	}
+	if !filepath.IsAbs(c.OutputDir) {
+		t.Errorf("output_dir %q not resolved to an absolute path", c.OutputDir)
+	}
+	for _, name := range []string{"era5", "socat", "co2_monthly", "fossil", "trendy", "gobm"} {
+		if _, ok := c.Sources[name]; !ok {
+			t.Errorf("default has no source %q", name)
+		}
+	}
+	if !c.Sources["socat"].Late {
+		t.Error("socat is not marked late")
+	}
+}
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		file    string
+		wantErr string
+	}{
+		{"override.yaml", ""},
+		{"typo.yaml", `unknown key "latency_month"`},
+		{"badres.yaml", "resolution_deg"},
+		{"badmodel.yaml", "{model}"},
+		{"absent.yaml", "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, err := Load(filepath.Join("testdata", tt.file))
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("Load(%s): %v", tt.file, err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("Load(%s) error = %v, want one containing %q", tt.file, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestOverrideReplacesSourceAndResolvesPaths(t *testing.T) {
+	c, err := Load(filepath.Join("testdata", "override.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ResolutionDeg != 0.25 || c.Baseline.FromYear != 2010 {
+		t.Errorf("override not applied: %v %+v", c.ResolutionDeg, c.Baseline)
+	}
+	abs, _ := filepath.Abs("testdata")
+	if c.OutputDir != filepath.Join(abs, "out") {
+		t.Errorf("output_dir = %s, want it relative to the file's directory", c.OutputDir)
+	}
+	era5 := c.Sources["era5"]
+	if len(era5.Variables) != 1 || era5.Variables["t2m"] != "2t" {
+		t.Errorf("era5 variables = %v: a user's source block must replace the default whole", era5.Variables)
+	}
+	if _, ok := c.Sources["socat"]; !ok {
+		t.Error("sources not named in the file must keep their defaults")
+	}
+	p, err := c.SourcePath("era5", grid.Month{Year: 2023, Month: 4}, "")
+	if err != nil || p != "/data/era5/2023/era5_202304.nc" {
+		t.Errorf("SourcePath = %q, %v", p, err)
+	}
+}
+
+func TestSetOutputDirMovesWorkAndModels(t *testing.T) {
+	c, _ := Load("")
+	c.SetOutputDir("/tmp/x")
+	if c.OutputDir != "/tmp/x" || c.WorkDir != "/tmp/x/.work" || c.ModelsDir != "/tmp/x/models" {
+		t.Errorf("after --out: %s %s %s", c.OutputDir, c.WorkDir, c.ModelsDir)
+	}
+}
+
+func TestHashChangesWithContent(t *testing.T) {
+	a, _ := Load("")
+	b, _ := Load("")
+	if a.Hash() != b.Hash() {
+		t.Error("same config, different hashes")
+	}
+	b.LatencyMonths = 4
+	if a.Hash() == b.Hash() {
+		t.Error("different configs, same hash")
+	}
+}
+
+func TestExpandPath(t *testing.T) {
+	got := ExpandPath("/in", "trendy/{model}_{yyyy}{mm}.nc", grid.Month{Year: 2001, Month: 2}, "LPJ")
+	if got != "/in/trendy/LPJ_200102.nc" {
+		t.Errorf("got %s", got)
+	}
+}
