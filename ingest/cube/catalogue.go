@@ -1,0 +1,112 @@
+package cube
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+)
+
+// formatVersion is mixed into every cube key; bump it when the cube's
+// content or canonical units change, so stale caches are not reused.
+const formatVersion = "cube-v1"
+
+// fileHasher computes SHA-256 of input files, remembering each by path,
+// size and modification time in <work>/filehashes.json so that a yearly
+// ERA5 file is hashed once, not once per month.
+type fileHasher struct {
+	path string
+	mu   sync.Mutex
+	memo map[string]fileHash
+}
+
+type fileHash struct {
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mtime"`
+	SHA256  string    `json:"sha256"`
+}
+
+func newFileHasher(workDir string) *fileHasher {
+	h := &fileHasher{path: filepath.Join(workDir, "filehashes.json"), memo: map[string]fileHash{}}
+	if b, err := os.ReadFile(h.path); err == nil {
+		json.Unmarshal(b, &h.memo) // a corrupt memo only costs rehashing
+	}
+	return h
+}
+
+// entry stats and hashes path for the catalogue.
+func (h *fileHasher) entry(source, model, path string) (Entry, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Entry{}, err
+	}
+	h.mu.Lock()
+	fh, ok := h.memo[path]
+	h.mu.Unlock()
+	if !ok || fh.Size != st.Size() || !fh.ModTime.Equal(st.ModTime()) {
+		sum, err := sha256File(path)
+		if err != nil {
+			return Entry{}, err
+		}
+		fh = fileHash{Size: st.Size(), ModTime: st.ModTime(), SHA256: sum}
+		h.mu.Lock()
+		h.memo[path] = fh
+		h.mu.Unlock()
+	}
+	return Entry{Source: source, Model: model, Path: path, Size: st.Size(), SHA256: fh.SHA256, Status: "ok"}, nil
+}
+
+// save writes the memo; failure to save is not an error for the caller.
+func (h *fileHasher) save() {
+	h.mu.Lock()
+	b, err := json.Marshal(h.memo)
+	h.mu.Unlock()
+	if err != nil {
+		return
+	}
+	os.MkdirAll(filepath.Dir(h.path), 0o755)
+	tmp := h.path + ".tmp"
+	if os.WriteFile(tmp, b, 0o644) == nil {
+		os.Rename(tmp, h.path)
+	}
+}
+
+func sha256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Key is the cache key of a month: SHA-256 over the cube format version,
+// the month, the settings that shape the cube and every input's checksum.
+// Paths are left out, so moving the input tree does not force re-ingestion.
+func Key(month string, settings any, entries []Entry) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n", formatVersion, month)
+	b, _ := json.Marshal(settings)
+	h.Write(b)
+	sorted := append([]Entry(nil), entries...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if sorted[i].Source != sorted[j].Source {
+			return sorted[i].Source < sorted[j].Source
+		}
+		return sorted[i].Model < sorted[j].Model
+	})
+	for _, e := range sorted {
+		fmt.Fprintf(h, "\n%s|%s|%s|%s", e.Source, e.Model, e.Status, e.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,96 @@
+// Package cube assembles the month cube: every driver of one month on the
+// analysis grid in canonical units (see Canonical), plus the month's point
+// and table data (ship observations gridded to cell means, NOAA CO2, Carbon
+// Monitor records), the list of late sources that are missing, and the
+// catalogue of input files used. Cubes are cached in a work directory keyed
+// by the SHA-256 of their inputs and configuration, so an unchanged month is
+// never ingested twice.
+package cube
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// Cube is one month of inputs on the analysis grid.
+type Cube struct {
+	Month  grid.Month
+	Grid   grid.Grid
+	Fields map[string]*grid.Field
+
+	// XCO2PPM is NOAA's global monthly mean CO2 (the "average" column) and
+	// XCO2TrendPPM its de-seasonalised trend, in µmol/mol.
+	XCO2PPM      float64
+	XCO2TrendPPM float64
+
+	// Fossil holds the month's Carbon Monitor daily records.
+	Fossil []FossilRecord
+
+	// Missing lists late sources absent for this month (e.g. "socat"):
+	// results computed without them are provisional.
+	Missing []string
+
+	Catalogue []Entry
+
+	// Key is the SHA-256 of inputs and configuration the cube was built from.
+	Key string
+}
+
+// FossilRecord is one Carbon Monitor value: country, day, sector, MtCO2/day.
+type FossilRecord struct {
+	Country     string    `json:"country"`
+	Date        time.Time `json:"date"`
+	Sector      string    `json:"sector"`
+	MtCO2PerDay float64   `json:"mtco2_per_day"`
+}
+
+// Entry describes one input file behind a cube, for the run's provenance.
+type Entry struct {
+	Source    string   `json:"source"`
+	Model     string   `json:"model,omitempty"`
+	Path      string   `json:"path"`
+	Size      int64    `json:"size"`
+	SHA256    string   `json:"sha256"`
+	Variables []string `json:"variables,omitempty"`
+	TimeRange string   `json:"time_range,omitempty"`
+	// Status is "ok", or "missing" for a late source not yet published.
+	Status string `json:"status"`
+}
+
+// Field returns the named field, or an error naming it and the month.
+func (c *Cube) Field(name string) (*grid.Field, error) {
+	f, ok := c.Fields[name]
+	if !ok {
+		return nil, fmt.Errorf("cube %s: no field %q (have %s)", c.Month, name, strings.Join(c.FieldNames(), ", "))
+	}
+	return f, nil
+}
+
+// FieldNames lists the fields in sorted order.
+func (c *Cube) FieldNames() []string {
+	names := make([]string, 0, len(c.Fields))
+	for n := range c.Fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Provisional reports whether a late source was missing.
+func (c *Cube) Provisional() bool { return len(c.Missing) > 0 }
+
+// Models lists the model names that have a field with the given prefix
+// ("nbp/" or "fgco2/") in this cube.
+func (c *Cube) Models(prefix string) []string {
+	var out []string
+	for _, n := range c.FieldNames() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, strings.TrimPrefix(n, prefix))
+		}
+	}
+	return out
+}

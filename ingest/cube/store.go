@@ -1,0 +1,199 @@
+package cube
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// Store keeps cubes under Dir as <Dir>/cubes/YYYY-MM/<key>/{fields.parquet,
+// cube.json}, with <Dir>/cubes/YYYY-MM/latest naming the newest key. A
+// cube directory is written under a temporary name and renamed into place,
+// so a crash never leaves a half-written cube that a later run would trust.
+type Store struct {
+	Dir string
+
+	mu    sync.Mutex
+	cache map[grid.Month]*Cube // the latest cube per month, loaded lazily
+}
+
+// NewStore returns a store rooted at dir.
+func NewStore(dir string) *Store { return &Store{Dir: dir, cache: map[grid.Month]*Cube{}} }
+
+// sidecar is the JSON part of a stored cube.
+type sidecar struct {
+	Month        string         `json:"month"`
+	Grid         grid.Grid      `json:"grid"`
+	Key          string         `json:"key"`
+	XCO2PPM      float64        `json:"xco2_ppm"`
+	XCO2TrendPPM float64        `json:"xco2_trend_ppm"`
+	Missing      []string       `json:"missing"`
+	Catalogue    []Entry        `json:"catalogue"`
+	Fossil       []FossilRecord `json:"fossil"`
+	Fields       []fieldMeta    `json:"fields"`
+}
+
+type fieldMeta struct {
+	Name  string `json:"name"`
+	Units string `json:"units"`
+}
+
+func (s *Store) monthDir(m grid.Month) string { return filepath.Join(s.Dir, "cubes", m.String()) }
+
+// Has reports whether a cube with key is stored for m.
+func (s *Store) Has(m grid.Month, key string) bool {
+	_, err := os.Stat(filepath.Join(s.monthDir(m), key, "cube.json"))
+	return err == nil
+}
+
+// Save stores c under its Key and makes it the month's latest cube.
+func (s *Store) Save(c *Cube) error {
+	if c.Key == "" {
+		return fmt.Errorf("save cube %s: no key", c.Month)
+	}
+	dir := s.monthDir(c.Month)
+	final := filepath.Join(dir, c.Key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("save cube %s: %w", c.Month, err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".tmp-")
+	if err != nil {
+		return fmt.Errorf("save cube %s: %w", c.Month, err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeCube(tmp, c); err != nil {
+		return fmt.Errorf("save cube %s: %w", c.Month, err)
+	}
+	os.RemoveAll(final) // same key means same content; replace a stale copy
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("save cube %s: %w", c.Month, err)
+	}
+	if err := output.AtomicWriteFile(filepath.Join(dir, "latest"), func(w io.Writer) error {
+		_, err := io.WriteString(w, c.Key+"\n")
+		return err
+	}); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.cache[c.Month] = c
+	s.mu.Unlock()
+	return nil
+}
+
+func writeCube(dir string, c *Cube) error {
+	sc := sidecar{Month: c.Month.String(), Grid: c.Grid, Key: c.Key, XCO2PPM: c.XCO2PPM, XCO2TrendPPM: c.XCO2TrendPPM,
+		Missing: c.Missing, Catalogue: c.Catalogue, Fossil: c.Fossil}
+	gm := output.GridMonth{Grid: c.Grid, Month: c.Month}
+	for _, name := range c.FieldNames() {
+		f := c.Fields[name]
+		sc.Fields = append(sc.Fields, fieldMeta{name, f.Units})
+		gm.Columns = append(gm.Columns, output.Column{Name: columnName(name), Units: f.Units, Values: f.Values})
+	}
+	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
+		return err
+	}
+	return output.AtomicWriteFile(filepath.Join(dir, "cube.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(sc)
+	})
+}
+
+// columnName maps a field name to a Parquet column name: model fields such
+// as "nbp/LPJ" become "nbp__LPJ", because a slash reads as a path in some
+// tools.
+func columnName(field string) string { return strings.ReplaceAll(field, "/", "__") }
+
+// ErrNoCube means no cube is stored for a month.
+var ErrNoCube = errors.New("no cube stored")
+
+// Load reads the cube stored for m under key; an empty key means the
+// month's latest.
+func (s *Store) Load(m grid.Month, key string) (*Cube, error) {
+	dir := s.monthDir(m)
+	if key == "" {
+		b, err := os.ReadFile(filepath.Join(dir, "latest"))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("cube %s in %s: %w", m, s.Dir, ErrNoCube)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cube %s: %w", m, err)
+		}
+		key = strings.TrimSpace(string(b))
+	}
+	return readCube(filepath.Join(dir, key), m)
+}
+
+func readCube(dir string, m grid.Month) (*Cube, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "cube.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cube %s in %s: %w", m, dir, ErrNoCube)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cube %s: %w", m, err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(b, &sc); err != nil {
+		return nil, fmt.Errorf("cube %s: %s: %w", m, filepath.Join(dir, "cube.json"), err)
+	}
+	gf, err := output.ReadGrid(filepath.Join(dir, "fields.parquet"))
+	if err != nil {
+		return nil, fmt.Errorf("cube %s: %w", m, err)
+	}
+	c := &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
+		Missing: sc.Missing, Catalogue: sc.Catalogue, Fossil: sc.Fossil, Fields: map[string]*grid.Field{}}
+	for _, fm := range sc.Fields {
+		v, ok := gf.Columns[columnName(fm.Name)]
+		if !ok || len(v) != sc.Grid.Cells() {
+			return nil, fmt.Errorf("cube %s: field %q missing or short in %s", m, fm.Name, dir)
+		}
+		c.Fields[fm.Name] = &grid.Field{Name: fm.Name, Units: fm.Units, Grid: sc.Grid, Values: v}
+	}
+	return c, nil
+}
+
+// Cube returns the latest cube of m, loading it once and keeping it in
+// memory (training reads every past month many times).
+func (s *Store) Cube(m grid.Month) (*Cube, error) {
+	s.mu.Lock()
+	c, ok := s.cache[m]
+	s.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := s.Load(m, "")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.cache[m] = c
+	s.mu.Unlock()
+	return c, nil
+}
+
+// Field returns field name of the latest cube of month m. It makes a Store
+// satisfy the emulator's Cubes interface.
+func (s *Store) Field(m grid.Month, name string) (*grid.Field, error) {
+	c, err := s.Cube(m)
+	if err != nil {
+		return nil, err
+	}
+	return c.Field(name)
+}
+
+// Forget drops the in-memory copies (after a month was re-ingested by
+// another process, or to bound memory).
+func (s *Store) Forget() {
+	s.mu.Lock()
+	s.cache = map[grid.Month]*Cube{}
+	s.mu.Unlock()
+}

@@ -1,0 +1,113 @@
+package cube
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+func testCube(m grid.Month) *Cube {
+	g := grid.MustNew(2)
+	c := &Cube{Month: m, Grid: g, Fields: map[string]*grid.Field{}, XCO2PPM: 419.3, XCO2TrendPPM: 418.9,
+		Missing: []string{"socat"}, Key: "abc123",
+		Fossil:    []FossilRecord{{Country: "China", Date: m.Start(), Sector: "Power", MtCO2PerDay: 14.2}},
+		Catalogue: []Entry{{Source: "era5", Path: "/in/era5.nc", Size: 10, SHA256: "ff", Status: "ok"}}}
+	for _, name := range []string{"sst", "nbp/LPJ"} {
+		f := grid.NewField(g, name, "degC")
+		for i := range f.Values {
+			if i%5 != 0 {
+				f.Values[i] = float32(i) * 0.5
+			}
+		}
+		c.Fields[name] = f
+	}
+	return c
+}
+
+func TestStoreRoundTrip(t *testing.T) {
+	s := NewStore(t.TempDir())
+	m := grid.Month{Year: 2023, Month: 6}
+	if _, err := s.Load(m, ""); !errors.Is(err, ErrNoCube) {
+		t.Fatalf("empty store: err = %v, want ErrNoCube", err)
+	}
+	c := testCube(m)
+	if err := s.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Has(m, "abc123") || s.Has(m, "other") {
+		t.Error("Has does not reflect the stored key")
+	}
+	got, err := NewStore(s.Dir).Load(m, "") // a fresh store: no in-memory cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.XCO2PPM != 419.3 || got.Key != "abc123" || len(got.Missing) != 1 || !got.Provisional() {
+		t.Errorf("scalars lost: %+v", got)
+	}
+	if len(got.Fossil) != 1 || !got.Fossil[0].Date.Equal(time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("fossil records lost: %+v", got.Fossil)
+	}
+	for name, f := range c.Fields {
+		g, err := got.Field(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range f.Values {
+			a, b := f.Values[i], g.Values[i]
+			if a != b && !(math.IsNaN(float64(a)) && math.IsNaN(float64(b))) {
+				t.Fatalf("%s[%d]: saved %g, loaded %g", name, i, a, b)
+			}
+		}
+	}
+	if ms := got.Models("nbp/"); len(ms) != 1 || ms[0] != "LPJ" {
+		t.Errorf("Models(nbp/) = %v", ms)
+	}
+	if _, err := got.Field("chl"); err == nil {
+		t.Error("absent field gave no error")
+	}
+	left, _ := filepath.Glob(filepath.Join(s.Dir, "cubes", "2023-06", ".tmp-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary directories left: %v", left)
+	}
+}
+
+func TestKeyDependsOnContentNotPath(t *testing.T) {
+	e := []Entry{{Source: "era5", Path: "/a/era5.nc", SHA256: "11", Status: "ok"}, {Source: "socat", Status: "missing"}}
+	moved := []Entry{{Source: "socat", Status: "missing"}, {Source: "era5", Path: "/b/era5.nc", SHA256: "11", Status: "ok"}}
+	if Key("2023-01", 1.0, e) != Key("2023-01", 1.0, moved) {
+		t.Error("moving or reordering inputs changed the key")
+	}
+	arrived := []Entry{e[0], {Source: "socat", Path: "/a/s.tsv", SHA256: "22", Status: "ok"}}
+	if Key("2023-01", 1.0, e) == Key("2023-01", 1.0, arrived) {
+		t.Error("a late source arriving did not change the key")
+	}
+	if Key("2023-01", 1.0, e) == Key("2023-01", 0.5, e) {
+		t.Error("a different resolution did not change the key")
+	}
+}
+
+func TestFileHasherMemo(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "in.txt")
+	os.WriteFile(p, []byte("hello"), 0o644)
+	h := newFileHasher(dir)
+	e, err := h.entry("x", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sha256("hello")
+	if e.SHA256 != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" || e.Size != 5 {
+		t.Errorf("entry = %+v", e)
+	}
+	h.save()
+	os.WriteFile(p, []byte("hello, world"), 0o644) // size changes: must rehash
+	e2, _ := newFileHasher(dir).entry("x", "", p)
+	if e2.SHA256 == e.SHA256 {
+		t.Error("changed file kept its old checksum")
+	}
+}
