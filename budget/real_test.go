@@ -1,0 +1,58 @@
+package budget
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
+)
+
+func sharedReal(t *testing.T, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{"..", "..", "shared", "data", "real"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("../shared not present: skipping the real-number check on %s", filepath.Join(parts...))
+	}
+	return p
+}
+
+// TestGCB2025Closes feeds the published Global Carbon Budget 2025 global
+// table through Close and checks that our B_IM reproduces the published
+// one for every year 1959–2024, and that G_ATM is 2.124 × a ppm growth
+// given to two decimals (NOAA publishes growth rates to 0.01 ppm).
+func TestGCB2025Closes(t *testing.T) {
+	tb, err := gcb.ReadFile(sharedReal(t, "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string, y int) float64 {
+		v, ok, err := tb.Value(name, y)
+		if err != nil || !ok {
+			t.Fatalf("%d %q: %v (present %v)", y, name, err, ok)
+		}
+		return v
+	}
+	var worst float64
+	for y := 1959; y <= 2024; y++ {
+		b := Close("", Terms{
+			EFos:    Term{GtC: col("fossil emissions excluding carbonation", y)},
+			ELUC:    Term{GtC: col("land-use change emissions", y)},
+			GAtm:    Term{GtC: col("atmospheric growth", y)},
+			SOcean:  Term{GtC: col("ocean sink", y)},
+			SLand:   Term{GtC: col("land sink", y)},
+			SCement: Term{GtC: col("cement carbonation sink", y)},
+		})
+		diff := math.Abs(b.BIm.GtC - col("budget imbalance", y))
+		worst = math.Max(worst, diff)
+		if diff > 0.01 {
+			t.Errorf("%d: B_IM = %.4f, published %.4f", y, b.BIm.GtC, col("budget imbalance", y))
+		}
+		ppm := col("atmospheric growth", y) / GtCPerPPM
+		if math.Abs(ppm-math.Round(ppm*100)/100) > 1e-6 {
+			t.Errorf("%d: G_ATM/2.124 = %.6f ppm is not a growth rate given to 0.01 ppm", y, ppm)
+		}
+	}
+	t.Logf("largest |B_IM - published| over 1959-2024: %.2e GtC/yr", worst)
+}
