@@ -1,0 +1,160 @@
+package fossil
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// Gridder spreads national totals over their countries' cells. Building it
+// costs one pass over every country mask; keep one per grid and proxy and
+// reuse it for every month.
+type Gridder struct {
+	grid  grid.Grid
+	areas []float64
+	// weights[row] is, per cell, the row's share of cover × proxy, already
+	// divided by Σ cover·proxy·area, so that density = GtC·1e15·weight.
+	weights map[string][]float64
+}
+
+// griddedRows are the Carbon Monitor rows that are spread on the grid: the
+// single countries, the rest of EU27 & UK, and ROW.
+func griddedRows() []string {
+	rows := []string{EUAndUK, ROW}
+	for name := range iso3 {
+		rows = append(rows, name)
+	}
+	return rows
+}
+
+// NewGridder prepares the spreading weights. proxy may be nil (land area).
+func NewGridder(g grid.Grid, countries CountryMasks, proxy *grid.Field) (*Gridder, error) {
+	if proxy != nil && proxy.Grid != g {
+		return nil, fmt.Errorf("fossil proxy %q is on %v, want %v", proxy.Name, proxy.Grid, g)
+	}
+	gr := &Gridder{grid: g, areas: g.AreasM2(), weights: map[string][]float64{}}
+	all := countries.CountryIDs()
+	for _, row := range griddedRows() {
+		codes := memberCodes(row, all)
+		w, err := gr.rowWeights(row, codes, countries, proxy)
+		if err != nil {
+			return nil, err
+		}
+		gr.weights[row] = w
+	}
+	return gr, nil
+}
+
+func (gr *Gridder) rowWeights(row string, codes []string, countries CountryMasks, proxy *grid.Field) ([]float64, error) {
+	cover := make([]float64, gr.grid.Cells())
+	for _, c := range codes {
+		w, err := countries.Weights(c)
+		if err != nil {
+			if row == ROW || row == EUAndUK {
+				continue // a small member absent from the mask at this resolution
+			}
+			return nil, fmt.Errorf("grid %q: %w", row, err)
+		}
+		for i, x := range w {
+			cover[i] += float64(x)
+		}
+	}
+	w := make([]float64, len(cover))
+	var norm float64
+	if proxy != nil {
+		for i, c := range cover {
+			if p := float64(proxy.Values[i]); c > 0 && p > 0 {
+				w[i] = c * p
+				norm += w[i] * gr.areas[i]
+			}
+		}
+	}
+	if norm == 0 { // no proxy, or a proxy empty over the whole country: land area
+		for i, c := range cover {
+			w[i] = c
+			norm += c * gr.areas[i]
+		}
+	}
+	if norm == 0 {
+		return nil, fmt.Errorf("grid %q: its countries %v cover no cell of %v", row, codes, gr.grid)
+	}
+	for i := range w {
+		w[i] /= norm
+	}
+	return w, nil
+}
+
+// Grid returns g C m⁻² per month from the month's national rows, all
+// sectors but international aviation. The EU27 & UK row is reduced by its
+// members that have rows of their own.
+func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
+	totals := map[string]float64{}
+	for _, r := range national {
+		if r.Sector == InternationalAviation || r.Country == World {
+			continue
+		}
+		totals[r.Country] += r.GtC
+	}
+	eu := totals[EUAndUK]
+	for name := range iso3 {
+		if isEUMember(iso3[name]) {
+			totals[EUAndUK] -= totals[name]
+		}
+	}
+	if rest := totals[EUAndUK]; rest < 0 {
+		if rest < -1e-9*eu { // more than rounding: the rows contradict each other
+			return nil, fmt.Errorf("%s total %.6g GtC is less than its separately listed members", EUAndUK, eu)
+		}
+		totals[EUAndUK] = 0
+	}
+	dens := make([]float64, gr.grid.Cells())
+	for row, gtc := range totals {
+		w, ok := gr.weights[row]
+		if !ok {
+			return nil, fmt.Errorf("no gridding weights for row %q", row)
+		}
+		grams := gtc * 1e15
+		for i, x := range w {
+			if x != 0 {
+				dens[i] += grams * x
+			}
+		}
+	}
+	f := grid.NewField(gr.grid, "fossil", "g C m-2 month-1")
+	for i, d := range dens {
+		f.Values[i] = float32(d)
+	}
+	return f, nil
+}
+
+func isEUMember(code string) bool {
+	for _, c := range euMembers {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// gridNational uses a fresh Gridder; the pipeline keeps one instead.
+func gridNational(m grid.Month, national []NationalRow, in Inputs) (*grid.Field, error) {
+	gr := in.Gridder
+	if gr == nil {
+		if in.Countries == nil {
+			return nil, fmt.Errorf("no country masks to grid with")
+		}
+		var err error
+		if gr, err = NewGridder(in.Grid, in.Countries, in.Proxy); err != nil {
+			return nil, err
+		}
+	}
+	f, err := gr.Grid(national)
+	if err != nil {
+		return nil, err
+	}
+	if math.IsNaN(gr.grid.Sum(f.Values, nil)) {
+		return nil, fmt.Errorf("gridded fossil field has NaN")
+	}
+	return f, nil
+}
