@@ -2,7 +2,6 @@ package fossil
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -13,6 +12,8 @@ import (
 type Gridder struct {
 	grid  grid.Grid
 	areas []float64
+	// landFraction is the summed cover of every country, per cell.
+	landFraction []float64
 	// weights[row] is, per cell, the row's share of cover × proxy, already
 	// divided by Σ cover·proxy·area, so that density = GtC·1e15·weight.
 	weights map[string][]float64
@@ -33,7 +34,7 @@ func NewGridder(g grid.Grid, countries CountryMasks, proxy *grid.Field) (*Gridde
 	if proxy != nil && proxy.Grid != g {
 		return nil, fmt.Errorf("fossil proxy %q is on %v, want %v", proxy.Name, proxy.Grid, g)
 	}
-	gr := &Gridder{grid: g, areas: g.AreasM2(), weights: map[string][]float64{}}
+	gr := &Gridder{grid: g, areas: g.AreasM2(), weights: map[string][]float64{}, landFraction: make([]float64, g.Cells())}
 	all := countries.CountryIDs()
 	for _, row := range griddedRows() {
 		codes := memberCodes(row, all)
@@ -58,6 +59,7 @@ func (gr *Gridder) rowWeights(row string, codes []string, countries CountryMasks
 		}
 		for i, x := range w {
 			cover[i] += float64(x)
+			gr.landFraction[i] += float64(x) // the rows partition the countries
 		}
 	}
 	w := make([]float64, len(cover))
@@ -85,8 +87,10 @@ func (gr *Gridder) rowWeights(row string, codes []string, countries CountryMasks
 	return w, nil
 }
 
-// Grid returns g C m⁻² per month from the month's national rows, all
-// sectors but international aviation. The EU27 & UK row is reduced by its
+// Grid returns the month's national rows on the grid, all sectors but
+// international aviation, in g C per m² of LAND per month (NaN where a cell
+// has no land), the convention of every land-based field: a region's total
+// is Σ value·area·cover. The EU27 & UK row is reduced by its
 // members that have rows of their own.
 func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
 	totals := map[string]float64{}
@@ -123,7 +127,9 @@ func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
 	}
 	f := grid.NewField(gr.grid, "fossil", "g C m-2 month-1")
 	for i, d := range dens {
-		f.Values[i] = float32(d)
+		if lf := gr.landFraction[i]; lf > 0 {
+			f.Values[i] = float32(d / lf)
+		}
 	}
 	return f, nil
 }
@@ -152,9 +158,6 @@ func gridNational(m grid.Month, national []NationalRow, in Inputs) (*grid.Field,
 	f, err := gr.Grid(national)
 	if err != nil {
 		return nil, err
-	}
-	if math.IsNaN(gr.grid.Sum(f.Values, nil)) {
-		return nil, fmt.Errorf("gridded fossil field has NaN")
 	}
 	return f, nil
 }
