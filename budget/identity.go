@@ -1,6 +1,9 @@
 package budget
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Term is one budget term for a period, positive in its own direction.
 type Term struct {
@@ -81,3 +84,5 @@ func SumTerms(ts []Term) Term {
 	}
 	return out
 }
+
+func timeMonth(m int) time.Month { return time.Month(m) }

@@ -1,0 +1,196 @@
+package budget
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// Region is one row of the region table, as the budget needs it.
+type Region struct {
+	ID, Name, Kind string
+}
+
+// Regions sums a per-m² field over every region in one pass; the results
+// are in the order of Regions(). internal/regions satisfies it.
+type Regions interface {
+	Regions() []Region
+	SumAll(values []float32) []float64
+}
+
+// Flux is a gridded component: a per-cell mean and optional 1σ field in
+// g C m⁻² month⁻¹, positive in the component's budget direction, and the
+// global term the stage computed (which may include adjustments the grid
+// does not carry, such as the ocean's river flux).
+type Flux struct {
+	Term
+	Mean  *grid.Field
+	Sigma *grid.Field // nil when the component has no spread
+}
+
+// Inputs are the stage results and records the budget of one month needs.
+type Inputs struct {
+	Grid         grid.Grid
+	LandFraction []float32
+	Regions      Regions
+	CO2          *CO2Record
+
+	Fossil Flux // E_FOS, positive to the atmosphere
+	Ocean  Flux // S_OCEAN, positive into the ocean
+	Land   Flux // S_LAND (NBP of the DGVM emulators), positive into land
+	// Fire is satellite fire emissions, positive to the atmosphere; the
+	// land stage has already put its anomaly into Land.
+	Fire    *grid.Field
+	PCO2Sea *grid.Field // µatm, optional
+	ELUC    Term
+	SCement Term
+}
+
+// Result is one month's budget, its regional table and its gridded month.
+type Result struct {
+	Month                 grid.Month
+	Budget                Budget
+	GAtmDeseasonalisedGtC float64
+	Regional              []RegionRow
+	Grid                  output.GridMonth
+}
+
+// RegionRow is one value of the long regional table.
+type RegionRow struct {
+	Month       string  `parquet:"month" json:"month"`
+	RegionID    string  `parquet:"region_id" json:"region_id"`
+	Name        string  `parquet:"name" json:"name"`
+	Kind        string  `parquet:"kind" json:"kind"`
+	Component   string  `parquet:"component" json:"component"`
+	GtC         float64 `parquet:"value_gtc" json:"value_gtc"`
+	SigmaGtC    float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
+	AnomalyGtC  float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"` // NaN until the baseline exists
+	Provisional bool    `parquet:"provisional" json:"provisional"`
+}
+
+// Run closes the budget of month m and sums every component over every
+// region.
+func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, error) {
+	if in.CO2 == nil {
+		return nil, fmt.Errorf("budget %s: no CO2 record", m)
+	}
+	mg, err := in.CO2.MonthGrowth(m)
+	if err != nil {
+		return nil, fmt.Errorf("budget %s: %w", m, err)
+	}
+	gAtm := Term{GtC: mg.MeanPPM * GtCPerPPM, SigmaGtC: GAtmSigmaGtCPerYear / 12, Provisional: mg.Provisional}
+	b := Close(m.String(), Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
+		SOcean: in.Ocean.Term, SLand: in.Land.Term, SCement: in.SCement})
+	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if in.Regions != nil {
+		res.Regional = regional(m, in)
+	}
+	res.Grid = gridMonth(m, in)
+	return res, nil
+}
+
+// Options tunes Run. The zero value is the production setting.
+type Options struct{}
+
+// Component names in the regional table.
+const (
+	CompFossil     = "fossil"
+	CompLand       = "land_sink"
+	CompFire       = "fire"
+	CompOcean      = "ocean_sink"
+	CompNetToAtmos = "net_flux_to_atmosphere"
+)
+
+// regional sums every component over every region. Sinks are positive
+// into the surface, emissions positive to the atmosphere, and the net flux
+// is fossil − land sink − ocean sink (positive: the region adds CO2 to the
+// air). Region σ sums the per-cell σ: members' errors are coherent in space.
+func regional(m grid.Month, in Inputs) []RegionRow {
+	regs := in.Regions.Regions()
+	sums := map[string][]float64{}
+	add := func(name string, f *grid.Field) {
+		if f != nil {
+			sums[name] = in.Regions.SumAll(f.Values)
+		}
+	}
+	add(CompFossil, in.Fossil.Mean)
+	add(CompLand, in.Land.Mean)
+	add(CompLand+"_sigma", in.Land.Sigma)
+	add(CompOcean, in.Ocean.Mean)
+	add(CompOcean+"_sigma", in.Ocean.Sigma)
+	add(CompFire, in.Fire)
+	var rows []RegionRow
+	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
+		rows = append(rows, RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
+			GtC: gtc, SigmaGtC: sigma, AnomalyGtC: math.NaN(), Provisional: prov})
+	}
+	get := func(name string, i int) float64 {
+		if s, ok := sums[name]; ok {
+			return s[i] / 1e15
+		}
+		return 0
+	}
+	for i, r := range regs {
+		fos, land, ocean := get(CompFossil, i), get(CompLand, i), get(CompOcean, i)
+		row(r, CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
+		row(r, CompLand, land, get(CompLand+"_sigma", i), in.Land.Provisional)
+		row(r, CompFire, get(CompFire, i), 0, in.Land.Provisional)
+		row(r, CompOcean, ocean, get(CompOcean+"_sigma", i), in.Ocean.Provisional)
+		net := fos - land - ocean
+		sigma := math.Hypot(math.Hypot(fos*fossilRelSigma(in.Fossil.Term), get(CompLand+"_sigma", i)), get(CompOcean+"_sigma", i))
+		row(r, CompNetToAtmos, net, sigma, in.Fossil.Provisional || in.Land.Provisional || in.Ocean.Provisional)
+	}
+	return rows
+}
+
+func fossilRelSigma(t Term) float64 {
+	if t.GtC == 0 {
+		return 0
+	}
+	return t.SigmaGtC / t.GtC
+}
+
+// gridMonth assembles the published grid columns, in g C m⁻² month⁻¹
+// unless stated.
+func gridMonth(m grid.Month, in Inputs) output.GridMonth {
+	gm := output.GridMonth{Grid: in.Grid, Month: m}
+	col := func(name, units, desc string, f *grid.Field) {
+		if f != nil {
+			gm.Columns = append(gm.Columns, output.Column{Name: name, Units: units, Description: desc, Values: f.Values})
+		}
+	}
+	if in.LandFraction != nil {
+		gm.Columns = append(gm.Columns, output.Column{Name: "land_fraction", Units: "1", Description: "land cover of the cell (Natural Earth)", Values: in.LandFraction})
+	}
+	const u = "g C m-2 month-1"
+	col("fossil", u, "fossil CO2 emissions excluding international aviation, to the atmosphere, per m2 of land", in.Fossil.Mean)
+	col("nbp_mean", u, "net land flux into land (DGVM emulator mean with the fire anomaly), per m2 of land", in.Land.Mean)
+	col("nbp_sd", u, "spread (1 sigma) of the DGVM emulators, per m2 of land", in.Land.Sigma)
+	col("fire", u, "satellite fire carbon emissions, to the atmosphere, per m2 of land", in.Fire)
+	col("ocean_uptake_mean", u, "sea-air CO2 flux into the ocean (ensemble mean), per m2 of ocean", in.Ocean.Mean)
+	col("ocean_uptake_sd", u, "ensemble spread (1 sigma) of the ocean flux, per m2 of ocean", in.Ocean.Sigma)
+	col("pco2_sea", "uatm", "surface-ocean pCO2 from the ship-data reconstruction", in.PCO2Sea)
+	if in.Fossil.Mean != nil && in.Land.Mean != nil && in.Ocean.Mean != nil && in.LandFraction != nil {
+		net := make([]float32, in.Grid.Cells())
+		for i := range net {
+			lf := in.LandFraction[i]
+			net[i] = (nz(in.Fossil.Mean.Values[i])-nz(in.Land.Mean.Values[i]))*lf - nz(in.Ocean.Mean.Values[i])*(1-lf)
+		}
+		gm.Columns = append(gm.Columns, output.Column{Name: "net_flux", Units: u,
+			Description: "net flux to the atmosphere per m2 of cell: (fossil - land uptake) x land fraction - ocean uptake x (1 - land fraction)", Values: net})
+	}
+	return gm
+}
+
+func nz(v float32) float32 {
+	if v != v {
+		return 0
+	}
+	return v
+}

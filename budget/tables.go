@@ -1,0 +1,215 @@
+package budget
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// MonthRecord is what one published month keeps for the tables: its budget
+// and the de-seasonalised atmospheric growth that the annual G_ATM sums.
+type MonthRecord struct {
+	Budget                Budget      `json:"budget"`
+	GAtmDeseasonalisedGtC float64     `json:"g_atm_deseasonalised_gtc"`
+	Regional              []RegionRow `json:"regional"`
+}
+
+// Row is one line of budget_monthly or budget_annual: every term with its
+// 1σ and its anomaly against the baseline (NaN when the baseline is not
+// complete). Values are GtC per month (monthly) or per year (annual).
+type Row struct {
+	Period string `parquet:"period" json:"period"`
+	// Window is "month", "calendar-year" or "july-june".
+	Window           string  `parquet:"window" json:"window"`
+	EFos             float64 `parquet:"e_fos_gtc" json:"e_fos_gtc"`
+	EFosSigma        float64 `parquet:"e_fos_sigma_gtc" json:"e_fos_sigma_gtc"`
+	ELUC             float64 `parquet:"e_luc_gtc" json:"e_luc_gtc"`
+	ELUCSigma        float64 `parquet:"e_luc_sigma_gtc" json:"e_luc_sigma_gtc"`
+	GAtm             float64 `parquet:"g_atm_gtc" json:"g_atm_gtc"`
+	GAtmSigma        float64 `parquet:"g_atm_sigma_gtc" json:"g_atm_sigma_gtc"`
+	SOcean           float64 `parquet:"s_ocean_gtc" json:"s_ocean_gtc"`
+	SOceanSigma      float64 `parquet:"s_ocean_sigma_gtc" json:"s_ocean_sigma_gtc"`
+	SLand            float64 `parquet:"s_land_gtc" json:"s_land_gtc"`
+	SLandSigma       float64 `parquet:"s_land_sigma_gtc" json:"s_land_sigma_gtc"`
+	SCement          float64 `parquet:"s_cement_gtc" json:"s_cement_gtc"`
+	BIm              float64 `parquet:"b_im_gtc" json:"b_im_gtc"`
+	BImSigma         float64 `parquet:"b_im_sigma_gtc" json:"b_im_sigma_gtc"`
+	LandResidual     float64 `parquet:"land_residual_gtc" json:"land_residual_gtc"`
+	NetLand          float64 `parquet:"net_land_gtc" json:"net_land_gtc"`
+	EFosAnomaly      float64 `parquet:"e_fos_anomaly_gtc" json:"e_fos_anomaly_gtc"`
+	GAtmAnomaly      float64 `parquet:"g_atm_anomaly_gtc" json:"g_atm_anomaly_gtc"`
+	SOceanAnomaly    float64 `parquet:"s_ocean_anomaly_gtc" json:"s_ocean_anomaly_gtc"`
+	SLandAnomaly     float64 `parquet:"s_land_anomaly_gtc" json:"s_land_anomaly_gtc"`
+	NetLandAnomaly   float64 `parquet:"net_land_anomaly_gtc" json:"net_land_anomaly_gtc"`
+	Provisional      bool    `parquet:"provisional" json:"provisional"`
+	ProvisionalTerms string  `parquet:"provisional_terms" json:"provisional_terms"`
+	Months           int     `parquet:"months" json:"months"`
+}
+
+// Baseline is the reference period of anomalies, in whole years.
+type Baseline struct{ FromYear, ToYear int }
+
+func rowOf(period, window string, b Budget, months int) Row {
+	r := Row{Period: period, Window: window, Months: months,
+		EFos: b.EFos.GtC, EFosSigma: b.EFos.SigmaGtC, ELUC: b.ELUC.GtC, ELUCSigma: b.ELUC.SigmaGtC,
+		GAtm: b.GAtm.GtC, GAtmSigma: b.GAtm.SigmaGtC, SOcean: b.SOcean.GtC, SOceanSigma: b.SOcean.SigmaGtC,
+		SLand: b.SLand.GtC, SLandSigma: b.SLand.SigmaGtC, SCement: b.SCement.GtC,
+		BIm: b.BIm.GtC, BImSigma: b.BIm.SigmaGtC, LandResidual: b.LandResidual.GtC, NetLand: b.NetLand.GtC}
+	var prov []string
+	for _, t := range []struct {
+		name string
+		t    Term
+	}{{"e_fos", b.EFos}, {"e_luc", b.ELUC}, {"g_atm", b.GAtm}, {"s_ocean", b.SOcean}, {"s_land", b.SLand}, {"s_cement", b.SCement}} {
+		if t.t.Provisional {
+			prov = append(prov, t.name)
+		}
+	}
+	r.ProvisionalTerms = strings.Join(prov, ",")
+	r.Provisional = len(prov) > 0
+	return r
+}
+
+// Tables builds budget_monthly and budget_annual (calendar years and
+// July–June windows, complete windows only) from the published months,
+// with anomalies against the baseline.
+func Tables(months map[grid.Month]MonthRecord, base Baseline) (monthly, annual []Row) {
+	keys := make([]grid.Month, 0, len(months))
+	for m := range months {
+		keys = append(keys, m)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
+	for _, m := range keys {
+		monthly = append(monthly, rowOf(m.String(), "month", months[m].Budget, 1))
+	}
+	annual = append(annual, windows(keys, months, 1, "calendar-year")...)
+	annual = append(annual, windows(keys, months, 7, "july-june")...)
+	anomalies(monthly, base, func(r Row) (string, int, bool) {
+		m, _ := grid.ParseMonth(r.Period)
+		return fmt.Sprint(int(m.Month)), m.Year, true
+	})
+	anomalies(annual, base, func(r Row) (string, int, bool) {
+		y, _ := strconv.Atoi(r.Period[:4])
+		return r.Window, y, true
+	})
+	return monthly, annual
+}
+
+// windows sums 12-month windows starting in firstMonth of each year. The
+// annual G_ATM is the sum of the de-seasonalised monthly growth, which for
+// calendar years equals NOAA's annual growth exactly (see MonthGrowth).
+func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth int, window string) []Row {
+	var rows []Row
+	seen := map[int]bool{}
+	for _, k := range keys {
+		y := k.Year
+		if int(k.Month) < firstMonth {
+			y--
+		}
+		if seen[y] {
+			continue
+		}
+		seen[y] = true
+		start := grid.Month{Year: y, Month: timeMonth(firstMonth)}
+		var ts [6][]Term
+		var gatm float64
+		complete := true
+		for _, m := range grid.Range(start, start.Add(11)) {
+			rec, ok := months[m]
+			if !ok {
+				complete = false
+				break
+			}
+			b := rec.Budget
+			for i, t := range []Term{b.EFos, b.ELUC, b.GAtm, b.SOcean, b.SLand, b.SCement} {
+				ts[i] = append(ts[i], t)
+			}
+			gatm += rec.GAtmDeseasonalisedGtC
+		}
+		if !complete {
+			continue
+		}
+		g := SumTerms(ts[2])
+		g.GtC = gatm
+		g.SigmaGtC = GAtmSigmaGtCPerYear
+		period := fmt.Sprint(y)
+		if firstMonth != 1 {
+			period = fmt.Sprintf("%s/%s", start, start.Add(11))
+		}
+		b := Close(period, Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
+			SOcean: SumTerms(ts[3]), SLand: SumTerms(ts[4]), SCement: SumTerms(ts[5])})
+		rows = append(rows, rowOf(period, window, b, 12))
+	}
+	return rows
+}
+
+// anomalies sets the anomaly columns: value minus the mean of the rows of
+// the same group (calendar month, or window kind) in the baseline years.
+func anomalies(rows []Row, base Baseline, key func(Row) (group string, year int, ok bool)) {
+	type acc struct {
+		sum [5]float64
+		n   int
+	}
+	accs := map[string]*acc{}
+	vals := func(r Row) [5]float64 { return [5]float64{r.EFos, r.GAtm, r.SOcean, r.SLand, r.NetLand} }
+	for _, r := range rows {
+		g, y, _ := key(r)
+		if y < base.FromYear || y > base.ToYear {
+			continue
+		}
+		a := accs[g]
+		if a == nil {
+			a = &acc{}
+			accs[g] = a
+		}
+		v := vals(r)
+		for i := range v {
+			a.sum[i] += v[i]
+		}
+		a.n++
+	}
+	need := base.ToYear - base.FromYear + 1
+	for i := range rows {
+		g, _, _ := key(rows[i])
+		a := accs[g]
+		an := [5]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		if a != nil && a.n == need {
+			v := vals(rows[i])
+			for k := range v {
+				an[k] = v[k] - a.sum[k]/float64(a.n)
+			}
+		}
+		rows[i].EFosAnomaly, rows[i].GAtmAnomaly, rows[i].SOceanAnomaly, rows[i].SLandAnomaly, rows[i].NetLandAnomaly = an[0], an[1], an[2], an[3], an[4]
+	}
+}
+
+// RegionalAnomalies sets AnomalyGtC on every regional row: value minus the
+// mean of the same region, component and calendar month over the baseline
+// years (NaN when the baseline is incomplete).
+func RegionalAnomalies(rows []RegionRow, base Baseline) {
+	type k struct{ region, comp, month string }
+	sum := map[k]float64{}
+	n := map[k]int{}
+	key := func(r RegionRow) (k, int) {
+		m, _ := grid.ParseMonth(r.Month)
+		return k{r.RegionID, r.Component, fmt.Sprint(int(m.Month))}, m.Year
+	}
+	for _, r := range rows {
+		kk, y := key(r)
+		if y >= base.FromYear && y <= base.ToYear {
+			sum[kk] += r.GtC
+			n[kk]++
+		}
+	}
+	need := base.ToYear - base.FromYear + 1
+	for i := range rows {
+		kk, _ := key(rows[i])
+		rows[i].AnomalyGtC = math.NaN()
+		if n[kk] == need {
+			rows[i].AnomalyGtC = rows[i].GtC - sum[kk]/float64(need)
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package budget
+
+import (
+	"math"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+func syntheticMonths(from, to grid.Month) map[grid.Month]MonthRecord {
+	out := map[grid.Month]MonthRecord{}
+	for _, m := range grid.Range(from, to) {
+		land := 0.25
+		if m.Year == 2023 {
+			land = 0.1 // a weak-sink year
+		}
+		t := Terms{EFos: Term{GtC: 0.8, SigmaGtC: 0.04}, ELUC: Term{GtC: 0.1, SigmaGtC: 0.06},
+			GAtm: Term{GtC: 0.4 + 0.1*math.Sin(float64(m.Month)), SigmaGtC: 0.2 / 12}, SOcean: Term{GtC: 0.24, SigmaGtC: 0.03},
+			SLand: Term{GtC: land, SigmaGtC: 0.04}, SCement: Term{GtC: 0.017}}
+		if m == to {
+			t.SOcean.Provisional = true
+		}
+		out[m] = MonthRecord{Budget: Close(m.String(), t), GAtmDeseasonalisedGtC: 0.41}
+	}
+	return out
+}
+
+func TestTables(t *testing.T) {
+	months := syntheticMonths(grid.Month{Year: 2014, Month: 7}, grid.Month{Year: 2024, Month: 3})
+	monthly, annual := Tables(months, Baseline{2015, 2022})
+	if len(monthly) != len(months) {
+		t.Fatalf("%d monthly rows for %d months", len(monthly), len(months))
+	}
+	var cal, jj int
+	for _, r := range annual {
+		switch r.Window {
+		case "calendar-year":
+			cal++
+			if r.Period == "2014" || r.Period == "2024" {
+				t.Errorf("incomplete year %s published", r.Period)
+			}
+		case "july-june":
+			jj++
+		}
+	}
+	// Complete calendar years 2015..2023 and July-June windows 2014/15..2022/23.
+	if cal != 9 || jj != 9 {
+		t.Errorf("%d calendar and %d July-June rows, want 9 and 9", cal, jj)
+	}
+	var y2023 Row
+	for _, r := range annual {
+		if r.Period == "2023" {
+			y2023 = r
+		}
+	}
+	if math.Abs(y2023.EFos-9.6) > 1e-9 || math.Abs(y2023.GAtm-12*0.41) > 1e-9 {
+		t.Errorf("2023: E_FOS %g (want 9.6), G_ATM %g (want Σ de-seasonalised = 4.92)", y2023.EFos, y2023.GAtm)
+	}
+	if math.Abs(y2023.BIm-(y2023.EFos+y2023.ELUC-y2023.GAtm-y2023.SOcean-y2023.SLand-y2023.SCement)) > 1e-9 {
+		t.Error("annual identity does not close")
+	}
+	// Land sink anomaly 2023: 12 × (0.1 − 0.25) = −1.8 GtC/yr against 2015–2022.
+	if math.Abs(y2023.SLandAnomaly-(-1.8)) > 1e-9 {
+		t.Errorf("2023 S_LAND anomaly = %g, want -1.8", y2023.SLandAnomaly)
+	}
+	if math.Abs(y2023.SLandSigma-12*0.04) > 1e-9 {
+		t.Errorf("annual σ(S_LAND) = %g, want 0.48 (months fully correlated)", y2023.SLandSigma)
+	}
+	last := monthly[len(monthly)-1]
+	if !last.Provisional || last.ProvisionalTerms != "s_ocean" {
+		t.Errorf("last month provisional = %v %q", last.Provisional, last.ProvisionalTerms)
+	}
+	first := monthly[0] // 2014-07: its calendar month has a full baseline
+	if math.IsNaN(first.SLandAnomaly) || math.Abs(first.SLandAnomaly) > 1e-9 {
+		t.Errorf("2014-07 S_LAND anomaly = %g, want 0", first.SLandAnomaly)
+	}
+}
+
+func TestAnomalyNeedsFullBaseline(t *testing.T) {
+	months := syntheticMonths(grid.Month{Year: 2016, Month: 1}, grid.Month{Year: 2023, Month: 12})
+	_, annual := Tables(months, Baseline{2015, 2022})
+	for _, r := range annual {
+		if !math.IsNaN(r.SLandAnomaly) {
+			t.Fatalf("%s has anomaly %g though the baseline lacks 2015", r.Period, r.SLandAnomaly)
+		}
+	}
+}
+
+func TestRegionalAnomalies(t *testing.T) {
+	var rows []RegionRow
+	for y := 2015; y <= 2023; y++ {
+		v := 1.0
+		if y == 2023 {
+			v = 0.4
+		}
+		rows = append(rows, RegionRow{Month: grid.Month{Year: y, Month: 8}.String(), RegionID: "BRA", Component: CompLand, GtC: v})
+	}
+	RegionalAnomalies(rows, Baseline{2015, 2022})
+	if got := rows[len(rows)-1].AnomalyGtC; math.Abs(got-(-0.6)) > 1e-12 {
+		t.Errorf("2023-08 anomaly = %g, want -0.6", got)
+	}
+}
