@@ -1,0 +1,161 @@
+package budget
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// Layout of the output directory (see the README's output schema):
+//
+//	grid/year=YYYY/month=MM/part-0.parquet  one row per cell (GeoParquet)
+//	months/YYYY-MM/budget.json              the month's budget and regional rows
+//	months/YYYY-MM/manifest.json            provenance (written by the pipeline)
+//	months/YYYY-MM/report.md, *.png         the month's report
+//	budget_monthly.{parquet,csv}            every month, with anomalies
+//	budget_annual.{parquet,csv}             calendar years and July–June windows
+//	regions.{parquet,csv}                   long regional table, with anomalies
+const (
+	MonthsDir  = "months"
+	BudgetJSON = "budget.json"
+)
+
+// MonthDir is the directory of month m's files under out.
+func MonthDir(out string, m grid.Month) string { return filepath.Join(out, MonthsDir, m.String()) }
+
+// WriteMonth writes the month's budget.json into dir (a staging directory
+// that the caller publishes atomically).
+func WriteMonth(dir string, r *Result) error {
+	rec := MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional}
+	return output.AtomicWriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(jsonSafe(rec))
+	})
+}
+
+// jsonSafe zeroes the NaN anomalies, which JSON cannot hold. They carry no
+// information in budget.json: WriteTables computes every anomaly afresh
+// across all published months.
+func jsonSafe(rec MonthRecord) MonthRecord {
+	out := rec
+	out.Regional = append([]RegionRow(nil), rec.Regional...)
+	for i := range out.Regional {
+		if math.IsNaN(out.Regional[i].AnomalyGtC) {
+			out.Regional[i].AnomalyGtC = 0
+		}
+	}
+	return out
+}
+
+// ReadMonths loads every published month's budget.json under out.
+func ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
+	entries, err := os.ReadDir(filepath.Join(out, MonthsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[grid.Month]MonthRecord{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	months := map[grid.Month]MonthRecord{}
+	for _, e := range entries {
+		m, err := grid.ParseMonth(e.Name())
+		if err != nil || !e.IsDir() {
+			continue // staging directories and strays
+		}
+		b, err := os.ReadFile(filepath.Join(out, MonthsDir, e.Name(), BudgetJSON))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var rec MonthRecord
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return nil, fmt.Errorf("read %s: %w", filepath.Join(out, MonthsDir, e.Name(), BudgetJSON), err)
+		}
+		months[m] = rec
+	}
+	return months, nil
+}
+
+// WriteTables rebuilds the aggregate tables from every published month:
+// budget_monthly, budget_annual and regions, each as Parquet and CSV. Each
+// file is replaced atomically.
+func WriteTables(out string, base Baseline) error {
+	months, err := ReadMonths(out)
+	if err != nil {
+		return err
+	}
+	monthly, annual := Tables(months, base)
+	var regional []RegionRow
+	keys := make([]grid.Month, 0, len(months))
+	for m := range months {
+		keys = append(keys, m)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
+	for _, m := range keys {
+		regional = append(regional, months[m].Regional...)
+	}
+	RegionalAnomalies(regional, base)
+	for name, rows := range map[string][]Row{"budget_monthly": monthly, "budget_annual": annual} {
+		if err := output.WriteParquet(filepath.Join(out, name+".parquet"), rows, nil); err != nil {
+			return err
+		}
+		if err := output.WriteCSV(filepath.Join(out, name+".csv"), rowHeader, rowRecords(rows)); err != nil {
+			return err
+		}
+	}
+	if err := output.WriteParquet(filepath.Join(out, "regions.parquet"), regional, nil); err != nil {
+		return err
+	}
+	return output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(regional))
+}
+
+var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_luc_gtc", "e_luc_sigma_gtc",
+	"g_atm_gtc", "g_atm_sigma_gtc", "s_ocean_gtc", "s_ocean_sigma_gtc", "s_land_gtc", "s_land_sigma_gtc",
+	"s_cement_gtc", "b_im_gtc", "b_im_sigma_gtc", "land_residual_gtc", "net_land_gtc",
+	"e_fos_anomaly_gtc", "g_atm_anomaly_gtc", "s_ocean_anomaly_gtc", "s_land_anomaly_gtc", "net_land_anomaly_gtc",
+	"provisional", "provisional_terms", "months"}
+
+func rowRecords(rows []Row) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		rec := []string{r.Period, r.Window}
+		for _, v := range []float64{r.EFos, r.EFosSigma, r.ELUC, r.ELUCSigma, r.GAtm, r.GAtmSigma, r.SOcean, r.SOceanSigma,
+			r.SLand, r.SLandSigma, r.SCement, r.BIm, r.BImSigma, r.LandResidual, r.NetLand,
+			r.EFosAnomaly, r.GAtmAnomaly, r.SOceanAnomaly, r.SLandAnomaly, r.NetLandAnomaly} {
+			rec = append(rec, num(v))
+		}
+		out[i] = append(rec, strconv.FormatBool(r.Provisional), r.ProvisionalTerms, strconv.Itoa(r.Months))
+	}
+	return out
+}
+
+var regionHeader = []string{"month", "region_id", "name", "kind", "component", "value_gtc", "sigma_gtc", "anomaly_gtc", "provisional"}
+
+func regionRecords(rows []RegionRow) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = []string{r.Month, r.RegionID, r.Name, r.Kind, r.Component, num(r.GtC), num(r.SigmaGtC), num(r.AnomalyGtC), strconv.FormatBool(r.Provisional)}
+	}
+	return out
+}
+
+// num formats a value for CSV: shortest round-trip form, empty for NaN.
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
