@@ -46,9 +46,14 @@ func TestWriteGridRoundTrip(t *testing.T) {
 	if len(got.CellIDs) != g.Cells() {
 		t.Fatalf("read %d rows, want %d", len(got.CellIDs), g.Cells())
 	}
+	areas := g.AreasM2()
 	for i, id := range got.CellIDs {
 		if int(id) != i {
 			t.Fatalf("row %d has cell_id %d, want sorted ids", i, id)
+		}
+		lat, lon := g.Centre(i)
+		if got.Lat[i] != float32(lat) || got.Lon[i] != float32(lon) || got.AreaM2[i] != areas[i] {
+			t.Fatalf("cell %d: lat/lon/area %g %g %g, want %g %g %g", i, got.Lat[i], got.Lon[i], got.AreaM2[i], lat, lon, areas[i])
 		}
 	}
 	for _, c := range gm.Columns {

@@ -14,6 +14,9 @@ import (
 // the cell ids they belong to.
 type GridFile struct {
 	CellIDs []int32
+	Lat     []float32 // cell centres
+	Lon     []float32
+	AreaM2  []float64
 	Columns map[string][]float32 // NULL -> NaN
 	Units   map[string]string
 	Meta    map[string]string // all key/value metadata
@@ -41,12 +44,18 @@ func ReadGrid(path string) (*GridFile, error) {
 	}
 	leaves := pf.Schema().Columns()
 	value := map[int]string{}
-	idCol := -1
+	idCol, latCol, lonCol, areaCol := -1, -1, -1, -1
 	for i, path := range leaves {
 		name := path[0]
 		switch {
 		case name == "cell_id":
 			idCol = i
+		case name == "lat":
+			latCol = i
+		case name == "lon":
+			lonCol = i
+		case name == "area_m2":
+			areaCol = i
 		case isFixed(name):
 		default:
 			value[i] = name
@@ -69,9 +78,21 @@ func ReadGrid(path string) (*GridFile, error) {
 		for _, row := range buf[:k] {
 			for _, v := range row {
 				c := v.Column()
-				if c == idCol {
+				switch c {
+				case idCol:
 					out.CellIDs = append(out.CellIDs, v.Int32())
-				} else if name, ok := value[c]; ok {
+					continue
+				case latCol:
+					out.Lat = append(out.Lat, v.Float())
+					continue
+				case lonCol:
+					out.Lon = append(out.Lon, v.Float())
+					continue
+				case areaCol:
+					out.AreaM2 = append(out.AreaM2, v.Double())
+					continue
+				}
+				if name, ok := value[c]; ok {
 					x := float32(math.NaN())
 					if !v.IsNull() {
 						x = v.Float()

@@ -13,17 +13,20 @@ import (
 // WriteParquet writes rows of a struct type with parquet tags to path,
 // atomically, zstd-compressed, with kv as file key/value metadata.
 func WriteParquet[T any](path string, rows []T, kv map[string]string) error {
-	return AtomicWriteFile(path, func(w io.Writer) error {
-		opts := []parquet.WriterOption{parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault})}
-		for _, k := range sortedKeys(kv) {
-			opts = append(opts, parquet.KeyValueMetadata(k, kv[k]))
-		}
-		pw := parquet.NewGenericWriter[T](w, opts...)
-		if _, err := pw.Write(rows); err != nil {
-			return err
-		}
-		return pw.Close()
-	})
+	return AtomicWriteFile(path, func(w io.Writer) error { return EncodeParquet(w, rows, kv) })
+}
+
+// EncodeParquet writes rows as a Parquet file to w.
+func EncodeParquet[T any](w io.Writer, rows []T, kv map[string]string) error {
+	opts := []parquet.WriterOption{parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault})}
+	for _, k := range sortedKeys(kv) {
+		opts = append(opts, parquet.KeyValueMetadata(k, kv[k]))
+	}
+	pw := parquet.NewGenericWriter[T](w, opts...)
+	if _, err := pw.Write(rows); err != nil {
+		return err
+	}
+	return pw.Close()
 }
 
 // ReadParquet reads a whole file written by WriteParquet.

@@ -1,0 +1,305 @@
+package server
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// apiError is an error with an HTTP status; its message is shown to the
+// client as {"error": "..."}.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errBadRequest(format string, args ...any) error {
+	return &apiError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func errNotFound(format string, args ...any) error {
+	return &apiError{http.StatusNotFound, fmt.Sprintf(format, args...)}
+}
+
+// handle registers h under pattern with error rendering, gzip and metrics.
+func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		var out http.ResponseWriter = rw
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") && compressible(r) {
+			gz := gzip.NewWriter(rw)
+			defer gz.Close()
+			rw.Header().Set("Content-Encoding", "gzip")
+			rw.Header().Add("Vary", "Accept-Encoding")
+			out = &gzipWriter{ResponseWriter: rw, w: gz}
+		}
+		if err := h(out, r); err != nil {
+			var ae *apiError
+			if !errors.As(err, &ae) {
+				s.opt.Log.Error("request failed", "path", r.URL.Path, "err", err)
+				ae = &apiError{http.StatusInternalServerError, "internal error: " + err.Error()}
+			}
+			out.Header().Del("Content-Disposition")
+			out.Header().Set("Content-Type", "application/json")
+			out.WriteHeader(ae.status)
+			json.NewEncoder(out).Encode(map[string]string{"error": ae.msg})
+		}
+		s.metrics.observe(pattern, rw.status, time.Since(start))
+	})
+}
+
+// compressible: Parquet and PNG are compressed already.
+func compressible(r *http.Request) bool {
+	f := r.URL.Query().Get("format")
+	return f != "parquet" && !strings.HasPrefix(r.URL.Path, "/api/v1/grid/") && !strings.HasPrefix(r.URL.Path, "/api/v1/map/")
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	w io.Writer
+}
+
+func (g *gzipWriter) Write(b []byte) (int, error) { return g.w.Write(b) }
+
+// notModified handles conditional requests: the ETag combines the data
+// version with the request's query, so two URLs never share one.
+func notModified(w http.ResponseWriter, r *http.Request, snap *snapshot) bool {
+	etag := fmt.Sprintf(`"%s-%x"`, snap.etag, hashString(r.URL.RawQuery))
+	w.Header().Set("ETag", etag)
+	if !snap.modTime.IsZero() {
+		w.Header().Set("Last-Modified", snap.modTime.UTC().Format(http.TimeFormat))
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+func hashString(s string) uint32 {
+	var h uint32 = 2166136261
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
+// monthRange parses the optional from/to query parameters (YYYY-MM).
+func monthRange(r *http.Request) (from, to grid.Month, err error) {
+	from, to = grid.Month{Year: 0, Month: 1}, grid.Month{Year: 9999, Month: 12}
+	if v := r.URL.Query().Get("from"); v != "" {
+		if from, err = grid.ParseMonth(v); err != nil {
+			return from, to, errBadRequest("from: %v", err)
+		}
+	}
+	if v := r.URL.Query().Get("to"); v != "" {
+		if to, err = grid.ParseMonth(v); err != nil {
+			return from, to, errBadRequest("to: %v", err)
+		}
+	}
+	if to.Before(from) {
+		return from, to, errBadRequest("from %s is after to %s", from, to)
+	}
+	return from, to, nil
+}
+
+func (s *Server) budget(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	q := r.URL.Query()
+	from, to, err := monthRange(r)
+	if err != nil {
+		return err
+	}
+	var rows []budget.Row
+	switch q.Get("freq") {
+	case "", "monthly":
+		for _, row := range snap.monthly {
+			if m, err := grid.ParseMonth(row.Period); err == nil && !m.Before(from) && !to.Before(m) {
+				rows = append(rows, row)
+			}
+		}
+	case "annual":
+		for _, row := range snap.annual {
+			y, _ := strconv.Atoi(row.Period[:4])
+			if y >= from.Year && y <= to.Year {
+				rows = append(rows, row)
+			}
+		}
+	default:
+		return errBadRequest("freq %q: want monthly or annual", q.Get("freq"))
+	}
+	if notModified(w, r, snap) {
+		return nil
+	}
+	return s.writeTable(w, r, "budget_"+nonEmpty(q.Get("freq"), "monthly"), rows)
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (s *Server) regionList(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	if notModified(w, r, snap) {
+		return nil
+	}
+	return s.writeTable(w, r, "regions", snap.regions)
+}
+
+func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	id := r.PathValue("id")
+	if _, ok := snap.regionIndex[id]; !ok {
+		return errNotFound("unknown region %q; GET /api/v1/regions lists them", id)
+	}
+	from, to, err := monthRange(r)
+	if err != nil {
+		return err
+	}
+	comp := r.URL.Query().Get("component")
+	var rows []budget.RegionRow
+	known := false
+	for _, row := range snap.byRegion[id] {
+		if comp != "" && row.Component != comp {
+			continue
+		}
+		known = true
+		m, _ := grid.ParseMonth(row.Month)
+		if !m.Before(from) && !to.Before(m) {
+			rows = append(rows, row)
+		}
+	}
+	if comp != "" && !known {
+		return errBadRequest("unknown component %q (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere)", comp)
+	}
+	if notModified(w, r, snap) {
+		return nil
+	}
+	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), rows)
+}
+
+func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	type month struct {
+		Month       string `json:"month" parquet:"month"`
+		Provisional bool   `json:"provisional" parquet:"provisional"`
+	}
+	prov := map[string]bool{}
+	for _, row := range snap.monthly {
+		prov[row.Period] = row.Provisional
+	}
+	var out []month
+	for _, m := range sortedMonths(snap.months) {
+		out = append(out, month{m.String(), prov[m.String()]})
+	}
+	return s.writeTable(w, r, "months", out)
+}
+
+func (s *Server) runs(w http.ResponseWriter, r *http.Request) error {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return errBadRequest("limit %q: want 1..1000", v)
+		}
+		limit = n
+	}
+	runs := []map[string]any{}
+	if s.opt.Runs != nil {
+		var err error
+		if runs, err = s.opt.Runs.RunsJSON(limit); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(runs)
+}
+
+// monthParam validates a {month} path value against the published months.
+func (s *Server) monthParam(r *http.Request) (grid.Month, *snapshot, error) {
+	snap := s.data.get()
+	m, err := grid.ParseMonth(r.PathValue("month"))
+	if err != nil {
+		return m, snap, errBadRequest("%v", err)
+	}
+	if !snap.months[m] {
+		return m, snap, errNotFound("month %s is not published", m)
+	}
+	return m, snap, nil
+}
+
+func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
+	m, _, err := s.monthParam(r)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(filepath.Join(budget.MonthDir(s.out, m), "manifest.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return errNotFound("month %s has no manifest", m)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	w.Header().Set("Content-Type", "application/json")
+	return json.NewEncoder(w).Encode(map[string]any{"status": "ok", "months": len(snap.months), "latest": snap.latest.String(),
+		"updated": snap.modTime.UTC().Format(time.RFC3339)})
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	b, err := assets.ReadFile("openapi.json")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = w.Write(b)
+	return err
+}
+
+// acquire takes a slot for a heavy request, or fails with 503.
+func (s *Server) acquire(r *http.Request) (func(), error) {
+	t := time.NewTimer(s.opt.HeavyWait)
+	defer t.Stop()
+	select {
+	case s.heavy <- struct{}{}:
+		return func() { <-s.heavy }, nil
+	case <-t.C:
+		return nil, &apiError{http.StatusServiceUnavailable, "server busy: too many large requests at once; retry shortly"}
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+}

@@ -1,0 +1,164 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+)
+
+// writeTable writes a slice of structs as JSON (default), CSV or Parquet,
+// chosen by the format query parameter. Column names are the json tags;
+// NaN becomes null in JSON and an empty cell in CSV.
+func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string, rows any) error {
+	format := r.URL.Query().Get("format")
+	switch format {
+	case "", "json":
+		w.Header().Set("Content-Type", "application/json")
+		return writeJSON(w, rows)
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+		return writeCSV(w, rows)
+	case "parquet":
+		release, err := s.acquire(r)
+		if err != nil {
+			return err
+		}
+		defer release()
+		var buf bytes.Buffer // encode fully first: a failure must not send half a file
+		if err := writeParquet(&buf, rows); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.apache.parquet")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.parquet"`, name))
+		_, err = buf.WriteTo(w)
+		return err
+	}
+	return errBadRequest("format %q: want json, csv or parquet", format)
+}
+
+type column struct {
+	name  string
+	index int
+}
+
+func columns(t reflect.Type) []column {
+	var cols []column
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		cols = append(cols, column{name, i})
+	}
+	return cols
+}
+
+func writeJSON(w http.ResponseWriter, rows any) error {
+	v := reflect.ValueOf(rows)
+	var b bytes.Buffer
+	b.WriteByte('[')
+	if v.Len() > 0 {
+		cols := columns(v.Index(0).Type())
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('{')
+			for k, c := range cols {
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				key, _ := json.Marshal(c.name)
+				b.Write(key)
+				b.WriteByte(':')
+				writeJSONValue(&b, v.Index(i).Field(c.index))
+			}
+			b.WriteByte('}')
+		}
+	}
+	b.WriteString("]\n")
+	_, err := b.WriteTo(w)
+	return err
+}
+
+func writeJSONValue(b *bytes.Buffer, f reflect.Value) {
+	if f.Kind() == reflect.Float64 || f.Kind() == reflect.Float32 {
+		x := f.Float()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			b.WriteString("null")
+			return
+		}
+		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+		return
+	}
+	enc, _ := json.Marshal(f.Interface())
+	b.Write(enc)
+}
+
+func writeCSV(w http.ResponseWriter, rows any) error {
+	v := reflect.ValueOf(rows)
+	cw := csv.NewWriter(w)
+	if v.Len() == 0 {
+		cw.Flush()
+		return cw.Error()
+	}
+	cols := columns(v.Index(0).Type())
+	header := make([]string, len(cols))
+	for k, c := range cols {
+		header[k] = c.name
+	}
+	cw.Write(header)
+	rec := make([]string, len(cols))
+	for i := 0; i < v.Len(); i++ {
+		for k, c := range cols {
+			rec[k] = cell(v.Index(i).Field(c.index))
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func cell(f reflect.Value) string {
+	switch f.Kind() {
+	case reflect.Float64, reflect.Float32:
+		if math.IsNaN(f.Float()) {
+			return ""
+		}
+		return strconv.FormatFloat(f.Float(), 'g', -1, 64)
+	case reflect.Bool:
+		return strconv.FormatBool(f.Bool())
+	case reflect.String:
+		return f.String()
+	}
+	return fmt.Sprint(f.Interface())
+}
+
+func writeParquet(buf *bytes.Buffer, rows any) error {
+	v := reflect.ValueOf(rows)
+	elem := reflect.New(v.Type().Elem()).Interface()
+	pw := parquet.NewWriter(buf, parquet.SchemaOf(elem), parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}))
+	for i := 0; i < v.Len(); i++ {
+		if err := pw.Write(v.Index(i).Interface()); err != nil {
+			return err
+		}
+	}
+	return pw.Close()
+}

@@ -1,0 +1,154 @@
+package server
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// mapCache keeps rendered maps for the current data version.
+var mapCache sync.Map // key string -> []byte
+
+// mapPNG renders one variable of a month as a PNG map, as the anomaly
+// against the mean of the same calendar month over the baseline years
+// when all of them are published (anomaly=1, the default), else as is.
+func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
+	m, snap, err := s.monthParam(r)
+	if err != nil {
+		return err
+	}
+	v := nonEmpty(r.URL.Query().Get("var"), "net_flux")
+	wantAnomaly := r.URL.Query().Get("anomaly") != "0"
+	key := snap.etag + m.String() + v + map[bool]string{true: "a", false: "v"}[wantAnomaly]
+	if b, ok := mapCache.Load(key); ok {
+		return writePNG(w, b.([]byte), false)
+	}
+	release, err := s.acquire(r)
+	if err != nil {
+		return err
+	}
+	defer release()
+	gf, err := output.ReadGrid(output.GridPath(s.out, m))
+	if err != nil {
+		return err
+	}
+	values, ok := gf.Columns[v]
+	if !ok {
+		return errBadRequest("unknown variable %q", v)
+	}
+	isAnomaly := false
+	if wantAnomaly {
+		if base := s.baselineMean(snap, m, v); base != nil {
+			values = subtract(values, base)
+			isAnomaly = true
+		}
+	}
+	b, err := renderMap(gf.CellIDs, values)
+	if err != nil {
+		return err
+	}
+	mapCache.Store(key, b)
+	return writePNG(w, b, isAnomaly)
+}
+
+func writePNG(w http.ResponseWriter, b []byte, _ bool) error {
+	w.Header().Set("Content-Type", "image/png")
+	_, err := w.Write(b)
+	return err
+}
+
+// baselineMean averages variable v over the baseline years' files of m's
+// calendar month; nil when any is missing.
+func (s *Server) baselineMean(snap *snapshot, m grid.Month, v string) []float32 {
+	var sum []float64
+	var n int
+	for y := s.opt.baseline().FromYear; y <= s.opt.baseline().ToYear; y++ {
+		bm := grid.Month{Year: y, Month: m.Month}
+		if !snap.months[bm] {
+			return nil
+		}
+		gf, err := output.ReadGrid(output.GridPath(s.out, bm))
+		if err != nil || gf.Columns[v] == nil {
+			return nil
+		}
+		if sum == nil {
+			sum = make([]float64, len(gf.Columns[v]))
+		}
+		for i, x := range gf.Columns[v] {
+			sum[i] += float64(x)
+		}
+		n++
+	}
+	out := make([]float32, len(sum))
+	for i := range sum {
+		out[i] = float32(sum[i] / float64(n))
+	}
+	return out
+}
+
+func subtract(a, b []float32) []float32 {
+	out := make([]float32, len(a))
+	for i := range a {
+		out[i] = a[i] - b[i]
+	}
+	return out
+}
+
+// renderMap draws a global grid (cell ids row-major, north first) with a
+// diverging blue–white–red scale symmetric about zero, clipped at the 98th
+// percentile of |value|. Missing cells are grey.
+func renderMap(ids []int32, values []float32) ([]byte, error) {
+	nlat := int(math.Round(math.Sqrt(float64(len(ids)) / 2)))
+	nlon := 2 * nlat
+	scale := 2
+	if nlon >= 720 {
+		scale = 1
+	}
+	img := image.NewRGBA(image.Rect(0, 0, nlon*scale, nlat*scale))
+	var abs []float64
+	for _, x := range values {
+		if x == x {
+			abs = append(abs, math.Abs(float64(x)))
+		}
+	}
+	sort.Float64s(abs)
+	lim := 1.0
+	if len(abs) > 0 {
+		lim = math.Max(abs[int(0.98*float64(len(abs)-1))], 1e-12)
+	}
+	for k, id := range ids {
+		row, col := int(id)/nlon, int(id)%nlon
+		c := color.RGBA{200, 200, 200, 255}
+		if x := float64(values[k]); x == x {
+			c = diverging(math.Max(-1, math.Min(1, x/lim)))
+		}
+		for dy := 0; dy < scale; dy++ {
+			for dx := 0; dx < scale; dx++ {
+				img.Set(col*scale+dx, row*scale+dy, c)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// diverging maps -1..1 to blue..white..red.
+func diverging(t float64) color.RGBA {
+	if t < 0 {
+		f := 1 + t
+		return color.RGBA{uint8(40 + 215*f), uint8(90 + 165*f), 255, 255}
+	}
+	f := 1 - t
+	return color.RGBA{255, uint8(60 + 195*f), uint8(40 + 215*f), 255}
+}
