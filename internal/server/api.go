@@ -1,11 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -34,38 +34,26 @@ func errNotFound(format string, args ...any) error {
 	return &apiError{http.StatusNotFound, fmt.Sprintf(format, args...)}
 }
 
-// handle registers h under pattern with error rendering, gzip and metrics.
+// handle registers h under pattern with error rendering and metrics.
 func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		var out http.ResponseWriter = rw
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") && compressible(r) {
-			gz := gzip.NewWriter(rw)
-			defer gz.Close()
-			rw.Header().Set("Content-Encoding", "gzip")
-			rw.Header().Add("Vary", "Accept-Encoding")
-			out = &gzipWriter{ResponseWriter: rw, w: gz}
-		}
-		if err := h(out, r); err != nil {
+		if err := h(rw, r); err != nil {
 			var ae *apiError
 			if !errors.As(err, &ae) {
 				s.opt.Log.Error("request failed", "path", r.URL.Path, "err", err)
 				ae = &apiError{http.StatusInternalServerError, "internal error: " + err.Error()}
 			}
-			out.Header().Del("Content-Disposition")
-			out.Header().Set("Content-Type", "application/json")
-			out.WriteHeader(ae.status)
-			json.NewEncoder(out).Encode(map[string]string{"error": ae.msg})
+			rw.Header().Del("Content-Disposition")
+			rw.Header().Del("Content-Encoding")
+			b, _ := json.Marshal(map[string]string{"error": ae.msg})
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(ae.status)
+			rw.Write(append(b, '\n'))
 		}
 		s.metrics.observe(pattern, rw.status, time.Since(start))
 	})
-}
-
-// compressible: Parquet and PNG are compressed already.
-func compressible(r *http.Request) bool {
-	f := r.URL.Query().Get("format")
-	return f != "parquet" && !strings.HasPrefix(r.URL.Path, "/api/v1/grid/") && !strings.HasPrefix(r.URL.Path, "/api/v1/map/")
 }
 
 type statusWriter struct {
@@ -78,12 +66,33 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-type gzipWriter struct {
-	http.ResponseWriter
-	w io.Writer
+// send writes body with its content type, gzip-compressed for clients that
+// accept it (text formats only). With a cache key, the encoded body and its
+// gzip form are kept for the current data version, so a popular table is
+// encoded once per publication, not once per request.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, ctype string, body []byte, key string) error {
+	w.Header().Set("Content-Type", ctype)
+	text := strings.HasPrefix(ctype, "application/json") || strings.HasPrefix(ctype, "text/")
+	if text && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		gz, ok := s.cache.get(key + "|gz")
+		if !ok {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+			zw.Write(body)
+			zw.Close()
+			gz = buf.Bytes()
+			if key != "" {
+				s.cache.put(key+"|gz", gz)
+			}
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Add("Vary", "Accept-Encoding")
+		body = gz
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, err := w.Write(body)
+	return err
 }
-
-func (g *gzipWriter) Write(b []byte) (int, error) { return g.w.Write(b) }
 
 // notModified handles conditional requests: the ETag combines the data
 // version with the request's query, so two URLs never share one.
@@ -135,28 +144,31 @@ func (s *Server) budget(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var rows []budget.Row
-	switch q.Get("freq") {
-	case "", "monthly":
-		for _, row := range snap.monthly {
-			if m, err := grid.ParseMonth(row.Period); err == nil && !m.Before(from) && !to.Before(m) {
-				rows = append(rows, row)
+	freq := nonEmpty(q.Get("freq"), "monthly")
+	if freq != "monthly" && freq != "annual" {
+		return errBadRequest("freq %q: want monthly or annual", q.Get("freq"))
+	}
+	if notModified(w, r, snap) {
+		return nil
+	}
+	return s.writeTable(w, r, "budget_"+freq, func() any {
+		var rows []budget.Row
+		if freq == "monthly" {
+			for _, row := range snap.monthly {
+				if m, err := grid.ParseMonth(row.Period); err == nil && !m.Before(from) && !to.Before(m) {
+					rows = append(rows, row)
+				}
 			}
+			return rows
 		}
-	case "annual":
 		for _, row := range snap.annual {
 			y, _ := strconv.Atoi(row.Period[:4])
 			if y >= from.Year && y <= to.Year {
 				rows = append(rows, row)
 			}
 		}
-	default:
-		return errBadRequest("freq %q: want monthly or annual", q.Get("freq"))
-	}
-	if notModified(w, r, snap) {
-		return nil
-	}
-	return s.writeTable(w, r, "budget_"+nonEmpty(q.Get("freq"), "monthly"), rows)
+		return rows
+	})
 }
 
 func nonEmpty(s, def string) string {
@@ -171,7 +183,7 @@ func (s *Server) regionList(w http.ResponseWriter, r *http.Request) error {
 	if notModified(w, r, snap) {
 		return nil
 	}
-	return s.writeTable(w, r, "regions", snap.regions)
+	return s.writeTable(w, r, "regions", func() any { return snap.regions })
 }
 
 func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
@@ -185,25 +197,24 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	comp := r.URL.Query().Get("component")
-	var rows []budget.RegionRow
-	known := false
-	for _, row := range snap.byRegion[id] {
-		if comp != "" && row.Component != comp {
-			continue
-		}
-		known = true
-		m, _ := grid.ParseMonth(row.Month)
-		if !m.Before(from) && !to.Before(m) {
-			rows = append(rows, row)
-		}
-	}
-	if comp != "" && !known {
+	if comp != "" && !snap.components[comp] {
 		return errBadRequest("unknown component %q (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere)", comp)
 	}
 	if notModified(w, r, snap) {
 		return nil
 	}
-	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), rows)
+	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), func() any {
+		var rows []budget.RegionRow
+		for _, row := range snap.byRegion[id] {
+			if comp != "" && row.Component != comp {
+				continue
+			}
+			if m, _ := grid.ParseMonth(row.Month); !m.Before(from) && !to.Before(m) {
+				rows = append(rows, row)
+			}
+		}
+		return rows
+	})
 }
 
 func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
@@ -220,7 +231,7 @@ func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range sortedMonths(snap.months) {
 		out = append(out, month{m.String(), prov[m.String()]})
 	}
-	return s.writeTable(w, r, "months", out)
+	return s.writeTable(w, r, "months", func() any { return out })
 }
 
 func (s *Server) runs(w http.ResponseWriter, r *http.Request) error {
@@ -239,8 +250,11 @@ func (s *Server) runs(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(runs)
+	b, err := json.Marshal(runs)
+	if err != nil {
+		return err
+	}
+	return s.send(w, r, "application/json", b, "")
 }
 
 // monthParam validates a {month} path value against the published months.
@@ -268,16 +282,14 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, err = w.Write(b)
-	return err
+	return s.send(w, r, "application/json", b, "")
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	snap := s.data.get()
-	w.Header().Set("Content-Type", "application/json")
-	return json.NewEncoder(w).Encode(map[string]any{"status": "ok", "months": len(snap.months), "latest": snap.latest.String(),
+	b, _ := json.Marshal(map[string]any{"status": "ok", "months": len(snap.months), "latest": snap.latest.String(),
 		"updated": snap.modTime.UTC().Format(time.RFC3339)})
+	return s.send(w, r, "application/json", b, "")
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
@@ -285,9 +297,7 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_, err = w.Write(b)
-	return err
+	return s.send(w, r, "application/json", b, "openapi")
 }
 
 // acquire takes a slot for a heavy request, or fails with 503.

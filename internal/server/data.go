@@ -23,6 +23,7 @@ type snapshot struct {
 	monthly, annual []budget.Row
 	regional        []budget.RegionRow
 	byRegion        map[string][]budget.RegionRow
+	components      map[string]bool
 	regions         []regionInfo
 	regionIndex     map[string]regionInfo
 	months          map[grid.Month]bool // months with a grid file
@@ -99,7 +100,7 @@ func (s *store) modTime() time.Time {
 }
 
 func (s *store) load() (*snapshot, error) {
-	snap := &snapshot{byRegion: map[string][]budget.RegionRow{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
+	snap := &snapshot{byRegion: map[string][]budget.RegionRow{}, components: map[string]bool{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
 	snap.modTime = s.modTime()
 	var err error
 	if snap.monthly, err = readOptional[budget.Row](filepath.Join(s.out, "budget_monthly.parquet")); err != nil {
@@ -118,6 +119,7 @@ func (s *store) load() (*snapshot, error) {
 			snap.regions = append(snap.regions, info)
 		}
 		snap.byRegion[r.RegionID] = append(snap.byRegion[r.RegionID], r)
+		snap.components[r.Component] = true
 	}
 	sort.Slice(snap.regions, func(i, j int) bool {
 		if snap.regions[i].Kind != snap.regions[j].Kind {

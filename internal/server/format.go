@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"reflect"
@@ -17,33 +18,42 @@ import (
 
 // writeTable writes a slice of structs as JSON (default), CSV or Parquet,
 // chosen by the format query parameter. Column names are the json tags;
-// NaN becomes null in JSON and an empty cell in CSV.
-func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string, rows any) error {
+// NaN becomes null in JSON and an empty cell in CSV. Encoded bodies are
+// cached per data version and URL; rowsFn, which filters the tables, only
+// runs on a cache miss.
+func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string, rowsFn func() any) error {
 	format := r.URL.Query().Get("format")
-	switch format {
-	case "", "json":
-		w.Header().Set("Content-Type", "application/json")
-		return writeJSON(w, rows)
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-		return writeCSV(w, rows)
-	case "parquet":
-		release, err := s.acquire(r)
-		if err != nil {
-			return err
+	key := s.data.get().etag + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	ctype := map[string]string{"": "application/json", "json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}[format]
+	if ctype == "" {
+		return errBadRequest("format %q: want json, csv or parquet", format)
+	}
+	if format != "" && format != "json" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
+	}
+	body, err := s.cache.getOrMake(key, func() ([]byte, error) {
+		rows := rowsFn()
+		var buf bytes.Buffer
+		var err error
+		switch format {
+		case "", "json":
+			err = writeJSON(&buf, rows)
+		case "csv":
+			err = writeCSV(&buf, rows)
+		case "parquet":
+			release, aerr := s.acquire(r)
+			if aerr != nil {
+				return nil, aerr
+			}
+			err = writeParquet(&buf, rows)
+			release()
 		}
-		defer release()
-		var buf bytes.Buffer // encode fully first: a failure must not send half a file
-		if err := writeParquet(&buf, rows); err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/vnd.apache.parquet")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.parquet"`, name))
-		_, err = buf.WriteTo(w)
+		return buf.Bytes(), err
+	})
+	if err != nil {
 		return err
 	}
-	return errBadRequest("format %q: want json, csv or parquet", format)
+	return s.send(w, r, ctype, body, key)
 }
 
 type column struct {
@@ -70,7 +80,7 @@ func columns(t reflect.Type) []column {
 	return cols
 }
 
-func writeJSON(w http.ResponseWriter, rows any) error {
+func writeJSON(w io.Writer, rows any) error {
 	v := reflect.ValueOf(rows)
 	var b bytes.Buffer
 	b.WriteByte('[')
@@ -112,7 +122,7 @@ func writeJSONValue(b *bytes.Buffer, f reflect.Value) {
 	b.Write(enc)
 }
 
-func writeCSV(w http.ResponseWriter, rows any) error {
+func writeCSV(w io.Writer, rows any) error {
 	v := reflect.ValueOf(rows)
 	cw := csv.NewWriter(w)
 	if v.Len() == 0 {

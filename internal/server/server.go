@@ -57,6 +57,7 @@ type Server struct {
 	data    *store
 	metrics *metrics
 	heavy   chan struct{}
+	cache   *respCache
 	mux     *http.ServeMux
 }
 
@@ -78,7 +79,7 @@ func New(out string, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{out: out, opt: opt, data: st, metrics: newMetrics(), heavy: make(chan struct{}, opt.MaxHeavy), mux: http.NewServeMux()}
+	s := &Server{out: out, opt: opt, data: st, metrics: newMetrics(), heavy: make(chan struct{}, opt.MaxHeavy), cache: newRespCache(256 << 20), mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
 }

@@ -1,0 +1,72 @@
+package server
+
+import "sync"
+
+// respCache keeps encoded response bodies. Keys start with the data
+// version, so entries of an old publication are never served; when the
+// cache is full it is simply emptied (a new publication does the same).
+type respCache struct {
+	mu       sync.Mutex
+	m        map[string][]byte
+	inflight map[string]chan struct{}
+	bytes    int
+	max      int
+}
+
+func newRespCache(maxBytes int) *respCache {
+	return &respCache{m: map[string][]byte{}, inflight: map[string]chan struct{}{}, max: maxBytes}
+}
+
+// getOrMake returns the cached body of key, or runs build once, however many
+// requests ask for the same key at the same moment (the first burst after a
+// publication would otherwise encode one table a hundred times).
+func (c *respCache) getOrMake(key string, build func() ([]byte, error)) ([]byte, error) {
+	for {
+		c.mu.Lock()
+		if b, ok := c.m[key]; ok {
+			c.mu.Unlock()
+			return b, nil
+		}
+		wait, busy := c.inflight[key]
+		if !busy {
+			done := make(chan struct{})
+			c.inflight[key] = done
+			c.mu.Unlock()
+			b, err := build()
+			c.mu.Lock()
+			delete(c.inflight, key)
+			c.mu.Unlock()
+			close(done)
+			if err == nil {
+				c.put(key, b)
+			}
+			return b, err
+		}
+		c.mu.Unlock()
+		<-wait
+	}
+}
+
+func (c *respCache) get(key string) ([]byte, bool) {
+	if key == "" {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key]
+	return b, ok
+}
+
+func (c *respCache) put(key string, b []byte) {
+	if key == "" || len(b) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bytes+len(b) > c.max {
+		c.m = map[string][]byte{}
+		c.bytes = 0
+	}
+	c.m[key] = b
+	c.bytes += len(b)
+}
