@@ -6,7 +6,7 @@ LDFLAGS := -X github.com/carbonbudget/carbonbudget/internal/cli.Version=$(VERSIO
 BIN := bin/carbonbudget
 # Debian/Ubuntu packages the build and the tests need.
 APT_PACKAGES := golang-go gcc make pkg-config git libgdal-dev gdal-bin libnetcdf-dev netcdf-bin \
-	libxgboost-dev python3-xgboost python3-numpy
+	libxgboost-dev python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build run test bench regions clean
@@ -22,6 +22,7 @@ setup:
 	fi
 	$(GO) mod download
 	cd internal/duckqa && $(GO) mod download
+	cd internal/browsertest && $(GO) mod download
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/carbonbudget
@@ -31,11 +32,13 @@ run: setup build
 	./$(BIN) demo
 
 # test runs every package's tests, then the DuckDB checks of our output
-# files, which live in their own module (internal/duckqa) to keep DuckDB out
-# of the binary.
+# files and the dashboard test in headless Chromium, which live in modules
+# of their own (internal/duckqa, internal/browsertest) to keep DuckDB and the
+# browser driver out of the binary.
 test:
 	$(GO) test ./...
 	cd internal/duckqa && $(GO) test ./...
+	cd internal/browsertest && $(GO) test ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -40,8 +40,8 @@ function niceStep(raw) {
 
 function legend(svg, items, x, y) {
   items.forEach(([label, color], i) => {
-    el("rect", { x: x + i * 130, y: y, width: 12, height: 12, fill: color }, svg);
-    el("text", { x: x + i * 130 + 16, y: y + 11, "font-size": 12 }, svg).textContent = label;
+    el("rect", { x: x + i * 165, y: y, width: 12, height: 12, fill: color }, svg);
+    el("text", { x: x + i * 165 + 16, y: y + 11, "font-size": 12 }, svg).textContent = label;
   });
 }
 
