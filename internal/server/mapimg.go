@@ -1,16 +1,12 @@
 package server
 
 import (
-	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"math"
 	"net/http"
-	"sort"
 	"sync"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/mapimg"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
@@ -51,7 +47,8 @@ func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 			isAnomaly = true
 		}
 	}
-	b, err := renderMap(gf.CellIDs, values)
+	nlat := int(math.Round(math.Sqrt(float64(len(values)) / 2))) // global grids have 2·nlat columns
+	b, _, err := mapimg.Render(values, 2*nlat, mapimg.Options{})
 	if err != nil {
 		return err
 	}
@@ -102,53 +99,3 @@ func subtract(a, b []float32) []float32 {
 	return out
 }
 
-// renderMap draws a global grid (cell ids row-major, north first) with a
-// diverging blue–white–red scale symmetric about zero, clipped at the 98th
-// percentile of |value|. Missing cells are grey.
-func renderMap(ids []int32, values []float32) ([]byte, error) {
-	nlat := int(math.Round(math.Sqrt(float64(len(ids)) / 2)))
-	nlon := 2 * nlat
-	scale := 2
-	if nlon >= 720 {
-		scale = 1
-	}
-	img := image.NewRGBA(image.Rect(0, 0, nlon*scale, nlat*scale))
-	var abs []float64
-	for _, x := range values {
-		if x == x {
-			abs = append(abs, math.Abs(float64(x)))
-		}
-	}
-	sort.Float64s(abs)
-	lim := 1.0
-	if len(abs) > 0 {
-		lim = math.Max(abs[int(0.98*float64(len(abs)-1))], 1e-12)
-	}
-	for k, id := range ids {
-		row, col := int(id)/nlon, int(id)%nlon
-		c := color.RGBA{200, 200, 200, 255}
-		if x := float64(values[k]); x == x {
-			c = diverging(math.Max(-1, math.Min(1, x/lim)))
-		}
-		for dy := 0; dy < scale; dy++ {
-			for dx := 0; dx < scale; dx++ {
-				img.Set(col*scale+dx, row*scale+dy, c)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// diverging maps -1..1 to blue..white..red.
-func diverging(t float64) color.RGBA {
-	if t < 0 {
-		f := 1 + t
-		return color.RGBA{uint8(40 + 215*f), uint8(90 + 165*f), 255, 255}
-	}
-	f := 1 - t
-	return color.RGBA{255, uint8(60 + 195*f), uint8(40 + 215*f), 255}
-}
