@@ -1,0 +1,75 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// Manifest is a month's provenance: everything needed to trace a published
+// number back to its inputs, settings, models and code.
+type Manifest struct {
+	Month       string            `json:"month"`
+	CodeVersion string            `json:"code_version"`
+	ConfigHash  string            `json:"config_hash"`
+	Config      string            `json:"config"` // the effective YAML
+	CubeKey     string            `json:"cube_key"`
+	Inputs      []cube.Entry      `json:"inputs"`
+	Models      []ModelRef        `json:"models"`
+	Provisional []string          `json:"provisional_sources"`
+	Outputs     map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
+}
+
+// Timings are the stage durations of the run that produced a month. They
+// live in timings.json beside the manifest, the one file of a month that
+// differs between two runs on the same inputs: the manifest itself stays
+// byte-identical, so reproducibility can be checked file by file.
+type Timings map[string]float64
+
+// ModelRef names a trained emulator and its model card.
+type ModelRef struct {
+	Component string          `json:"component"`
+	Name      string          `json:"name"`
+	Path      string          `json:"path"`
+	SHA256    string          `json:"sha256"`
+	Card      json.RawMessage `json:"card,omitempty"`
+}
+
+// writeJSON writes v as indented JSON to dir/name, atomically.
+func writeJSON(dir, name string, v any) error {
+	return output.AtomicWriteFile(filepath.Join(dir, name), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(v)
+	})
+}
+
+// checksums returns the SHA-256 of each file under root named in rel.
+func checksums(root string, rel []string) (map[string]string, error) {
+	out := map[string]string{}
+	sort.Strings(rel)
+	for _, r := range rel {
+		f, err := os.Open(filepath.Join(root, r))
+		if err != nil {
+			return nil, err
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out[r] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out, nil
+}
+
+func seconds(d time.Duration) float64 { return float64(d.Milliseconds()) / 1000 }

@@ -1,0 +1,210 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// fakeRegions: every listed country owns one 2° band of cells, all land.
+type fakeRegions struct {
+	g   grid.Grid
+	ids []string
+}
+
+func (f fakeRegions) cells(k int) (int, int) { return 1000 + k*200, 1000 + k*200 + 150 }
+
+func (f fakeRegions) CountryIDs() []string { return f.ids }
+
+func (f fakeRegions) Weights(id string) ([]float32, error) {
+	for k, x := range f.ids {
+		if x == id {
+			w := make([]float32, f.g.Cells())
+			a, b := f.cells(k)
+			for i := a; i < b; i++ {
+				w[i] = 1
+			}
+			return w, nil
+		}
+	}
+	return nil, fmt.Errorf("no country %q", id)
+}
+
+func (f fakeRegions) LandFraction() []float32 {
+	lf := make([]float32, f.g.Cells())
+	for k := range f.ids {
+		a, b := f.cells(k)
+		for i := a; i < b; i++ {
+			lf[i] = 1
+		}
+	}
+	return lf
+}
+
+func (f fakeRegions) Regions() []budget.Region {
+	return []budget.Region{{ID: "CHN", Name: "China", Kind: "country"}, {ID: "globe", Name: "Globe", Kind: "special"}}
+}
+
+func (f fakeRegions) SumAll(values []float32) []float64 {
+	w, _ := f.Weights("CHN")
+	return []float64{f.g.Sum(values, w), f.g.Sum(values, nil)}
+}
+
+type fakeCubes struct{ g grid.Grid }
+
+func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {
+	c := &cube.Cube{Month: m, Grid: f.g, Key: "k" + m.String(), Catalogue: []cube.Entry{{Source: "era5", Path: "/in/e.nc", SHA256: "aa", Status: "ok"}}}
+	for d := 1; d <= m.Days(); d++ {
+		for _, country := range []string{"Brazil", "China", "EU27 & UK", "India", "Japan", "Russia", "United States", "ROW"} {
+			c.Fossil = append(c.Fossil, cube.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
+		}
+	}
+	return c, nil
+}
+
+type fakeStage struct {
+	g    grid.Grid
+	gtc  float64
+	fail bool
+}
+
+func (f fakeStage) field() *grid.Field {
+	v := grid.NewField(f.g, "x", "g C m-2 month-1")
+	for i := range v.Values {
+		v.Values[i] = 1
+	}
+	return v
+}
+
+func (f fakeStage) Run(_ context.Context, m grid.Month, _ *cube.Cube) (OceanOut, error) {
+	if f.fail {
+		return OceanOut{}, errors.New("emulator exploded")
+	}
+	return OceanOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.03}, Mean: f.field()}}, nil
+}
+
+func (f fakeStage) Models() []ModelRef { return []ModelRef{{Component: "ocean", Name: "fake"}} }
+
+type fakeLand struct{ fakeStage }
+
+func (f fakeLand) Run(_ context.Context, m grid.Month, _ *cube.Cube) (LandOut, error) {
+	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.09, SigmaGtC: 0.06}}, nil
+}
+
+func newRunner(t *testing.T, out string) *Runner {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SetOutputDir(out)
+	g := grid.MustNew(2)
+	rec := &budget.CO2Record{Vintage: "test"}
+	for i, m := range grid.Range(grid.Month{Year: 2022, Month: 1}, grid.Month{Year: 2024, Month: 12}) {
+		rec.Months = append(rec.Months, budget.CO2Month{Month: m, MeanPPM: 415 + 0.2*float64(i), TrendPPM: 415 + 0.2*float64(i)})
+	}
+	return &Runner{Cfg: cfg, Log: slog.New(slog.DiscardHandler), CodeVersion: "test",
+		Regions: fakeRegions{g, []string{"BRA", "CHN", "IND", "JPN", "RUS", "USA", "FRA", "DEU", "ITA", "ESP", "GBR", "POL", "AUS"}},
+		Cubes:   fakeCubes{g}, Ocean: fakeStage{g: g, gtc: 0.24}, Land: fakeLand{fakeStage{g: g, gtc: 0.25}}, CO2: rec}
+}
+
+func readTree(t *testing.T, root string) map[string][]byte {
+	files := map[string][]byte{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[rel] = b
+		}
+		return nil
+	})
+	return files
+}
+
+func TestMonthPublishesAndIsReproducible(t *testing.T) {
+	out := t.TempDir()
+	r := newRunner(t, out)
+	m := grid.Month{Year: 2023, Month: 5}
+	res, err := r.Month(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 rows × 10 MtCO2/day × 31 days / 3.664 / 1000 GtC.
+	if want := 8 * 10 * 31 / 3.664 / 1000; res.Budget.EFos.GtC < want*0.999999 || res.Budget.EFos.GtC > want*1.000001 {
+		t.Errorf("E_FOS = %g, want %g", res.Budget.EFos.GtC, want)
+	}
+	for _, f := range []string{"grid/year=2023/month=05/part-0.parquet", "months/2023-05/budget.json", "months/2023-05/manifest.json",
+		"months/2023-05/timings.json", "months/2023-05/report.md", "budget_monthly.parquet", "regions.csv"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing output %s", f)
+		}
+	}
+	man, _ := os.ReadFile(filepath.Join(out, "months/2023-05/manifest.json"))
+	for _, want := range []string{`"cube_key": "k2023-05"`, `"grid/year=2023/month=05/part-0.parquet": "`, `"/in/e.nc"`, `"code_version": "test"`} {
+		if !bytes.Contains(man, []byte(want)) {
+			t.Errorf("manifest lacks %s", want)
+		}
+	}
+	first := readTree(t, out)
+	if _, err := r.Month(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	second := readTree(t, out)
+	for name, b := range first {
+		if strings.HasSuffix(name, "timings.json") {
+			continue // the one run-specific file
+		}
+		if !bytes.Equal(b, second[name]) {
+			t.Errorf("%s differs between two runs on the same inputs", name)
+		}
+	}
+	if len(first) != len(second) {
+		t.Errorf("file count %d vs %d", len(first), len(second))
+	}
+}
+
+func TestFailedStageKeepsPreviousOutputs(t *testing.T) {
+	out := t.TempDir()
+	r := newRunner(t, out)
+	m := grid.Month{Year: 2023, Month: 6}
+	if _, err := r.Month(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, out)
+	r.Ocean = fakeStage{g: grid.MustNew(2), fail: true}
+	if _, err := r.Month(context.Background(), m); err == nil || !strings.Contains(err.Error(), "ocean 2023-06") {
+		t.Fatalf("err = %v, want the ocean failure named with its month", err)
+	}
+	after := readTree(t, out)
+	for name, b := range before {
+		if !bytes.Equal(b, after[name]) {
+			t.Errorf("%s changed after a failed run", name)
+		}
+	}
+}
+
+func TestRecoverInterruptedSwap(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "2023-01")
+	old := filepath.Join(dir, ".old-2023-01")
+	os.MkdirAll(old, 0o755)
+	os.WriteFile(filepath.Join(old, "budget.json"), []byte("{}"), 0o644)
+	if err := Recover(final); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(final, "budget.json")); err != nil {
+		t.Error("interrupted swap not recovered")
+	}
+}
