@@ -1,0 +1,234 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/xgb"
+)
+
+// Model is a trained emulator: the booster and its card. Close it when
+// done; it holds C memory and an OS thread.
+type Model struct {
+	booster *xgb.Booster
+	card    *Card
+}
+
+// Card returns the model's card.
+func (m *Model) Card() *Card { return m.card }
+
+// Features lists the model's inputs in column order.
+func (m *Model) Features() []Feature { return m.card.Spec.Features }
+
+// Close frees the model.
+func (m *Model) Close() error { return m.booster.Close() }
+
+// A FeatureMismatchError reports a feature matrix whose columns are not the
+// model's.
+type FeatureMismatchError struct {
+	Model   string   // target (and member name) of the model
+	Missing string   // first model feature the matrix lacks, if any
+	Extra   string   // first matrix feature the model does not know, if any
+	Want    []string // the model's features
+	Got     []string // the matrix's features
+}
+
+func (e *FeatureMismatchError) Error() string {
+	switch {
+	case e.Missing != "":
+		return fmt.Sprintf("emulator %s: features do not match: missing %q (model wants %v, got %v)", e.Model, e.Missing, e.Want, e.Got)
+	case e.Extra != "":
+		return fmt.Sprintf("emulator %s: features do not match: unexpected %q (model wants %v, got %v)", e.Model, e.Extra, e.Want, e.Got)
+	}
+	return fmt.Sprintf("emulator %s: features in a different order (model wants %v, got %v)", e.Model, e.Want, e.Got)
+}
+
+// CheckFeatures returns a *FeatureMismatchError unless names are the
+// model's features in the model's order.
+func (m *Model) CheckFeatures(names []string) error {
+	return checkNames(m.label(), m.card.Spec.Names(), names)
+}
+
+func checkNames(model string, want, got []string) error {
+	if strings.Join(want, "\x00") == strings.Join(got, "\x00") {
+		return nil
+	}
+	e := &FeatureMismatchError{Model: model, Want: want, Got: got}
+	e.Missing = firstNotIn(want, got)
+	e.Extra = firstNotIn(got, want)
+	return e
+}
+
+func firstNotIn(a, b []string) string {
+	set := map[string]bool{}
+	for _, s := range b {
+		set[s] = true
+	}
+	for _, s := range a {
+		if !set[s] {
+			return s
+		}
+	}
+	return ""
+}
+
+func (m *Model) label() string {
+	if m.card.Name != "" {
+		return m.card.Name
+	}
+	return m.card.Target
+}
+
+// PredictRows predicts the row-major nrow×len(names) matrix x whose
+// columns are named names; they must be the model's features in order.
+func (m *Model) PredictRows(x []float32, nrow int, names []string) ([]float32, error) {
+	if err := m.CheckFeatures(names); err != nil {
+		return nil, err
+	}
+	return m.booster.Predict(x, nrow, len(names))
+}
+
+// Predict returns the emulated target for month mo on cells (nil: every
+// cell), NaN elsewhere, reading drivers from data.
+func (m *Model) Predict(mo grid.Month, data Cubes, cells []int) (*grid.Field, error) {
+	b, err := NewBuilder(m.card.Grid.Grid(), m.card.Spec, data)
+	if err != nil {
+		return nil, fmt.Errorf("emulator %s: %w", m.label(), err)
+	}
+	return m.PredictWith(b, mo, cells)
+}
+
+// PredictWith is Predict with a builder kept across months, which reuses
+// its cached fields and climatologies. The builder's spec must be the
+// model's.
+func (m *Model) PredictWith(b *Builder, mo grid.Month, cells []int) (*grid.Field, error) {
+	g := m.card.Grid.Grid()
+	if b.grid != g {
+		return nil, fmt.Errorf("emulator %s: builder on grid %v, model on %v", m.label(), b.grid, g)
+	}
+	if cells == nil {
+		cells = allCells(g.Cells())
+	}
+	x, nrow, _, err := b.Rows(mo, cells)
+	if err != nil {
+		return nil, fmt.Errorf("emulator %s: %w", m.label(), err)
+	}
+	pred, err := m.PredictRows(x, nrow, b.spec.Names())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", mo, err)
+	}
+	out := grid.NewField(g, m.card.Target, m.card.TargetUnits)
+	for i, c := range cells {
+		out.Values[c] = pred[i]
+	}
+	return out, nil
+}
+
+// Save writes the model as <dir>/<name>.json (XGBoost JSON, loadable by
+// Python's xgboost) and its card as <dir>/<name>.card.json, each through
+// a temporary file renamed into place. The card records the model file's
+// SHA-256, so Load notices a model and card that do not belong together.
+func (m *Model) Save(dir, name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	model, err := m.booster.JSON()
+	if err != nil {
+		return fmt.Errorf("save emulator %s: %w", name, err)
+	}
+	sum := sha256.Sum256(model)
+	m.card.ModelFile = name + ".json"
+	m.card.ModelSHA256 = hex.EncodeToString(sum[:])
+	card, err := json.MarshalIndent(m.card, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save emulator %s: card: %w", name, err)
+	}
+	// Model first: a crash between the two leaves an old card whose SHA-256
+	// no longer matches, which Load reports.
+	files := []struct {
+		name string
+		data []byte
+	}{{name + ".json", model}, {name + ".card.json", append(card, '\n')}}
+	for _, f := range files {
+		err := output.AtomicWriteFile(filepath.Join(dir, f.name), func(w io.Writer) error {
+			_, err := io.Copy(w, bytes.NewReader(f.data))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("save emulator %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func checkName(name string) error {
+	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+		return fmt.Errorf("emulator name %q: want a plain file name", name)
+	}
+	return nil
+}
+
+// Load reads the model and card saved by Save as dir/name, and checks that
+// they belong together: the model's SHA-256 and its feature names must
+// match the card.
+func Load(dir, name string) (*Model, error) {
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	cardPath := filepath.Join(dir, name+".card.json")
+	card, err := ReadCard(cardPath)
+	if err != nil {
+		return nil, err
+	}
+	modelPath := filepath.Join(dir, name+".json")
+	data, err := os.ReadFile(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("load emulator: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	if card.ModelSHA256 != "" && hex.EncodeToString(sum[:]) != card.ModelSHA256 {
+		return nil, fmt.Errorf("load emulator %s: model SHA-256 %x differs from the card's %s: model and card do not belong together", modelPath, sum, card.ModelSHA256)
+	}
+	booster, err := xgb.LoadJSONBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("load emulator %s: %w", modelPath, err)
+	}
+	m := &Model{booster: booster, card: card}
+	names, err := booster.FeatureNames()
+	if err == nil {
+		err = checkNames(m.label(), card.Spec.Names(), names)
+	}
+	if err != nil {
+		booster.Close()
+		return nil, fmt.Errorf("load emulator %s: model file against card: %w", modelPath, err)
+	}
+	return m, nil
+}
+
+// ReadCard reads and checks a card.
+func ReadCard(path string) (*Card, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read card: %w", err)
+	}
+	var c Card
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("read card %s: %w", path, err)
+	}
+	if err := c.Spec.Validate(); err != nil {
+		return nil, fmt.Errorf("read card %s: %w", path, err)
+	}
+	if c.Target == "" || c.Grid.Grid().Cells() == 0 {
+		return nil, fmt.Errorf("read card %s: no target or grid", path)
+	}
+	return &c, nil
+}
