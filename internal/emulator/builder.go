@@ -104,15 +104,15 @@ func (b *Builder) column(m grid.Month, f Feature, cells []int, dst []float32, st
 		b.derivedColumn(m, f.Kind, cells, dst, stride)
 		return nil
 	}
+	if f.Kind == KindDriver || f.Kind == KindMean || f.Kind == KindAnomaly {
+		return b.windowMean(f, m, cells, dst, stride)
+	}
 	var vals []float32
 	var err error
-	switch f.Kind {
-	case KindClimatology:
+	if f.Kind == KindClimatology {
 		vals, err = b.climatology(f, m.Month)
-	case KindStatic:
+	} else {
 		vals, err = b.field(f, m)
-	default:
-		vals, err = b.windowMean(f, m)
 	}
 	if err != nil {
 		return err
@@ -148,36 +148,37 @@ func (b *Builder) derivedColumn(m grid.Month, k Kind, cells []int, dst []float32
 	}
 }
 
-// windowMean is the mean over f's window of the source (minus its
-// climatology for anomalies), per cell; NaN where any month is missing.
-func (b *Builder) windowMean(f Feature, m grid.Month) ([]float32, error) {
+// windowMean writes the mean over f's window of the source (minus its
+// climatology for anomalies) for each cell; NaN where any month is
+// missing. It works on the requested cells only: training asks for a few
+// thousand cells of a grid that may have a million.
+func (b *Builder) windowMean(f Feature, m grid.Month, cells []int, dst []float32, stride int) error {
 	w := max(f.Window, 1)
-	sum := make([]float64, b.grid.Cells())
+	sum := make([]float64, len(cells))
 	for k := 0; k < w; k++ {
 		mk := m.Add(-f.Lag - k)
 		vals, err := b.field(f, mk)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var clim []float32
 		if f.Kind == KindAnomaly {
 			if clim, err = b.climatology(f, mk.Month); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		for c, v := range vals {
-			x := float64(v)
+		for i, c := range cells {
+			x := float64(vals[c])
 			if clim != nil {
 				x -= float64(clim[c])
 			}
-			sum[c] += x // NaN stays NaN
+			sum[i] += x // NaN stays NaN
 		}
 	}
-	out := make([]float32, len(sum))
-	for c, s := range sum {
-		out[c] = float32(s / float64(w))
+	for i, s := range sum {
+		dst[i*stride] = float32(s / float64(w))
 	}
-	return out, nil
+	return nil
 }
 
 // field returns f's source for month m, from the cache or the data, after

@@ -41,10 +41,11 @@ type TrainSpec struct {
 	// EarlyStoppingRounds stops training after this many rounds without
 	// improvement on the held-out year; 0: 20.
 	EarlyStoppingRounds int
-	// MaxTrainRows caps the training rows: beyond it each month keeps an
-	// equal share of its cells, drawn with Params.Seed. 0:
-	// DefaultMaxTrainRows; negative: no cap. The held-out year is capped at
-	// the same share per month for early stopping, but scored on all cells.
+	// MaxTrainRows caps the training rows. When the months hold more target
+	// cells than that, each month keeps at most the same number of them
+	// (months with fewer keep all), drawn with Params.Seed. 0:
+	// DefaultMaxTrainRows; negative: no cap. The held-out months are capped
+	// the same way for early stopping, but scored on all their cells.
 	MaxTrainRows int
 	// SumScale multiplies the area-weighted sums Σ value·area (target units
 	// × m²) in the skill report, and SumUnits names the result; e.g. 1e-15
@@ -146,10 +147,11 @@ func Train(ctx context.Context, spec TrainSpec, data Cubes, target TargetFunc) (
 	if err != nil {
 		return nil, nil, err
 	}
-	perMonth := -1
-	if s.MaxTrainRows > 0 {
-		perMonth = (s.MaxTrainRows + len(trainMonths) - 1) / len(trainMonths)
+	counts, err := countTargets(ctx, &s, trainMonths, target)
+	if err != nil {
+		return nil, nil, err
 	}
+	perMonth := rowCap(counts, s.MaxTrainRows)
 	trainSet, err := collect(ctx, b, &s, trainMonths, target, perMonth)
 	if err != nil {
 		return nil, nil, err
@@ -219,6 +221,57 @@ type monthRows struct {
 }
 
 func (r *rowSet) rows() int { return len(r.y) }
+
+// countTargets returns the number of target cells of each month.
+func countTargets(ctx context.Context, s *TrainSpec, months []grid.Month, target TargetFunc) ([]int, error) {
+	counts := make([]int, len(months))
+	for i, m := range months {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("train %s: %s: %w", s.Target, m, err)
+		}
+		t, err := targetValues(s, target, m)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range s.Cells {
+			if !math.IsNaN(float64(t[c])) {
+				counts[i]++
+			}
+		}
+	}
+	return counts, nil
+}
+
+// rowCap returns the largest per-month cell count k such that
+// Σ min(count, k) <= budget, or -1 when no cap is needed (a negative budget
+// or counts within it). k is at least 1.
+func rowCap(counts []int, budget int) int {
+	total, most := 0, 0
+	for _, n := range counts {
+		total += n
+		most = max(most, n)
+	}
+	if budget < 0 || total <= budget {
+		return -1
+	}
+	rows := func(k int) int {
+		r := 0
+		for _, n := range counts {
+			r += min(n, k)
+		}
+		return r
+	}
+	lo, hi := 1, most // rows(lo) may exceed a tiny budget; 1 is the floor
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if rows(mid) <= budget {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
 
 // collect builds the rows of every month: the cells with a target value,
 // at most perMonth of them (all when negative).

@@ -57,6 +57,7 @@ func worldSpec() FeatureSpec {
 	}
 }
 
+// newWorld needs lastYear >= worldClimLast for the anomaly feature.
 func newWorld(seed uint64, firstYear, lastYear int) *world {
 	w := &world{g: grid.Global(4), data: newMemCubes(), target: map[grid.Month]*grid.Field{}}
 	w.first = grid.Month{Year: firstYear, Month: 1}.Add(-3)

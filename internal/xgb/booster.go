@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -109,11 +110,7 @@ var errClosed = fmt.Errorf("xgboost booster is closed")
 // SetParam sets one parameter; name must be a typed Params name or one of
 // ExtraParamNames, because XGBoost itself accepts any name.
 func (b *Booster) SetParam(name, value string) error {
-	known := false
-	for _, n := range append(typedParamNames, ExtraParamNames...) {
-		known = known || n == name
-	}
-	if !known {
+	if !slices.Contains(typedParamNames, name) && !slices.Contains(ExtraParamNames, name) {
 		return fmt.Errorf("set parameter: unknown parameter %q", name)
 	}
 	return b.do(func() error { return b.setParam(name, value) })
