@@ -43,5 +43,12 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# regions regenerates data/regions from Natural Earth (npm world-atlas 2.0.2)
+# and world-countries 5.1.0; the result is committed.
+regions:
+	tmp=$$(mktemp -d) && cd $$tmp && npm install --no-audit --no-fund --silent world-atlas@2.0.2 world-countries@5.1.0 && cd - >/dev/null && \
+	$(GO) run ./cmd/regionsgen --atlas $$tmp/node_modules/world-atlas/countries-50m.json \
+		--countries $$tmp/node_modules/world-countries/countries.json --out data/regions && rm -rf $$tmp
+
 clean:
 	rm -rf bin
