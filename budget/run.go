@@ -7,18 +7,22 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
-// Region is one row of the region table, as the budget needs it.
-type Region struct {
-	ID, Name, Kind string
-}
+// Region is one row of the region table.
+type Region = regions.Region
 
-// Regions sums a per-m² field over every region in one pass; the results
-// are in the order of Regions(). internal/regions satisfies it.
+// Regions sums fields over every region in one pass; results are in the
+// order of Regions(). Land-based fluxes are per m² of land and go through
+// SumLand, ocean fluxes per m² of ocean through SumOcean.
+// internal/regions satisfies it.
 type Regions interface {
 	Regions() []Region
-	SumAll(values []float32) []float64
+	SumLand(values []float32) []float64
+	SumOcean(values []float32) []float64
+	HasLand(id string) bool
+	HasOcean(id string) bool
 }
 
 // Flux is a gridded component: a per-cell mean and optional 1σ field in
@@ -107,24 +111,27 @@ const (
 	CompNetToAtmos = "net_flux_to_atmosphere"
 )
 
-// regional sums every component over every region. Sinks are positive
-// into the surface, emissions positive to the atmosphere, and the net flux
-// is fossil − land sink − ocean sink (positive: the region adds CO2 to the
-// air). Region σ sums the per-cell σ: members' errors are coherent in space.
+// regional sums every component over every region: land components over
+// its land, the ocean sink over its ocean (a country has no ocean rows, a
+// basin no land rows). Sinks are positive into the surface, emissions
+// positive to the atmosphere, and the net flux is fossil − land sink −
+// ocean sink (positive: the region adds CO2 to the air). Region σ sums the
+// per-cell σ: members' errors are coherent in space.
 func regional(m grid.Month, in Inputs) []RegionRow {
 	regs := in.Regions.Regions()
 	sums := map[string][]float64{}
-	add := func(name string, f *grid.Field) {
+	add := func(name string, f *grid.Field, sum func([]float32) []float64) {
 		if f != nil {
-			sums[name] = in.Regions.SumAll(f.Values)
+			sums[name] = sum(f.Values)
 		}
 	}
-	add(CompFossil, in.Fossil.Mean)
-	add(CompLand, in.Land.Mean)
-	add(CompLand+"_sigma", in.Land.Sigma)
-	add(CompOcean, in.Ocean.Mean)
-	add(CompOcean+"_sigma", in.Ocean.Sigma)
-	add(CompFire, in.Fire)
+	land, ocean := in.Regions.SumLand, in.Regions.SumOcean
+	add(CompFossil, in.Fossil.Mean, land)
+	add(CompLand, in.Land.Mean, land)
+	add(CompLand+"_sigma", in.Land.Sigma, land)
+	add(CompFire, in.Fire, land)
+	add(CompOcean, in.Ocean.Mean, ocean)
+	add(CompOcean+"_sigma", in.Ocean.Sigma, ocean)
 	var rows []RegionRow
 	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
 		rows = append(rows, RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
@@ -138,10 +145,15 @@ func regional(m grid.Month, in Inputs) []RegionRow {
 	}
 	for i, r := range regs {
 		fos, land, ocean := get(CompFossil, i), get(CompLand, i), get(CompOcean, i)
-		row(r, CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
-		row(r, CompLand, land, get(CompLand+"_sigma", i), in.Land.Provisional)
-		row(r, CompFire, get(CompFire, i), 0, in.Land.Provisional)
-		row(r, CompOcean, ocean, get(CompOcean+"_sigma", i), in.Ocean.Provisional)
+		hasLand, hasOcean := in.Regions.HasLand(r.ID), in.Regions.HasOcean(r.ID)
+		if hasLand {
+			row(r, CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
+			row(r, CompLand, land, get(CompLand+"_sigma", i), in.Land.Provisional)
+			row(r, CompFire, get(CompFire, i), 0, in.Land.Provisional)
+		}
+		if hasOcean {
+			row(r, CompOcean, ocean, get(CompOcean+"_sigma", i), in.Ocean.Provisional)
+		}
 		net := fos - land - ocean
 		sigma := math.Hypot(math.Hypot(fos*fossilRelSigma(in.Fossil.Term), get(CompLand+"_sigma", i)), get(CompOcean+"_sigma", i))
 		row(r, CompNetToAtmos, net, sigma, in.Fossil.Provisional || in.Land.Provisional || in.Ocean.Provisional)

@@ -58,10 +58,16 @@ func (f fakeRegions) Regions() []budget.Region {
 	return []budget.Region{{ID: "CHN", Name: "China", Kind: "country"}, {ID: "globe", Name: "Globe", Kind: "special"}}
 }
 
-func (f fakeRegions) SumAll(values []float32) []float64 {
+func (f fakeRegions) SumLand(values []float32) []float64 {
 	w, _ := f.Weights("CHN")
-	return []float64{f.g.Sum(values, w), f.g.Sum(values, nil)}
+	return []float64{f.g.Sum(values, w), f.g.Sum(values, f.LandFraction())}
 }
+
+func (f fakeRegions) SumOcean(values []float32) []float64 { return []float64{0, f.g.Sum(values, nil)} }
+
+func (f fakeRegions) HasLand(id string) bool { return true }
+
+func (f fakeRegions) HasOcean(id string) bool { return id == "globe" }
 
 type fakeCubes struct{ g grid.Grid }
 
