@@ -1,0 +1,137 @@
+package noaa
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// readAny reads path with the reader of kind.
+func readAny(kind, path string) (any, error) {
+	switch kind {
+	case "monthly":
+		return ReadMonthlyFile(path)
+	case "growth":
+		return ReadGrowthFile(path)
+	default:
+		return ReadAnnualMeanFile(path)
+	}
+}
+
+// TestRead parses every layout variant under testdata and compares with
+// its golden file; malformed files must fail with an error naming the file
+// (and, where given, a line and the reason).
+func TestRead(t *testing.T) {
+	tests := []struct {
+		file, kind string
+		wantIs     error  // errors.Is target, or nil
+		wantMsg    string // substring of the error, "" for success
+	}{
+		{"mm_gl_old.txt", "monthly", nil, ""},
+		{"mm_mlo_old.txt", "monthly", nil, ""},
+		{"mm_mlo.csv", "monthly", nil, ""},
+		{"mm_gl_bom_crlf_extra.csv", "monthly", nil, ""},
+		{"mm_7col_nohint.txt", "monthly", nil, ""},
+		{"mm_7col_mlo_nohint.txt", "monthly", nil, ""},
+		{"mm_gl_reordered.csv", "monthly", nil, ""},
+		{"gr_nounc.txt", "growth", nil, ""},
+		{"gr_nohint.csv", "growth", nil, ""},
+		{"annmean_mlo.txt", "mean", nil, ""},
+		{"annmean_mlo.txt", "growth", ErrWrongKind, "annual mean table"},
+		{"gr_nounc.txt", "monthly", ErrWrongKind, "2 columns"},
+		{"mm_mlo.csv", "growth", ErrWrongKind, "8 columns"},
+		{"bad_notnumber.txt", "monthly", nil, `variable "average", 2024-02: line 3: "42l.60" is not a number`},
+		{"bad_ragged.txt", "monthly", nil, "line 3: 6 columns, want 7"},
+		{"bad_unordered.csv", "monthly", nil, "line 3: month 2024-01 follows 2024-02"},
+		{"bad_month.csv", "monthly", nil, `line 2: "13" is not a month`},
+		{"bad_decimal.txt", "monthly", nil, "decimal date 2014.042 is not in year 2024"},
+		{"bad_ppb.csv", "monthly", nil, "1930.12 ppm is outside 150..1000"},
+		{"bad_growth_range.csv", "growth", nil, "37.4 ppm/yr is outside ±20"},
+		{"bad_comments_only.txt", "monthly", ErrNoRows, "no data rows"},
+		{"bad_duplicate_column.csv", "monthly", nil, `two columns are "trend"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+"/"+tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", tt.file)
+			got, err := readAny(tt.kind, path)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("read %s as %s: %v", tt.file, tt.kind, err)
+				}
+				checkGolden(t, path+"."+tt.kind+".golden.json", got)
+				return
+			}
+			if err == nil {
+				t.Fatalf("read %s as %s: no error, want one containing %q", tt.file, tt.kind, tt.wantMsg)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), tt.file) {
+				t.Errorf("read %s as %s: error %q, want one naming the file and containing %q", tt.file, tt.kind, err, tt.wantMsg)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("read %s: errors.Is(%v, %v) = false", tt.file, err, tt.wantIs)
+			}
+			var se *ingest.SourceError
+			if !errors.As(err, &se) {
+				t.Errorf("read %s: error %T is not an ingest.SourceError", tt.file, err)
+			}
+		})
+	}
+}
+
+// TestMissingMarkers checks the missing-value rules on the old Mauna Loa
+// layout, independently of the golden file.
+func TestMissingMarkers(t *testing.T) {
+	m, err := ReadMonthlyFile(filepath.Join("testdata", "mm_mlo_old.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Layout != "mlo-old" {
+		t.Errorf("layout = %q, want mlo-old", m.Layout)
+	}
+	jun, ok := m.At(grid.Month{Year: 1958, Month: 6})
+	if !ok || !math.IsNaN(jun.AveragePPM) || jun.TrendPPM != 314.85 || jun.Days != -1 {
+		t.Errorf("1958-06 = %+v (found %v), want average NaN (-99.99), trend 314.85, days -1", jun, ok)
+	}
+	if _, ok := m.At(grid.Month{Year: 1958, Month: 7}); ok {
+		t.Error("At(1958-07) found a month the file does not have")
+	}
+	want := time.Date(2021, 4, 7, 9, 46, 58, 0, time.UTC)
+	if m.Vintage != "Wed Apr  7 09:46:58 2021" || !m.Created.Equal(want) {
+		t.Errorf("vintage %q created %v, want %q and %v", m.Vintage, m.Created, "Wed Apr  7 09:46:58 2021", want)
+	}
+}
+
+func TestCSVAndTextAgree(t *testing.T) {
+	a, err := ReadMonthly(strings.NewReader("# year month decimal average average_unc trend trend_unc\n  2024 1 2024.042 421.07 0.10 420.47 0.06\n"), "a.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadMonthly(strings.NewReader("year,month,decimal,average,average_unc,trend,trend_unc\n2024,1,2024.042,421.07,0.10,420.47,0.06"), "b.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameRow(a.Rows[0], b.Rows[0]) {
+		t.Errorf("text row %+v != CSV row %+v", a.Rows[0], b.Rows[0])
+	}
+}
+
+func TestReadFileMissing(t *testing.T) {
+	_, err := ReadGrowthFile(filepath.Join("testdata", "no-such-file.txt"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want os.ErrNotExist", err)
+	}
+}
+
+// sameRow compares rows with NaN equal to NaN.
+func sameRow(a, b MonthRow) bool {
+	eq := func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) }
+	return a.Month == b.Month && a.Days == b.Days && eq(a.Decimal, b.Decimal) && eq(a.AveragePPM, b.AveragePPM) &&
+		eq(a.AverageUncPPM, b.AverageUncPPM) && eq(a.TrendPPM, b.TrendPPM) && eq(a.TrendUncPPM, b.TrendUncPPM) && eq(a.StdDevPPM, b.StdDevPPM)
+}

@@ -1,0 +1,206 @@
+package noaa
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// realFile returns the path of a real NOAA sample in ../shared (found by
+// walking up to the directory holding go.mod), skipping when absent.
+func realFile(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("../shared not present: no go.mod above the package")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "data", "real", "noaa_gml", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("../shared not present: %s (%v)", name, err)
+	}
+	return p
+}
+
+// The values below were read off the files with grep (PROVENANCE.md lists
+// the files, their sources and checksums); they are pinned to each file's
+// vintage, not to "the NOAA value".
+
+func TestRealMonthlyGlobal(t *testing.T) {
+	txt, err := ReadMonthlyFile(realFile(t, "co2_mm_gl.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := ReadMonthlyFile(realFile(t, "co2_mm_gl.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*Monthly{txt, csv} {
+		// 1979-01 … 2025-09: 46 years × 12 + 9 = 561 rows.
+		if len(m.Rows) != 561 {
+			t.Errorf("%s: %d rows, want 561", m.Name, len(m.Rows))
+		}
+		first, last := m.Rows[0], m.Rows[len(m.Rows)-1]
+		// "  1979       1      1979.042        336.56          0.11        335.92          0.09"
+		if first.Month != (grid.Month{Year: 1979, Month: 1}) || first.AveragePPM != 336.56 || first.AverageUncPPM != 0.11 ||
+			first.TrendPPM != 335.92 || first.TrendUncPPM != 0.09 || first.Decimal != 1979.042 {
+			t.Errorf("%s: first row %+v", m.Name, first)
+		}
+		// "  2025       9      2025.708        423.03          0.10        425.93          0.06"
+		if last.Month != (grid.Month{Year: 2025, Month: 9}) || last.AveragePPM != 423.03 || last.TrendPPM != 425.93 {
+			t.Errorf("%s: last row %+v", m.Name, last)
+		}
+		// "  2023      12      2023.958        421.50          0.16        420.82          0.12"
+		if r, ok := m.At(grid.Month{Year: 2023, Month: 12}); !ok || r.AveragePPM != 421.50 || r.TrendUncPPM != 0.12 {
+			t.Errorf("%s: 2023-12 = %+v", m.Name, r)
+		}
+		if m.Vintage != "Fri Dec  5 11:34:08 2025" || !m.Created.Equal(time.Date(2025, 12, 5, 11, 34, 8, 0, time.UTC)) {
+			t.Errorf("%s: vintage %q (%v)", m.Name, m.Vintage, m.Created)
+		}
+	}
+	if txt.Layout != "gl" || csv.Layout != "csv" {
+		t.Errorf("layouts %q, %q; want gl, csv", txt.Layout, csv.Layout)
+	}
+	for i := range txt.Rows {
+		if !sameRow(txt.Rows[i], csv.Rows[i]) {
+			t.Fatalf("row %d: .txt %+v != .csv %+v", i, txt.Rows[i], csv.Rows[i])
+		}
+	}
+}
+
+func TestRealMonthlyMaunaLoa(t *testing.T) {
+	m, err := ReadMonthlyFile(realFile(t, "co2_mm_mlo.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Layout != "mlo" || m.Vintage != "Thu Feb  5 03:55:17 2026" {
+		t.Errorf("layout %q vintage %q, want mlo and Thu Feb  5 03:55:17 2026", m.Layout, m.Vintage)
+	}
+	// 1958-03 … 2026-01 with no gaps: 815 rows.
+	if len(m.Rows) != 815 {
+		t.Errorf("%d rows, want 815", len(m.Rows))
+	}
+	// " 1958    3   1958.2027      315.71      314.44     -1   -9.99   -0.99"
+	first := m.Rows[0]
+	if first.AveragePPM != 315.71 || first.TrendPPM != 314.44 || first.Days != -1 || !math.IsNaN(first.StdDevPPM) || !math.IsNaN(first.AverageUncPPM) {
+		t.Errorf("first row %+v, want 315.71, 314.44, days -1, NaN st.dev and unc", first)
+	}
+	// " 2026    1   2026.0417      428.62      428.37     25    0.71    0.27"
+	last := m.Rows[len(m.Rows)-1]
+	if last.Month != (grid.Month{Year: 2026, Month: 1}) || last.AveragePPM != 428.62 || last.TrendPPM != 428.37 ||
+		last.Days != 25 || last.StdDevPPM != 0.71 || last.AverageUncPPM != 0.27 {
+		t.Errorf("last row %+v", last)
+	}
+	// awk '!/^#/ && $6<0' | wc -l → 195; $7<0 → 196; $8<0 → 194.
+	var noDays, noSD, noUnc int
+	for _, r := range m.Rows {
+		if r.Days == -1 {
+			noDays++
+		}
+		if math.IsNaN(r.StdDevPPM) {
+			noSD++
+		}
+		if math.IsNaN(r.AverageUncPPM) {
+			noUnc++
+		}
+		if math.IsNaN(r.AveragePPM) || math.IsNaN(r.TrendPPM) {
+			t.Errorf("%s: average or trend missing, but the file has none missing", r.Month)
+		}
+	}
+	if noDays != 195 || noSD != 196 || noUnc != 194 {
+		t.Errorf("missing #days/st.dev/unc = %d/%d/%d, want 195/196/194", noDays, noSD, noUnc)
+	}
+}
+
+func TestRealGrowth(t *testing.T) {
+	tests := []struct {
+		file, vintage string
+		first, last   int
+		checks        map[int][2]float64 // year → {ppm/yr, unc}
+	}{
+		// "2023,2.72,0.16" "2024,3.74,0.09" "2025,2.13,0.09" "1998,2.84,0.11"
+		{"co2_gr_gl.csv", "Fri Jun  5 03:55:16 2026", 1959, 2025,
+			map[int][2]float64{1959: {0.96, 0.31}, 1998: {2.84, 0.11}, 2016: {2.83, 0.09}, 2023: {2.72, 0.16}, 2024: {3.74, 0.09}, 2025: {2.13, 0.09}}},
+		// The 2020 vintage has other values for the same years (NOAA revises).
+		{"co2_gr_gl_vintage2020-11.txt", "Fri Nov  6 08:26:35 2020", 1959, 2019,
+			map[int][2]float64{1998: {2.83, 0.12}, 2016: {2.87, 0.08}, 2019: {2.54, 0.09}}},
+		{"co2_gr_mlo_vintage2022-10.txt", "Wed Oct  5 09:31:52 2022", 1959, 2021,
+			map[int][2]float64{1959: {0.94, 0.11}, 1998: {2.97, 0.11}, 2021: {2.38, 0.11}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			g, err := ReadGrowthFile(realFile(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Vintage != tt.vintage || g.Created.IsZero() {
+				t.Errorf("vintage %q (%v), want %q", g.Vintage, g.Created, tt.vintage)
+			}
+			if n := len(g.Rows); n != tt.last-tt.first+1 || g.Rows[0].Year != tt.first || g.Rows[n-1].Year != tt.last {
+				t.Errorf("%d rows %d..%d, want %d..%d", n, g.Rows[0].Year, g.Rows[n-1].Year, tt.first, tt.last)
+			}
+			for y, want := range tt.checks {
+				if r, ok := g.Year(y); !ok || r.PPMPerYear != want[0] || r.UncPPMPerYear != want[1] {
+					t.Errorf("%d = %+v (found %v), want %v ± %v", y, r, ok, want[0], want[1])
+				}
+			}
+		})
+	}
+}
+
+func TestRealAnnualMean(t *testing.T) {
+	a, err := ReadAnnualMeanFile(realFile(t, "co2_annmean_gl.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "1979,336.85,0.10" … "2015,399.65,0.05" … "2025,425.65,0.09"
+	if len(a.Rows) != 47 || a.Rows[0] != (AnnualRow{1979, 336.85, 0.10}) || a.Rows[46] != (AnnualRow{2025, 425.65, 0.09}) {
+		t.Errorf("%d rows, first %+v, last %+v", len(a.Rows), a.Rows[0], a.Rows[len(a.Rows)-1])
+	}
+	if r, _ := a.Year(2015); r.MeanPPM != 399.65 {
+		t.Errorf("2015 = %+v, want 399.65", r)
+	}
+	old, err := ReadAnnualMeanFile(realFile(t, "co2_annmean_gl_vintage2020-11.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "  1980   338.80     0.10" … "  2015   399.42     0.10" … "  2019   409.85     0.10"
+	if len(old.Rows) != 40 || old.Rows[0] != (AnnualRow{1980, 338.80, 0.10}) || old.Rows[39] != (AnnualRow{2019, 409.85, 0.10}) {
+		t.Errorf("2020 vintage: %d rows, first %+v, last %+v", len(old.Rows), old.Rows[0], old.Rows[len(old.Rows)-1])
+	}
+	if r, _ := old.Year(2015); r.MeanPPM != 399.42 || old.Vintage != "Fri Nov  6 08:26:35 2020" {
+		t.Errorf("2020 vintage: 2015 = %+v, vintage %q", r, old.Vintage)
+	}
+}
+
+// Every real file is rejected by the readers of the other kinds, with
+// ErrWrongKind rather than a wrong parse.
+func TestRealWrongKind(t *testing.T) {
+	for _, f := range []string{"co2_gr_gl.csv", "co2_annmean_gl.csv", "co2_gr_gl_vintage2020-11.txt"} {
+		if _, err := ReadMonthlyFile(realFile(t, f)); err == nil {
+			t.Errorf("ReadMonthly(%s) succeeded", f)
+		}
+	}
+	if _, err := ReadGrowthFile(realFile(t, "co2_annmean_gl.csv")); err == nil {
+		t.Error("ReadGrowth(co2_annmean_gl.csv) succeeded")
+	}
+	if _, err := ReadAnnualMeanFile(realFile(t, "co2_gr_mlo_vintage2022-10.txt")); err == nil {
+		t.Error("ReadAnnualMean(co2_gr_mlo) succeeded")
+	}
+	if _, err := ReadGrowthFile(realFile(t, "co2_mm_mlo.txt")); err == nil {
+		t.Error("ReadGrowth(co2_mm_mlo.txt) succeeded")
+	}
+}
