@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/ingest/gcb"
+	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 )
 
 func sharedReal(t *testing.T, parts ...string) string {
@@ -55,4 +56,44 @@ func TestGCB2025Closes(t *testing.T) {
 		}
 	}
 	t.Logf("largest |B_IM - published| over 1959-2024: %.2e GtC/yr", worst)
+}
+
+// TestNOAAGrowthByOurMethod computes the annual global growth rate from
+// NOAA's real monthly global record (co2_mm_gl.txt, vintage Dec 2025) by
+// our implementation of NOAA's method and compares it with NOAA's published
+// global growth rates (co2_gr_gl.csv, vintage Jun 2026) for 1980–2024.
+func TestNOAAGrowthByOurMethod(t *testing.T) {
+	mm, err := noaa.ReadMonthlyFile(sharedReal(t, "noaa_gml", "co2_mm_gl.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr, err := noaa.ReadGrowthFile(sharedReal(t, "noaa_gml", "co2_gr_gl.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &CO2Record{Vintage: mm.Vintage}
+	for _, r := range mm.Rows {
+		rec.Months = append(rec.Months, CO2Month{Month: r.Month, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
+	}
+	ours := rec.AnnualGrowthPPM()
+	var worst float64
+	worstYear := 0
+	for y := 1980; y <= 2024; y++ {
+		pub, ok := gr.Year(y)
+		if !ok {
+			t.Fatalf("co2_gr_gl.csv has no %d", y)
+		}
+		got, ok := ours[y]
+		if !ok {
+			t.Fatalf("no growth computed for %d", y)
+		}
+		d := math.Abs(got - pub.PPMPerYear)
+		if d > worst {
+			worst, worstYear = d, y
+		}
+		if d > 0.1 {
+			t.Errorf("%d: our growth %.3f ppm/yr, NOAA %.2f (|Δ| %.3f > 0.1)", y, got, pub.PPMPerYear, d)
+		}
+	}
+	t.Logf("largest |ours - NOAA| over 1980-2024: %.3f ppm/yr in %d (monthly file vintage %q)", worst, worstYear, mm.Vintage)
 }
