@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -206,6 +207,11 @@ func Load(dir, name string) (*Model, error) {
 	names, err := booster.FeatureNames()
 	if err == nil {
 		err = checkNames(m.label(), card.Spec.Names(), names)
+	}
+	if err == nil && card.Params.NThread > 0 {
+		// The thread count is not part of XGBoost's saved model; predict
+		// with the count the model was trained with, not every core.
+		err = booster.SetParam("nthread", strconv.Itoa(card.Params.NThread))
 	}
 	if err != nil {
 		booster.Close()
