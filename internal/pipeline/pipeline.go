@@ -119,9 +119,38 @@ func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) 
 	}
 	lap("fossil", t0)
 
-	t0 = time.Now()
+	st := StageResults{Ocean: oc, Land: ld, Fossil: fos}
+	if err := saveStages(r.Cfg.WorkDir, m, c.Grid, st); err != nil {
+		return nil, fmt.Errorf("save stage results %s: %w", m, err)
+	}
+	res, err := r.closeAndPublish(ctx, m, c, st, timings)
+	if err != nil {
+		return nil, err
+	}
+	r.Log.Info("month done", "month", m, "e_fos", res.Budget.EFos.GtC, "s_ocean", res.Budget.SOcean.GtC,
+		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", c.Missing)
+	return res, nil
+}
+
+// Budget reruns only the budget stage of month m from the stage results
+// the last run saved, and republishes the month.
+func (r *Runner) Budget(ctx context.Context, m grid.Month) (*MonthResult, error) {
+	c, err := r.Cubes.Cube(ctx, m)
+	if err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", m, err)
+	}
+	st, err := loadStages(r.Cfg.WorkDir, m, c.Grid)
+	if err != nil {
+		return nil, err
+	}
+	return r.closeAndPublish(ctx, m, c, st, Timings{})
+}
+
+// closeAndPublish runs the budget stage on the stage results and publishes.
+func (r *Runner) closeAndPublish(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings) (*MonthResult, error) {
+	t0 := time.Now()
 	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: r.CO2,
-		Fossil: fos, Ocean: oc.Flux, Land: ld.Flux, Fire: ld.Fire, PCO2Sea: oc.PCO2Sea, ELUC: ld.ELUC}
+		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea, ELUC: st.Land.ELUC}
 	if r.SCement != nil {
 		in.SCement = r.SCement(m)
 	}
@@ -129,8 +158,7 @@ func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	lap("budget", t0)
-
+	timings["budget"] = seconds(time.Since(t0))
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
 		Inputs: c.Catalogue, Provisional: c.Missing}
@@ -142,9 +170,7 @@ func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) 
 	if err != nil {
 		return nil, fmt.Errorf("publish %s: %w", m, err)
 	}
-	lap("publish", t0)
-	r.Log.Info("month done", "month", m, "e_fos", res.Budget.EFos.GtC, "s_ocean", res.Budget.SOcean.GtC,
-		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", c.Missing)
+	timings["publish"] = seconds(time.Since(t0))
 	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing, Outputs: outputs}, nil
 }
 

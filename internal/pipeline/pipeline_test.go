@@ -214,3 +214,25 @@ func TestRecoverInterruptedSwap(t *testing.T) {
 		t.Error("interrupted swap not recovered")
 	}
 }
+
+func TestBudgetAloneFromSavedStages(t *testing.T) {
+	out := t.TempDir()
+	r := newRunner(t, out)
+	m := grid.Month{Year: 2023, Month: 8}
+	if _, err := r.Budget(context.Background(), m); err == nil || !strings.Contains(err.Error(), "run --month 2023-08") {
+		t.Fatalf("budget before any run: err = %v, want a hint to run the month", err)
+	}
+	if _, err := r.Month(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	first := readTree(t, out)
+	r.Ocean = fakeStage{g: grid.MustNew(2), fail: true} // the budget stage must not call the stages again
+	if _, err := r.Budget(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range readTree(t, out) {
+		if !strings.HasSuffix(name, "timings.json") && !bytes.Equal(b, first[name]) {
+			t.Errorf("%s differs after rerunning only the budget stage", name)
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// StageResults are the three stages' results of a month, as the budget
+// needs them. The pipeline keeps them in the work directory so that the
+// budget stage can be rerun on its own (carbonbudget budget --month) and,
+// later, so stages can run as separate units of work.
+type StageResults struct {
+	Ocean  OceanOut
+	Land   LandOut
+	Fossil budget.Flux
+}
+
+type stageTerms struct {
+	Ocean, Land, Fossil, ELUC budget.Term
+}
+
+func stageDir(work string, m grid.Month) string { return filepath.Join(work, "stages", m.String()) }
+
+// saveStages writes the stage results of m: the terms as JSON and the
+// fields as one grid file.
+func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
+	dir := stageDir(work, m)
+	gm := output.GridMonth{Grid: g, Month: m}
+	add := func(name string, f *grid.Field) {
+		if f != nil {
+			gm.Columns = append(gm.Columns, output.Column{Name: name, Units: f.Units, Values: f.Values})
+		}
+	}
+	add("ocean_mean", s.Ocean.Flux.Mean)
+	add("ocean_sigma", s.Ocean.Flux.Sigma)
+	add("pco2_sea", s.Ocean.PCO2Sea)
+	add("land_mean", s.Land.Flux.Mean)
+	add("land_sigma", s.Land.Flux.Sigma)
+	add("fire", s.Land.Fire)
+	add("fossil", s.Fossil.Mean)
+	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
+		return err
+	}
+	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Term, ELUC: s.Land.ELUC}
+	return output.AtomicWriteFile(filepath.Join(dir, "terms.json"), func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(terms)
+	})
+}
+
+// loadStages reads what saveStages wrote.
+func loadStages(work string, m grid.Month, g grid.Grid) (StageResults, error) {
+	dir := stageDir(work, m)
+	b, err := os.ReadFile(filepath.Join(dir, "terms.json"))
+	if err != nil {
+		return StageResults{}, fmt.Errorf("stage results of %s: %w (run 'carbonbudget run --month %s' first)", m, err, m)
+	}
+	var terms stageTerms
+	if err := json.Unmarshal(b, &terms); err != nil {
+		return StageResults{}, fmt.Errorf("stage results of %s: %w", m, err)
+	}
+	gf, err := output.ReadGrid(filepath.Join(dir, "fields.parquet"))
+	if err != nil {
+		return StageResults{}, err
+	}
+	field := func(name string) *grid.Field {
+		v, ok := gf.Columns[name]
+		if !ok {
+			return nil
+		}
+		return &grid.Field{Name: name, Units: gf.Units[name], Grid: g, Values: v}
+	}
+	return StageResults{
+		Ocean:  OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma")}, PCO2Sea: field("pco2_sea")},
+		Land:   LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma")}, Fire: field("fire"), ELUC: terms.ELUC},
+		Fossil: budget.Flux{Term: terms.Fossil, Mean: field("fossil")},
+	}, nil
+}
