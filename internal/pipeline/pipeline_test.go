@@ -110,7 +110,7 @@ func (f fakeLand) Run(_ context.Context, m grid.Month, _ *cube.Cube) (LandOut, e
 	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.09, SigmaGtC: 0.06}}, nil
 }
 
-func newRunner(t *testing.T, out string) *Runner {
+func newRunner(t testing.TB, out string) *Runner {
 	cfg, err := config.Load("")
 	if err != nil {
 		t.Fatal(err)
