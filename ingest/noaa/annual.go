@@ -54,8 +54,8 @@ const (
 // annualKind says whether a year-per-row table holds growth rates or
 // means: by the column names if the file has them, else by magnitude
 // (means are hundreds of ppm, growth rates a few ppm/yr).
-func annualKind(t *table) (string, error) {
-	if n := len(t.rows[0].fields); n < 2 || n > 3 {
+func annualKind(t *table, cols annualCols) (string, error) {
+	if n := len(t.rows[0].fields); t.header == nil && (n < 2 || n > 3) {
 		return "", ingest.Errorf(t.name, "", grid.Month{}, "%d columns on line %d: annual tables have 2 or 3 (year, value, unc): %w", n, t.rows[0].line, ErrWrongKind)
 	}
 	switch {
@@ -66,7 +66,7 @@ func annualKind(t *table) (string, error) {
 	}
 	vals := make([]float64, 0, len(t.rows))
 	for _, r := range t.rows {
-		if v, err := strconv.ParseFloat(r.fields[1], 64); err == nil && v > 0 {
+		if v, err := strconv.ParseFloat(r.fields[cols.value], 64); err == nil && v > 0 {
 			vals = append(vals, v)
 		}
 	}
@@ -77,10 +77,47 @@ func annualKind(t *table) (string, error) {
 	return "growth", nil
 }
 
+// annualCols are the column indexes of an annual table; unc is -1 when
+// the table has none.
+type annualCols struct{ year, value, unc int }
+
+// annualColumns finds the columns by name in a CSV with a header (any
+// order, extra columns ignored), else by position: year, value, unc.
+func annualColumns(t *table) (annualCols, error) {
+	if !t.csv || t.header == nil {
+		c := annualCols{0, 1, -1}
+		if len(t.rows[0].fields) == 3 {
+			c.unc = 2
+		}
+		return c, nil
+	}
+	c := annualCols{-1, -1, -1}
+	for i, h := range t.header {
+		switch h {
+		case "year":
+			c.year = i
+		case "ann inc", "ann_inc", "growth", "mean":
+			c.value = i
+		case "unc":
+			c.unc = i
+		case "month":
+			return c, ingest.Errorf(t.name, "month", grid.Month{}, "a table with a month column is monthly, not annual: %w", ErrWrongKind)
+		}
+	}
+	if c.year < 0 || c.value < 0 {
+		return c, ingest.Errorf(t.name, "", grid.Month{}, "header %v has no year and value (ann inc or mean) columns: %w", t.header, ErrWrongKind)
+	}
+	return c, nil
+}
+
 // yearRows parses the year, value and optional uncertainty of every row
 // of a table of kind want, years strictly increasing.
 func yearRows(t *table, want string, value func(r row, v float64, y int) (float64, error)) ([]AnnualRow, error) {
-	kind, err := annualKind(t)
+	cols, err := annualColumns(t)
+	if err != nil {
+		return nil, err
+	}
+	kind, err := annualKind(t, cols)
 	if err != nil {
 		return nil, err
 	}
@@ -89,21 +126,21 @@ func yearRows(t *table, want string, value func(r row, v float64, y int) (float6
 	}
 	out := make([]AnnualRow, 0, len(t.rows))
 	for _, r := range t.rows {
-		y, err := t.year(r, 0)
+		y, err := t.year(r, cols.year)
 		if err != nil {
 			return nil, err
 		}
 		m := grid.Month{Year: y, Month: time.January}
-		v, err := strconv.ParseFloat(r.fields[1], 64)
+		v, err := strconv.ParseFloat(r.fields[cols.value], 64)
 		if err != nil || math.IsInf(v, 0) {
-			return nil, ingest.Errorf(t.name, want, m, "line %d: %q is not a number", r.line, r.fields[1])
+			return nil, ingest.Errorf(t.name, want, m, "line %d: %q is not a number", r.line, r.fields[cols.value])
 		}
 		if v, err = value(r, v, y); err != nil {
 			return nil, err
 		}
 		unc := math.NaN()
-		if len(r.fields) == 3 {
-			if unc, err = t.cell(r, 2, "unc", m); err != nil {
+		if cols.unc >= 0 {
+			if unc, err = t.cell(r, cols.unc, "unc", m); err != nil {
 				return nil, err
 			}
 		}

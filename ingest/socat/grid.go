@@ -75,20 +75,8 @@ func (gd *Gridded) fill(g grid.Grid, perCruise map[cellCruise]*sum) {
 		cruiseMeans float64
 		cruises     int
 	}
-	// Sum in a fixed order: map order would make the float sums, and so
-	// the published fields, differ from run to run in the last bit.
-	keys := make([]cellCruise, 0, len(perCruise))
-	for k := range perCruise {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].cell != keys[j].cell {
-			return keys[i].cell < keys[j].cell
-		}
-		return keys[i].expocode < keys[j].expocode
-	})
 	cells := map[int]*acc{}
-	for _, k := range keys {
+	for _, k := range sortedKeys(perCruise) {
 		s := perCruise[k]
 		a := cells[k.cell]
 		if a == nil {
@@ -110,6 +98,23 @@ func (gd *Gridded) fill(g grid.Grid, perCruise map[cellCruise]*sum) {
 		gd.Count.Values[cell] = float32(a.all.n)
 		gd.Cruises.Values[cell] = float32(a.cruises)
 	}
+}
+
+// sortedKeys orders the sums by cell and cruise: summing in map order
+// would make the float sums, and so the published fields, differ from run
+// to run in the last bit.
+func sortedKeys(perCruise map[cellCruise]*sum) []cellCruise {
+	keys := make([]cellCruise, 0, len(perCruise))
+	for k := range perCruise {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].cell != keys[j].cell {
+			return keys[i].cell < keys[j].cell
+		}
+		return keys[i].expocode < keys[j].expocode
+	})
+	return keys
 }
 
 func zeroField(g grid.Grid, name, units string) *grid.Field {

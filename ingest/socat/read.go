@@ -241,7 +241,12 @@ func (p *parser) time(line int) (time.Time, bool, error) {
 	if !whole || y < 1900 || y > 2200 || t.Month() != time.Month(mo) || t.Day() != d || t.Hour() != h || t.Minute() != mi || !(sec >= 0 && sec < 60) {
 		return time.Time{}, false, ingest.Errorf(p.name, "yr mon day hh mm ss", grid.Month{}, "line %d: %g-%g-%g %g:%g:%g is not a time", line, v[0], v[1], v[2], v[3], v[4], sec)
 	}
-	return t.Add(time.Duration(math.Round(sec * 1e9))), true, nil
+	// Seconds just under 60 can round up into the next minute, and so
+	// into year 2201: check the bound on the final time.
+	if t = t.Add(time.Duration(math.Round(sec * 1e9))); t.Year() > 2200 {
+		return time.Time{}, false, ingest.Errorf(p.name, "yr", grid.Month{}, "line %d: %v is after 2200", line, t)
+	}
+	return t, true, nil
 }
 
 // field returns column c of the current row, nil if the file lacks it.

@@ -144,3 +144,33 @@ func TestReorderedVariants(t *testing.T) {
 		t.Errorf("time %v, want %v", res.Obs[1].Time, want)
 	}
 }
+
+// TestEdgeRows covers row shapes that need no file of their own.
+func TestEdgeRows(t *testing.T) {
+	const hdr = "Expocode\tQC_Flag\tyr\tmon\tday\thh\tmm\tss\tlongitude\tlatitude\tfCO2rec\tfCO2rec_flag\n"
+	tests := []struct {
+		name, row string
+		wantMsg   string // "" for success
+	}{
+		{"trailing empty field", "X\tA\t2023\t1\t1\t0\t0\t0\t10\t10\t400\t2\t\n", ""},
+		{"extra value", "X\tA\t2023\t1\t1\t0\t0\t0\t10\t10\t400\t2\t7\n", "13 fields, header has 12"},
+		{"seconds round into 2201", "X\tA\t2200\t12\t31\t23\t59\t59.99999999999\t10\t10\t400\t2\n", "is after 2200"},
+		{"lon above 360", "X\tA\t2023\t1\t1\t0\t0\t0\t360.5\t10\t400\t2\n", "360.5 is outside -180..360"},
+		{"empty expocode", "\tA\t2023\t1\t1\t0\t0\t0\t10\t10\t400\t2\n", "empty Expocode"},
+		{"hour 24", "X\tA\t2023\t1\t1\t24\t0\t0\t10\t10\t400\t2\n", "is not a time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Read(strings.NewReader(hdr+tt.row), "edge.tsv", Options{})
+			if tt.wantMsg == "" {
+				if err != nil || len(res.Obs) != 1 {
+					t.Fatalf("err %v, want one observation", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantMsg) || !strings.Contains(err.Error(), "line 2") {
+				t.Errorf("err = %v, want one on line 2 containing %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
