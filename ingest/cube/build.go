@@ -1,0 +1,264 @@
+package cube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// Builder assembles month cubes from the configured sources and caches
+// them in a Store.
+type Builder struct {
+	cfg    *config.Config
+	grid   grid.Grid
+	land   []float32 // land fraction, for coverage checks and the static field
+	store  *Store
+	log    *slog.Logger
+	hasher *fileHasher
+
+	mu    sync.Mutex
+	memo  map[string]any // parsed whole-record files (NOAA, Carbon Monitor) by path and checksum
+	regrd map[[2]grid.Grid]*grid.Regridder
+}
+
+// NewBuilder returns a builder for cfg's grid; landFraction comes from
+// internal/regions.
+func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
+	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
+		hasher: newFileHasher(cfg.WorkDir), memo: map[string]any{}, regrd: map[[2]grid.Grid]*grid.Regridder{}}
+}
+
+// Store is the builder's cube cache (it satisfies the emulator's Cubes).
+func (b *Builder) Store() *Store { return b.store }
+
+// reader reads one source for a month into the cube. path is the resolved
+// file; model is empty for single-model sources.
+type reader func(ctx context.Context, b *Builder, c *Cube, src config.Source, path, model string) error
+
+// readers maps each source name to its reader. Sources without a reader
+// are refused with an error naming them.
+var readers = map[string]reader{}
+
+// sourceNames lists the configured sources in a fixed order.
+func (b *Builder) sourceNames() []string {
+	var names []string
+	for n := range b.cfg.Sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Catalogue resolves and fingerprints every input of month m without
+// reading it: the cache key comes from it, so an unchanged month is never
+// read twice.
+func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
+	var entries []Entry
+	var missing []string
+	for _, name := range b.sourceNames() {
+		src := b.cfg.Sources[name]
+		if _, ok := readers[name]; !ok {
+			continue // a source this build has no reader for (e.g. land_use, read by its stage)
+		}
+		models := src.Models
+		if len(models) == 0 {
+			models = []string{""}
+		}
+		for _, model := range models {
+			path := config.ExpandPath(b.cfg.InputDir, src.Path, m, model)
+			e, err := b.hasher.entry(name, model, path)
+			switch {
+			case err == nil:
+				entries = append(entries, e)
+			case errors.Is(err, fs.ErrNotExist) && (src.Late || model != ""):
+				// A late source not yet published, or a model that has not
+				// been run this far: the month goes on without it.
+				entries = append(entries, Entry{Source: name, Model: model, Path: path, Status: "missing"})
+				if src.Late {
+					missing = append(missing, name)
+				}
+			case errors.Is(err, fs.ErrNotExist):
+				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: fmt.Errorf("source %q: file not found", name)}
+			default:
+				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: err}
+			}
+		}
+	}
+	b.hasher.save()
+	return entries, missing, nil
+}
+
+// Cube returns the cube of month m, from the cache when its inputs and
+// settings are unchanged, else by reading every source.
+func (b *Builder) Cube(ctx context.Context, m grid.Month) (*Cube, error) {
+	entries, missing, err := b.Catalogue(m)
+	if err != nil {
+		return nil, err
+	}
+	key := Key(m.String(), keySettings(b.cfg), entries)
+	if b.store.Has(m, key) {
+		return b.store.Load(m, key)
+	}
+	c := &Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Missing: missing, Catalogue: entries, Key: key}
+	for _, e := range entries {
+		if e.Status != "ok" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := readers[e.Source](ctx, b, c, b.cfg.Sources[e.Source], e.Path, e.Model); err != nil {
+			return nil, err
+		}
+	}
+	if b.land != nil {
+		c.Fields["land_fraction"] = &grid.Field{Name: "land_fraction", Units: "1", Grid: b.grid, Values: b.land}
+	}
+	if err := b.check(c); err != nil {
+		return nil, err
+	}
+	if err := b.store.Save(c); err != nil {
+		return nil, err
+	}
+	b.log.Debug("ingested", "month", m, "fields", len(c.Fields), "missing", missing)
+	return c, nil
+}
+
+// keySettings are the configuration values that shape a cube.
+func keySettings(cfg *config.Config) any {
+	return struct {
+		Res     float64
+		Sources map[string]config.Source
+	}{cfg.ResolutionDeg, cfg.Sources}
+}
+
+// regridder returns (and caches) the conservative regridder from src to
+// the analysis grid.
+func (b *Builder) regridder(src grid.Grid) (*grid.Regridder, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := [2]grid.Grid{src, b.grid}
+	if rg, ok := b.regrd[k]; ok {
+		return rg, nil
+	}
+	rg, err := grid.NewRegridder(src, b.grid)
+	if err != nil {
+		return nil, err
+	}
+	b.regrd[k] = rg
+	return rg, nil
+}
+
+// put regrids f to the analysis grid when needed and stores it under name.
+func (b *Builder) put(c *Cube, name string, f *grid.Field) error {
+	if f.Grid != b.grid {
+		rg, err := b.regridder(f.Grid)
+		if err != nil {
+			return err
+		}
+		f = &grid.Field{Name: name, Units: f.Units, Grid: b.grid, Values: rg.Apply(f.Values, nil)}
+	}
+	f.Name = name
+	c.Fields[name] = f
+	return nil
+}
+
+// memoised parses a whole-record file once per builder.
+func (b *Builder) memoised(key string, parse func() (any, error)) (any, error) {
+	b.mu.Lock()
+	v, ok := b.memo[key]
+	b.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := parse()
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.memo[key] = v
+	b.mu.Unlock()
+	return v, nil
+}
+
+// check enforces the physical range and coverage of every canonical field.
+func (b *Builder) check(c *Cube) error {
+	for _, v := range Canonical {
+		f, ok := c.Fields[v.Name]
+		if !ok {
+			continue
+		}
+		path := b.pathOf(c, v.Name)
+		for i, x := range f.Values {
+			if x == x && (float64(x) < v.Min || float64(x) > v.Max) {
+				lat, lon := b.grid.Centre(i)
+				return ingest.Errorf(path, v.Name, c.Month, "%g %s at %.2f°N %.2f°E is outside the physical range %g..%g", x, v.Units, lat, lon, v.Min, v.Max)
+			}
+		}
+		if cov := b.coverage(f, v.Domain); cov < v.MinCoverage {
+			return ingest.Errorf(path, v.Name, c.Month, "covers %.0f%% of its %s cells, want at least %.0f%%", 100*cov, domainName(v.Domain), 100*v.MinCoverage)
+		}
+	}
+	return nil
+}
+
+func (b *Builder) pathOf(c *Cube, field string) string {
+	for _, e := range c.Catalogue {
+		if src, ok := b.cfg.Sources[e.Source]; ok {
+			for canon := range src.Variables {
+				if canon == field {
+					return e.Path
+				}
+			}
+		}
+	}
+	return "(" + field + ")"
+}
+
+// coverage is the fraction of the domain's cells (land: land fraction ≥
+// 0.5; ocean: < 0.5) that hold a value.
+func (b *Builder) coverage(f *grid.Field, d Domain) float64 {
+	var have, all int
+	for i, x := range f.Values {
+		if b.land != nil && ((d == Land && b.land[i] < 0.5) || (d == Ocean && b.land[i] >= 0.5)) {
+			continue
+		}
+		all++
+		if x == x {
+			have++
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(have) / float64(all)
+}
+
+func domainName(d Domain) string {
+	switch d {
+	case Land:
+		return "land"
+	case Ocean:
+		return "ocean"
+	}
+	return "grid"
+}
+
+// constantField is a field with one value everywhere (scalar drivers such
+// as NOAA's global CO2, which the emulators take as a feature).
+func constantField(g grid.Grid, name, units string, v float64) *grid.Field {
+	f := &grid.Field{Name: name, Units: units, Grid: g, Values: make([]float32, g.Cells())}
+	for i := range f.Values {
+		f.Values[i] = float32(v)
+	}
+	return f
+}
+
