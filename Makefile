@@ -43,12 +43,21 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# regions regenerates data/regions from Natural Earth (npm world-atlas 2.0.2)
-# and world-countries 5.1.0; the result is committed.
+# regions regenerates data/regions (committed; see its README) from
+# Natural Earth: npm world-atlas 2.0.2 and world-countries 5.1.0, installed
+# into a temporary directory, or into REGIONS_NPM when it is set (reused
+# when the right versions are already there). Same inputs, same bytes.
+REGIONS_NPM ?=
 regions:
-	tmp=$$(mktemp -d) && cd $$tmp && npm install --no-audit --no-fund --silent world-atlas@2.0.2 world-countries@5.1.0 && cd - >/dev/null && \
-	$(GO) run ./cmd/regionsgen --atlas $$tmp/node_modules/world-atlas/countries-50m.json \
-		--countries $$tmp/node_modules/world-countries/countries.json --out data/regions && rm -rf $$tmp
+	@set -e; dir="$(REGIONS_NPM)"; \
+	if [ -z "$$dir" ]; then dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; fi; \
+	version() { node -p "require('$$dir/node_modules/$$1/package.json').version" 2>/dev/null || true; }; \
+	if [ "$$(version world-atlas)" != 2.0.2 ] || [ "$$(version world-countries)" != 5.1.0 ]; then \
+		echo "installing world-atlas@2.0.2 world-countries@5.1.0 into $$dir"; \
+		npm install --prefix "$$dir" --no-audit --no-fund --no-save --silent world-atlas@2.0.2 world-countries@5.1.0; \
+	fi; \
+	$(GO) run ./cmd/regionsgen --atlas "$$dir/node_modules/world-atlas/countries-50m.json" \
+		--countries "$$dir/node_modules/world-countries/countries.json" --out data/regions
 
 clean:
 	rm -rf bin

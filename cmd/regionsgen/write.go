@@ -5,10 +5,13 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"encoding/csv"
+	"fmt"
+	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
+
+	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // Cover file format (little endian), gzip-compressed:
@@ -17,86 +20,85 @@ import (
 //	then for each cell holding land, in increasing cell order:
 //	uvarint(cell − previous cell) | uvarint(k) | k × (uvarint(country row), uvarint(samples))
 //
-// Country rows index countries.csv (data rows, from 0). The format is
-// documented in data/regions/README.md.
+// Country rows index countries.csv (data rows, from 0) and increase within
+// a cell. The format is documented in data/regions/README.md and read by
+// internal/regions.
 const magic = "CBREGION1"
 
-func writeCover(path string, fine *fineGrid, res float64, used map[int16]int) error {
-	k := int(math.Round(res * samplesPerDegree))
-	nlat, nlon := fine.nlat/k, fine.nlon/k
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
+// writeCover aggregates the 0.25° counts to the res° grid and writes its
+// cover file.
+func writeCover(path string, bc *baseCover, res float64, rowOf []int) error {
+	m := int(math.Round(res / baseRes))
+	if m < 1 || float64(m)*baseRes != res || bc.nlat%m != 0 {
+		return fmt.Errorf("%s: %g° is not a whole multiple of %g°", path, res, baseRes)
 	}
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	zw.ModTime = zw.ModTime.UTC() // zero time: reproducible bytes
-	bw := bufio.NewWriter(zw)
-	bw.WriteString(magic)
-	for _, v := range []uint32{uint32(nlat), uint32(nlon), uint32(k * k)} {
-		binary.Write(bw, binary.LittleEndian, v)
-	}
+	side := m * baseSide
+	return output.AtomicWriteFile(path, func(w io.Writer) error {
+		zw, err := gzip.NewWriterLevel(w, gzip.BestCompression) // header time zero: reproducible bytes
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriter(zw)
+		bw.WriteString(magic)
+		for _, v := range []uint32{uint32(bc.nlat / m), uint32(bc.nlon / m), uint32(side * side)} {
+			binary.Write(bw, binary.LittleEndian, v)
+		}
+		writeCells(bw, bc, m, rowOf)
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
+// writeCells writes the entries of every coarse cell (m × m base cells).
+func writeCells(bw *bufio.Writer, bc *baseCover, m int, rowOf []int) {
 	buf := make([]byte, binary.MaxVarintLen64)
-	put := func(x uint64) { bw.Write(buf[:binary.PutUvarint(buf, x)]) }
-	counts := map[int]int{}
+	put := func(x int) { bw.Write(buf[:binary.PutUvarint(buf, uint64(x))]) }
+	counts := make([]int, maxCode)
+	var rows []int
+	nlat, nlon := bc.nlat/m, bc.nlon/m
 	prev := 0
 	for r := 0; r < nlat; r++ {
 		for c := 0; c < nlon; c++ {
-			clear(counts)
-			for y := r * k; y < (r+1)*k; y++ {
-				row := fine.code[y*fine.nlon+c*k : y*fine.nlon+(c+1)*k]
-				for _, code := range row {
-					if code > 0 {
-						counts[used[code]]++
+			rows = rows[:0]
+			for br := r * m; br < (r+1)*m; br++ {
+				for bcol := c * m; bcol < (c+1)*m; bcol++ {
+					b := br*bc.nlon + bcol
+					for j := bc.start[b]; j < bc.start[b+1]; j++ {
+						row := rowOf[bc.code[j]]
+						if counts[row] == 0 {
+							rows = append(rows, row)
+						}
+						counts[row] += int(bc.samples[j])
 					}
 				}
 			}
-			if len(counts) == 0 {
+			if len(rows) == 0 {
 				continue
 			}
 			cell := r*nlon + c
-			put(uint64(cell - prev))
+			put(cell - prev)
 			prev = cell
-			keys := make([]int, 0, len(counts))
-			for key := range counts {
-				keys = append(keys, key)
-			}
-			sort.Ints(keys)
-			put(uint64(len(keys)))
-			for _, key := range keys {
-				put(uint64(key))
-				put(uint64(counts[key]))
+			sort.Ints(rows)
+			put(len(rows))
+			for _, row := range rows {
+				put(row)
+				put(counts[row])
+				counts[row] = 0
 			}
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
 }
 
 func writeTable(path string, rows []country) error {
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"iso3", "name", "iso_numeric", "un_region", "un_subregion"})
-	for _, r := range rows {
-		w.Write([]string{r.ISO3, r.Name, strconv.Itoa(r.Code), r.Region, r.Subregion})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(path+".tmp", path)
+	return output.AtomicWriteFile(path, func(f io.Writer) error {
+		w := csv.NewWriter(f)
+		w.Write([]string{"iso3", "name", "iso_numeric", "un_region", "un_subregion"})
+		for _, r := range rows {
+			w.Write([]string{r.ISO3, r.Name, strconv.Itoa(r.Code), r.Region, r.Subregion})
+		}
+		w.Flush()
+		return w.Error()
+	})
 }
-
