@@ -55,9 +55,6 @@ const (
 // means: by the column names if the file has them, else by magnitude
 // (means are hundreds of ppm, growth rates a few ppm/yr).
 func annualKind(t *table, cols annualCols) (string, error) {
-	if n := len(t.rows[0].fields); t.header == nil && (n < 2 || n > 3) {
-		return "", ingest.Errorf(t.name, "", grid.Month{}, "%d columns on line %d: annual tables have 2 or 3 (year, value, unc): %w", n, t.rows[0].line, ErrWrongKind)
-	}
 	switch {
 	case t.hasHint("ann inc", "ann_inc", "growth"):
 		return "growth", nil
@@ -85,11 +82,14 @@ type annualCols struct{ year, value, unc int }
 // order, extra columns ignored), else by position: year, value, unc.
 func annualColumns(t *table) (annualCols, error) {
 	if !t.csv || t.header == nil {
-		c := annualCols{0, 1, -1}
-		if len(t.rows[0].fields) == 3 {
-			c.unc = 2
+		switch n := len(t.rows[0].fields); n {
+		case 2:
+			return annualCols{0, 1, -1}, nil
+		case 3:
+			return annualCols{0, 1, 2}, nil
+		default:
+			return annualCols{}, ingest.Errorf(t.name, "", grid.Month{}, "%d columns on line %d: annual tables have 2 or 3 (year, value, unc): %w", n, t.rows[0].line, ErrWrongKind)
 		}
-		return c, nil
 	}
 	c := annualCols{-1, -1, -1}
 	for i, h := range t.header {
