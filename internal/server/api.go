@@ -203,6 +203,9 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 	if notModified(w, r, snap) {
 		return nil
 	}
+	if f := r.URL.Query().Get("format"); f == "" || f == "json" {
+		return s.regionJSON(w, r, snap, id, comp, from, to)
+	}
 	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), func() any {
 		var rows []budget.RegionRow
 		for _, row := range snap.byRegion[id] {
@@ -312,4 +315,35 @@ func (s *Server) acquire(r *http.Request) (func(), error) {
 	case <-r.Context().Done():
 		return nil, r.Context().Err()
 	}
+}
+
+// regionJSON answers the dashboard's and analysts' commonest request from
+// the rows encoded at load time: no encoding on the request path, so a
+// burst of first requests after a publication stays fast.
+func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, snap *snapshot, id, comp string, from, to grid.Month) error {
+	key := snap.etag + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	body, err := s.cache.getOrMake(key, func() ([]byte, error) {
+		var b bytes.Buffer
+		b.WriteByte('[')
+		n := 0
+		for i, row := range snap.byRegion[id] {
+			if comp != "" && row.Component != comp {
+				continue
+			}
+			if m, _ := grid.ParseMonth(row.Month); m.Before(from) || to.Before(m) {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(snap.byRegionJSON[id][i])
+			n++
+		}
+		b.WriteString("]\n")
+		return b.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.send(w, r, "application/json", body, key)
 }

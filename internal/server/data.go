@@ -23,14 +23,17 @@ type snapshot struct {
 	monthly, annual []budget.Row
 	regional        []budget.RegionRow
 	byRegion        map[string][]budget.RegionRow
-	components      map[string]bool
-	regions         []regionInfo
-	regionIndex     map[string]regionInfo
-	months          map[grid.Month]bool // months with a grid file
-	latest          grid.Month
-	provisional     int
-	modTime         time.Time
-	etag            string
+	// byRegionJSON holds each row of byRegion encoded as a JSON object, so
+	// a region's series is assembled by copying bytes, not by encoding.
+	byRegionJSON map[string][][]byte
+	components   map[string]bool
+	regions      []regionInfo
+	regionIndex  map[string]regionInfo
+	months       map[grid.Month]bool // months with a grid file
+	latest       grid.Month
+	provisional  int
+	modTime      time.Time
+	etag         string
 }
 
 type regionInfo struct {
@@ -100,7 +103,7 @@ func (s *store) modTime() time.Time {
 }
 
 func (s *store) load() (*snapshot, error) {
-	snap := &snapshot{byRegion: map[string][]budget.RegionRow{}, components: map[string]bool{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
+	snap := &snapshot{byRegion: map[string][]budget.RegionRow{}, byRegionJSON: map[string][][]byte{}, components: map[string]bool{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
 	snap.modTime = s.modTime()
 	var err error
 	if snap.monthly, err = readOptional[budget.Row](filepath.Join(s.out, "budget_monthly.parquet")); err != nil {
@@ -119,6 +122,7 @@ func (s *store) load() (*snapshot, error) {
 			snap.regions = append(snap.regions, info)
 		}
 		snap.byRegion[r.RegionID] = append(snap.byRegion[r.RegionID], r)
+		snap.byRegionJSON[r.RegionID] = append(snap.byRegionJSON[r.RegionID], jsonObject(r))
 		snap.components[r.Component] = true
 	}
 	sort.Slice(snap.regions, func(i, j int) bool {

@@ -108,6 +108,24 @@ func writeJSON(w io.Writer, rows any) error {
 	return err
 }
 
+// jsonObject encodes one struct as a JSON object, like writeJSON does.
+func jsonObject(row any) []byte {
+	var b bytes.Buffer
+	v := reflect.ValueOf(row)
+	b.WriteByte('{')
+	for k, c := range columns(v.Type()) {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		key, _ := json.Marshal(c.name)
+		b.Write(key)
+		b.WriteByte(':')
+		writeJSONValue(&b, v.Field(c.index))
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
 func writeJSONValue(b *bytes.Buffer, f reflect.Value) {
 	if f.Kind() == reflect.Float64 || f.Kind() == reflect.Float32 {
 		x := f.Float()

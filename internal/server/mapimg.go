@@ -98,4 +98,3 @@ func subtract(a, b []float32) []float32 {
 	}
 	return out
 }
-
