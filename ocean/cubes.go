@@ -1,0 +1,197 @@
+package ocean
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/seawater"
+)
+
+// Cubes serves the month cubes the stage reads: fields by month and
+// canonical name (see the pipeline contract), and the month's global mean
+// atmospheric CO2. Training walks many months; Run reads month m (and the
+// months before it when a feature is lagged).
+type Cubes interface {
+	Field(m grid.Month, name string) (*grid.Field, error)
+	XCO2PPM(m grid.Month) (float64, error)
+}
+
+// CubeFunc adapts a cube getter, such as (*cube.Store).Cube or a closure
+// over the pipeline's Cube(ctx, m), to Cubes.
+type CubeFunc func(m grid.Month) (*cube.Cube, error)
+
+// Field returns field name of month m's cube.
+func (f CubeFunc) Field(m grid.Month, name string) (*grid.Field, error) {
+	c, err := f(m)
+	if err != nil {
+		return nil, err
+	}
+	return c.Field(name)
+}
+
+// XCO2PPM returns month m's NOAA global mean CO2.
+func (f CubeFunc) XCO2PPM(m grid.Month) (float64, error) {
+	c, err := f(m)
+	if err != nil {
+		return 0, err
+	}
+	if !(c.XCO2PPM > 0) {
+		return 0, fmt.Errorf("cube %s: no atmospheric CO2 (XCO2PPM = %v)", m, c.XCO2PPM)
+	}
+	return c.XCO2PPM, nil
+}
+
+// Names of the fields the stage reads from the cube and the fields it
+// derives.
+const (
+	fieldSST      = "sst"           // degC
+	fieldSalinity = "so"            // 1e-3 (PSU)
+	fieldMLD      = "mlotst"        // m
+	fieldChl      = "chl"           // mg m-3
+	fieldWindSq   = "si10sq"        // m2 s-2, <U10²>
+	fieldIce      = "siconc"        // 1
+	fieldMSL      = "msl"           // hPa
+	fieldLandFrac = "land_fraction" // 1, static
+	fieldShip     = "fco2_ship"     // uatm, NaN without data, absent when SOCAT is late
+	gobmPrefix    = "fgco2/"        // g C m-2 month-1 into the ocean
+
+	// FieldXCO2 is derived: the month's XCO2PPM on every cell, so the
+	// emulators can take atmospheric CO2 as a feature.
+	FieldXCO2 = "xco2"
+	// FieldDeltaPCO2Ship is derived: ship pCO2 minus atmospheric pCO2 on
+	// the cells with ship data, the reconstruction's target.
+	FieldDeltaPCO2Ship = "dpco2_ship"
+
+	xco2Units  = "umol mol-1"
+	pco2Units  = "uatm"
+	fluxUnits  = "g C m-2 month-1"
+	hPaPerAtm  = 1013.25
+	gramsPerGt = 1e15
+)
+
+// errNoShip marks a month whose cube has no ship data.
+var errNoShip = errors.New("no ship data")
+
+// drivers serves the cube's fields plus the derived ones to the emulator
+// package. It keeps no cache: the emulator's builder caches what it reads.
+type drivers struct{ c Cubes }
+
+// Field implements emulator.Cubes.
+func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
+	switch name {
+	case FieldXCO2:
+		return d.xco2Field(m)
+	case FieldDeltaPCO2Ship:
+		return d.deltaPCO2Ship(m)
+	}
+	return d.c.Field(m, name)
+}
+
+func (d drivers) xco2Field(m grid.Month) (*grid.Field, error) {
+	lf, err := d.c.Field(m, fieldLandFrac)
+	if err != nil {
+		return nil, err
+	}
+	x, err := d.c.XCO2PPM(m)
+	if err != nil {
+		return nil, err
+	}
+	f := grid.NewField(lf.Grid, FieldXCO2, xco2Units)
+	for i := range f.Values {
+		f.Values[i] = float32(x)
+	}
+	return f, nil
+}
+
+// surface holds the fields the bulk formula needs, checked for grid and
+// units.
+type surface struct {
+	sst, so, windSq, ice, msl []float32
+	xco2PPM                   float64
+}
+
+func (d drivers) surface(m grid.Month, g grid.Grid, withWind bool) (*surface, error) {
+	var err error
+	get := func(name, units string) []float32 {
+		if err != nil {
+			return nil
+		}
+		var f *grid.Field
+		if f, err = checkedField(d.c, m, name, units, g); err != nil {
+			return nil
+		}
+		return f.Values
+	}
+	s := &surface{sst: get(fieldSST, "degC"), so: get(fieldSalinity, "1e-3"), msl: get(fieldMSL, "hPa")}
+	if withWind {
+		s.windSq, s.ice = get(fieldWindSq, "m2 s-2"), get(fieldIce, "1")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.xco2PPM, err = d.c.XCO2PPM(m); err != nil {
+		return nil, fmt.Errorf("atmospheric CO2, %s: %w", m, err)
+	}
+	return s, nil
+}
+
+// checkedField fetches a field and checks its units and grid.
+func checkedField(c Cubes, m grid.Month, name, units string, g grid.Grid) (*grid.Field, error) {
+	f, err := c.Field(m, name)
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return nil, fmt.Errorf("field %q, %s: nil", name, m)
+	}
+	if err := f.Check(); err != nil {
+		return nil, fmt.Errorf("field %q, %s: %w", name, m, err)
+	}
+	if f.Units != units {
+		return nil, fmt.Errorf("field %q, %s: units %q, want %q", name, m, f.Units, units)
+	}
+	if f.Grid != g {
+		return nil, fmt.Errorf("field %q, %s: on grid %v, want %v", name, m, f.Grid, g)
+	}
+	return f, nil
+}
+
+// airPCO2 is the pCO2 of air in equilibrium with the sea surface of cell i
+// (science.md §4: xCO2·(P − pH2O)), NaN where a driver is missing.
+func (s *surface) airPCO2(i int) float64 {
+	t, so, p := float64(s.sst[i]), float64(s.so[i]), float64(s.msl[i])/hPaPerAtm
+	return seawater.AtmosphericPCO2Uatm(s.xco2PPM, p, t, so)
+}
+
+// deltaPCO2Ship converts the month's fco2_ship to pCO2 (Weiss 1974
+// virial correction at the cell's SST and sea-level pressure, with the
+// month's xCO2 as the CO2 mole fraction of the gas phase; its effect is
+// below 1e-3 of the correction) and subtracts the air pCO2.
+func (d drivers) deltaPCO2Ship(m grid.Month) (*grid.Field, error) {
+	ship, err := d.c.Field(m, fieldShip)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoShip, err)
+	}
+	if ship.Units != pco2Units {
+		return nil, fmt.Errorf("field %q, %s: units %q, want %q", fieldShip, m, ship.Units, pco2Units)
+	}
+	s, err := d.surface(m, ship.Grid, false)
+	if err != nil {
+		return nil, err
+	}
+	out := grid.NewField(ship.Grid, FieldDeltaPCO2Ship, pco2Units)
+	for i, f := range ship.Values {
+		if f != f {
+			continue
+		}
+		t, p := float64(s.sst[i]), float64(s.msl[i])/hPaPerAtm
+		pco2 := float64(f) / seawater.FugacityFactor(t, p, s.xco2PPM)
+		if v := pco2 - s.airPCO2(i); !math.IsNaN(v) {
+			out.Values[i] = float32(v)
+		}
+	}
+	return out, nil
+}

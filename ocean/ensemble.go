@@ -1,0 +1,137 @@
+package ocean
+
+import (
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// River-flux adjustment (science.md §4): GCB adds the pre-industrial
+// outgassing of river-borne carbon, 0.65 ± 0.3 GtC/yr (Regnier et al.
+// 2022), to the fCO2-product fluxes so that they estimate S_OCEAN as the
+// GOBMs do (Hauck et al. 2020); the GOBMs have no river carbon and get
+// nothing. The split by band is Lacroix et al. (2020) as GCB quotes it:
+// north of 30°N 0.14, 30°S–30°N 0.42, south of 30°S 0.09 GtC/yr.
+const (
+	RiverAdjustmentGtCPerYear = 0.65
+	riverNorthGtCPerYear      = 0.14
+	riverTropicsGtCPerYear    = 0.42
+	riverSouthGtCPerYear      = 0.09
+	riverBandEdgeDeg          = 30
+)
+
+// riverField spreads month m's share of the river adjustment (the year's
+// 0.65 GtC × days in m / days in the year) over the ocean, uniformly per
+// m² of ocean within each of the three bands (by cell-centre latitude), in
+// g C m⁻² month⁻¹ into the ocean. Its ocean-weighted sum is the month's
+// share exactly; a uniform spread is a simplification (river outgassing is
+// concentrated near coasts), chosen because no map of it is part of the
+// inputs, and it keeps regional sums adding up to the global total.
+func riverField(g grid.Grid, oceanFrac []float32, m grid.Month) (field []float32, gtc float64) {
+	frac := float64(m.Days()) / float64(daysInYear(m.Year))
+	bandGtC := [3]float64{riverNorthGtCPerYear * frac, riverTropicsGtCPerYear * frac, riverSouthGtCPerYear * frac}
+	var bandArea [3]float64
+	band := func(row int) int {
+		lat := g.LatCentre(row)
+		switch {
+		case lat > riverBandEdgeDeg:
+			return 0
+		case lat >= -riverBandEdgeDeg:
+			return 1
+		}
+		return 2
+	}
+	for i, of := range oceanFrac {
+		bandArea[band(i/g.NLon)] += g.RowAreaM2(i/g.NLon) * float64(of)
+	}
+	field = make([]float32, len(oceanFrac))
+	for i, of := range oceanFrac {
+		b := band(i / g.NLon)
+		if !(of > 0) || bandArea[b] == 0 {
+			field[i] = float32(math.NaN())
+			continue
+		}
+		field[i] = float32(bandGtC[b] * gramsPerGt / bandArea[b])
+	}
+	for b, a := range bandArea {
+		if a > 0 {
+			gtc += bandGtC[b]
+		}
+	}
+	return field, gtc
+}
+
+func daysInYear(y int) int {
+	if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 366
+	}
+	return 365
+}
+
+// memberWeights returns each member's weight in the ensemble mean. By
+// default it is GCB's estimate since GCB 2022 (S_OCEAN is the average of
+// the GOBM ensemble mean and the fCO2-product ensemble mean): the GOBMs
+// share one half and the data products the other, when both kinds are
+// present. With equal set, or when only one kind is present, every member
+// weighs 1/n.
+func memberWeights(kinds []string, equal bool) []float64 {
+	n := map[string]int{}
+	for _, k := range kinds {
+		n[k]++
+	}
+	w := make([]float64, len(kinds))
+	for i, k := range kinds {
+		if equal || len(n) == 1 {
+			w[i] = 1 / float64(len(kinds))
+		} else {
+			w[i] = 1 / float64(len(n)) / float64(n[k])
+		}
+	}
+	return w
+}
+
+// combine returns the weighted mean of the member fields and their
+// unweighted sample standard deviation per cell (0 with one member), NaN
+// where any member is NaN.
+func combine(fields [][]float32, weights []float64) (mean, sd []float32) {
+	n := len(fields[0])
+	mean, sd = make([]float32, n), make([]float32, n)
+	k := float64(len(fields))
+	for i := 0; i < n; i++ {
+		var wsum, sum, sumSq float64
+		for j, f := range fields {
+			v := float64(f[i])
+			wsum += weights[j] * v
+			sum += v
+			sumSq += v * v
+		}
+		if math.IsNaN(sum) {
+			mean[i], sd[i] = float32(math.NaN()), float32(math.NaN())
+			continue
+		}
+		mean[i] = float32(wsum)
+		if k > 1 {
+			sd[i] = float32(math.Sqrt(math.Max(0, (sumSq-sum*sum/k)/(k-1))))
+		}
+	}
+	return mean, sd
+}
+
+// weightedMeanSD returns the weighted mean of member totals and their
+// unweighted sample standard deviation (0 with one member).
+func weightedMeanSD(x, weights []float64) (mean, sd float64) {
+	var sum float64
+	for i, v := range x {
+		mean += weights[i] * v
+		sum += v
+	}
+	if len(x) < 2 {
+		return mean, 0
+	}
+	avg := sum / float64(len(x))
+	var ss float64
+	for _, v := range x {
+		ss += (v - avg) * (v - avg)
+	}
+	return mean, math.Sqrt(ss / float64(len(x)-1))
+}

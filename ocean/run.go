@@ -1,0 +1,288 @@
+package ocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// Inputs are what Run reads for a month.
+type Inputs struct {
+	Cubes  Cubes   // month m's cube (Features read no earlier month)
+	Models *Models // the trained members
+	// Regions, when set, gives the basin and band totals; its grid must be
+	// the models'.
+	Regions Regions
+	// Baseline, when set, gives the anomalies of the global and regional
+	// totals (see NewBaseline).
+	Baseline *Baseline
+	// Missing lists the late sources absent from the month's cube
+	// (cube.Cube.Missing); "socat" among them makes the result provisional.
+	Missing []string
+}
+
+// Options tunes Run. The zero value is the production setting.
+type Options struct {
+	Logger *slog.Logger // nil: no logging
+	// EqualWeights makes every member weigh the same in the ensemble mean,
+	// instead of GCB's half GOBMs, half data products.
+	EqualWeights bool
+	// NoRiverAdjustment leaves the river-flux adjustment out of the
+	// reconstruction (to compare it with a truth that has no river carbon).
+	NoRiverAdjustment bool
+	// NoRecon and NoGOBMs leave those members out.
+	NoRecon, NoGOBMs bool
+	// TransferCoeff overrides the models' transfer coefficient (cm/hr per
+	// m² s⁻²) when positive.
+	TransferCoeff float64
+}
+
+// Member is one ensemble member's result for the month.
+type Member struct {
+	Name   string
+	Kind   string
+	Weight float64 // in the ensemble mean
+	GtC    float64 // into the ocean, GtC per month, river adjustment included
+	// RiverGtC is the river adjustment in GtC (reconstruction only).
+	RiverGtC float64
+	Uptake   *grid.Field // g C m-2 month-1 per m² of ocean, into the ocean
+}
+
+// Result is the ocean sink of one month.
+type Result struct {
+	Month grid.Month
+	// UptakeMean and UptakeSD are the ensemble mean and the member spread
+	// (sample standard deviation) per cell, g C m⁻² month⁻¹ per m² of
+	// ocean, positive into the ocean, NaN without ocean.
+	UptakeMean, UptakeSD *grid.Field
+	// PCO2Sea is the reconstruction's surface pCO2 (µatm); nil without it.
+	PCO2Sea *grid.Field
+	Members []Member
+	// GtC is S_OCEAN for the month (ensemble mean, river adjustment
+	// included) and SigmaGtC the sample standard deviation of the member
+	// totals, both GtC per month.
+	GtC, SigmaGtC float64
+	// AnomalyGtC is GtC minus the baseline mean of the calendar month.
+	AnomalyGtC float64
+	HasAnomaly bool
+	// RiverAdjustmentGtC is the river adjustment inside GtC: the
+	// reconstruction's adjustment times its weight.
+	RiverAdjustmentGtC float64
+	Regions            []RegionTotal // nil without Inputs.Regions
+	// Provisional is set when the month's ship data is missing: the
+	// reconstruction then predicts from the drivers alone.
+	Provisional bool
+	Missing     []string
+	// ShipCells is the number of cells with ship pCO2 this month, and
+	// ShipRMSEUatm the reconstruction's RMS misfit to them (NaN without).
+	ShipCells    int
+	ShipRMSEUatm float64
+	// FilledCells counts ocean cells whose reconstruction flux came from
+	// their neighbours (drivers missing there).
+	FilledCells int
+}
+
+// SourceSOCAT is the name of the ship-data source in Missing.
+const SourceSOCAT = "socat"
+
+// Run estimates the ocean sink of month m: every member predicts the flux
+// into the ocean on every ocean cell, and the ensemble combines them (see
+// the package documentation for weights, river adjustment and σ).
+func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, error) {
+	if in.Cubes == nil || in.Models == nil || len(in.Models.Members) == 0 {
+		return nil, fmt.Errorf("ocean %s: no cubes or no trained members", m)
+	}
+	ms := in.Models
+	if in.Regions != nil && in.Regions.Grid() != ms.Grid {
+		return nil, fmt.Errorf("ocean %s: regions on %v, models on %v", m, in.Regions.Grid(), ms.Grid)
+	}
+	lf, err := checkedField(in.Cubes, m, fieldLandFrac, "1", ms.Grid)
+	if err != nil {
+		return nil, fmt.Errorf("ocean %s: %w", m, err)
+	}
+	oceanFrac := oceanFraction(lf.Values)
+	r := &Result{Month: m, ShipRMSEUatm: math.NaN()}
+	members, err := selectMembers(ms.Members, opt)
+	if err != nil {
+		return nil, fmt.Errorf("ocean %s: %w", m, err)
+	}
+	p := predictor{in: in, opt: opt, m: m, g: ms.Grid, oceanFrac: oceanFrac, cells: oceanCells(oceanFrac)}
+	if err := p.features(ctx); err != nil {
+		return nil, err
+	}
+	for _, mm := range members {
+		mr, err := p.member(mm, r)
+		if err != nil {
+			return nil, err
+		}
+		r.Members = append(r.Members, mr)
+	}
+	r.ensemble(ms.Grid, oceanFrac, in.Regions, opt)
+	r.applyBaseline(in.Baseline)
+	r.provisional(in)
+	return r, nil
+}
+
+func selectMembers(all []*Model, opt Options) ([]*Model, error) {
+	var out []*Model
+	for _, mm := range all {
+		if (mm.Kind == KindGOBM && opt.NoGOBMs) || (mm.Kind == KindReconstruction && opt.NoRecon) {
+			continue
+		}
+		out = append(out, mm)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("options leave no member to run")
+	}
+	return out, nil
+}
+
+// predictor holds one month's feature matrix for every member.
+type predictor struct {
+	in        Inputs
+	opt       Options
+	m         grid.Month
+	g         grid.Grid
+	oceanFrac []float32
+	cells     []int
+	x         []float32
+	nrow      int
+	xco2PPM   float64
+}
+
+// features builds the month's feature matrix once: all members share
+// Features (Load checks it).
+func (p *predictor) features(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ocean %s: %w", p.m, err)
+	}
+	b, err := emulator.NewBuilder(p.g, Features(), drivers{p.in.Cubes})
+	if err != nil {
+		return fmt.Errorf("ocean %s: %w", p.m, err)
+	}
+	p.x, p.nrow, _, err = b.Rows(p.m, p.cells)
+	if err != nil {
+		return fmt.Errorf("ocean %s: %w", p.m, err)
+	}
+	if p.xco2PPM, err = p.in.Cubes.XCO2PPM(p.m); err != nil {
+		return fmt.Errorf("ocean %s: atmospheric CO2: %w", p.m, err)
+	}
+	return nil
+}
+
+// member predicts one member's flux field into the ocean.
+func (p *predictor) member(mm *Model, r *Result) (Member, error) {
+	pred, err := mm.Emulator.PredictRows(p.x, p.nrow, Features().Names())
+	if err != nil {
+		return Member{}, fmt.Errorf("ocean %s: member %s: %w", p.m, mm.Name, err)
+	}
+	off := float32(mm.Trend.Offset(p.xco2PPM))
+	for k := range pred {
+		pred[k] += off
+	}
+	out := Member{Name: mm.Name, Kind: mm.Kind, Uptake: grid.NewField(p.g, "ocean_uptake/"+mm.Name, fluxUnits)}
+	switch mm.Kind {
+	case KindGOBM:
+		for k, c := range p.cells {
+			out.Uptake.Values[c] = pred[k]
+		}
+	case KindReconstruction:
+		if err := p.recon(pred, out.Uptake, r); err != nil {
+			return Member{}, err
+		}
+		if !p.opt.NoRiverAdjustment {
+			river, gtc := riverField(p.g, p.oceanFrac, p.m)
+			for i, v := range river {
+				out.Uptake.Values[i] += v
+			}
+			out.RiverGtC = gtc
+		}
+	default:
+		return Member{}, fmt.Errorf("ocean %s: member %s: unknown kind %q", p.m, mm.Name, mm.Kind)
+	}
+	fillOcean(p.g, out.Uptake.Values, p.oceanFrac)
+	out.GtC = p.g.Sum(out.Uptake.Values, p.oceanFrac) / gramsPerGt
+	return out, nil
+}
+
+// recon turns the predicted ΔpCO2 into pCO2 and the flux, and scores it
+// against the month's ship data when there is any.
+func (p *predictor) recon(delta []float32, uptake *grid.Field, r *Result) error {
+	s, err := drivers{p.in.Cubes}.surface(p.m, p.g, true)
+	if err != nil {
+		return fmt.Errorf("ocean %s: reconstruction flux: %w", p.m, err)
+	}
+	coeff := p.in.Models.TransferCoeff
+	if p.opt.TransferCoeff > 0 {
+		coeff = p.opt.TransferCoeff
+	}
+	r.PCO2Sea = grid.NewField(p.g, "pco2_sea", pco2Units)
+	reconFlux(s, delta, p.cells, coeff, p.m.Days(), r.PCO2Sea.Values, uptake.Values)
+	r.FilledCells = fillOcean(p.g, uptake.Values, p.oceanFrac)
+	ship, err := drivers{p.in.Cubes}.Field(p.m, FieldDeltaPCO2Ship)
+	if errors.Is(err, errNoShip) {
+		// The month's ship data has not arrived: provisional (see
+		// Result.provisional); the reconstruction stands on the drivers.
+		r.Missing = appendMissing(r.Missing, SourceSOCAT)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ocean %s: ship data: %w", p.m, err)
+	}
+	var ss float64
+	for k, c := range p.cells {
+		if v := ship.Values[c]; v == v {
+			d := float64(delta[k] - v)
+			ss += d * d
+			r.ShipCells++
+		}
+	}
+	if r.ShipCells > 0 {
+		r.ShipRMSEUatm = math.Sqrt(ss / float64(r.ShipCells))
+	}
+	return nil
+}
+
+func appendMissing(list []string, src string) []string {
+	if slices.Contains(list, src) {
+		return list
+	}
+	return append(list, src)
+}
+
+// ensemble combines the members into the mean, spread and totals.
+func (r *Result) ensemble(g grid.Grid, oceanFrac []float32, rs Regions, opt Options) {
+	kinds := make([]string, len(r.Members))
+	fields := make([][]float32, len(r.Members))
+	totals := make([]float64, len(r.Members))
+	for j := range r.Members {
+		kinds[j], fields[j], totals[j] = r.Members[j].Kind, r.Members[j].Uptake.Values, r.Members[j].GtC
+	}
+	w := memberWeights(kinds, opt.EqualWeights)
+	for j := range r.Members {
+		r.Members[j].Weight = w[j]
+		r.RiverAdjustmentGtC += w[j] * r.Members[j].RiverGtC
+	}
+	mean, sd := combine(fields, w)
+	r.UptakeMean = &grid.Field{Name: "ocean_uptake_mean", Units: fluxUnits, Grid: g, Values: mean}
+	r.UptakeSD = &grid.Field{Name: "ocean_uptake_sd", Units: fluxUnits, Grid: g, Values: sd}
+	r.GtC, r.SigmaGtC = weightedMeanSD(totals, w)
+	if rs != nil {
+		r.Regions = regionTotals(rs, fields, w)
+	}
+}
+
+// provisional marks the result provisional when the ship data of the month
+// is missing, and records every late source the cube lacked.
+func (r *Result) provisional(in Inputs) {
+	for _, s := range in.Missing {
+		r.Missing = appendMissing(r.Missing, s)
+	}
+	r.Provisional = slices.Contains(r.Missing, SourceSOCAT)
+}
