@@ -31,7 +31,7 @@ var maskBasin = map[int]string{
 // definitions are comparable: between 35°S and 60°N, outside the
 // Southern and Arctic Oceans, by ocean area.
 func TestBasinsAgainstRealMask(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "real", "gridded", "basin_mask.nc")
+	path := filepath.Join(filepath.Dir(repoRoot(t)), "shared", "data", "real", "gridded", "basin_mask.nc")
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("../shared not present: skipping the comparison with the real basin mask")
 	}
@@ -50,8 +50,8 @@ func TestBasinsAgainstRealMask(t *testing.T) {
 	if err := ds.Bands()[0].Read(0, 0, codes, st.SizeX, st.SizeY); err != nil { // band 1 = the surface level
 		t.Fatal(err)
 	}
-	g := grid.MustNew(1)
-	s, _ := Load(g)
+	s := loadSet(t, 1)
+	g := s.Grid()
 	land := s.LandFraction()
 	var agree, total float64
 	confusion := map[string]float64{}

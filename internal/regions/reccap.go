@@ -7,8 +7,9 @@ package regions
 // Mexico, Central America and the Caribbean go with North America;
 // Greenland with North America; Iran with West Asia; Central Asia with West
 // Asia; Papua New Guinea with Southeast Asia; Ukraine, Belarus and Moldova
-// with Europe. Antarctica and the sub-Antarctic islands are in no RECCAP2
-// region.
+// with Europe; the overseas parts of European countries with the region
+// they lie in (overseasReccap). Antarctica and the sub-Antarctic islands
+// (world-countries' region "Antarctic") are in no RECCAP2 region.
 var reccapLand = []struct{ ID, Name string }{
 	{"reccap2-land/north-america", "North America"},
 	{"reccap2-land/south-america", "South America"},
@@ -21,6 +22,13 @@ var reccapLand = []struct{ ID, Name string }{
 	{"reccap2-land/southeast-asia", "Southeast Asia"},
 	{"reccap2-land/australasia", "Australasia"},
 }
+
+const (
+	reccapNorthAmerica  = "reccap2-land/north-america"
+	reccapSouthAmerica  = "reccap2-land/south-america"
+	reccapAfrica        = "reccap2-land/africa"
+	reccapSoutheastAsia = "reccap2-land/southeast-asia"
+)
 
 var reccapOverride = map[string]string{
 	"RUS": "reccap2-land/russia",
@@ -60,6 +68,26 @@ func reccapOf(iso3, region, subregion string) string {
 		return id
 	}
 	return reccapByRegion[region]
+}
+
+// overseasReccap places the land of a European country that lies south
+// of 30°N and outside 30°W–30°E in the region it lies in: Natural Earth
+// draws French Guiana, Guadeloupe, Martinique, Mayotte and Réunion as
+// parts of France and the Caribbean Netherlands as part of the
+// Netherlands. French Guiana goes to South America (and so into
+// Amazonia), the Caribbean islands to North America, Mayotte and Réunion
+// to Africa. The Canaries and Madeira (east of 30°W) stay in Europe.
+func overseasReccap(unRegion string, lat, lon float64) string {
+	if unRegion != "Europe" || lat >= 30 || (lon >= -30 && lon <= 30) {
+		return ""
+	}
+	switch {
+	case lon > 30:
+		return reccapAfrica
+	case lat < 10:
+		return reccapSouthAmerica
+	}
+	return reccapNorthAmerica
 }
 
 // basinOf assigns an ocean cell centre to a RECCAP2 ocean basin. The
@@ -111,21 +139,8 @@ var reccapOcean = []struct{ ID, Name string }{
 	{"reccap2-ocean/southern", "Southern Ocean"},
 }
 
-// Band is a latitude band; cells belong to it by their centre.
-type Band struct {
-	ID, Name           string
-	SouthDeg, NorthDeg float64
-}
-
-// DefaultBands are the bands of the low-latency budget (Ke et al. 2024):
-// north of 20°N, the tropics 20°S–20°N and south of 20°S.
-var DefaultBands = []Band{
-	{"band/north-20n", "North of 20°N", 20, 90},
-	{"band/tropics-20", "Tropics 20°S–20°N", -20, 20},
-	{"band/south-20s", "South of 20°S", -90, -20},
-}
-
-// amazonia is a box around the Amazon basin, applied to South American
-// land: 80°W–44°W, 20°S–10°N (Ke et al. discuss Amazonia without a mask;
-// the box is ours).
+// inAmazonia is a box around the Amazon basin, applied to the land of the
+// RECCAP2 South America region: 80°W–44°W, 20°S–10°N (Ke et al. 2024
+// discuss Amazonia without a mask; the box is ours and includes some
+// cerrado in its south-east).
 func inAmazonia(lat, lon float64) bool { return lon >= -80 && lon <= -44 && lat >= -20 && lat <= 10 }
