@@ -1,0 +1,58 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+
+	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/ocean"
+)
+
+// Ocean adapts the ocean stage to the pipeline: it runs ocean.Run on a
+// month with the trained members and converts the result to budget terms.
+type Ocean struct {
+	Members   *ocean.Models
+	Cubes     ocean.Cubes
+	ModelsDir string
+	Regions   ocean.Regions
+}
+
+// Run implements OceanStage.
+func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, error) {
+	res, err := ocean.Run(ctx, m, ocean.Inputs{Cubes: o.Cubes, Models: o.Members, Missing: c.Missing}, ocean.Options{})
+	if err != nil {
+		return OceanOut{}, err
+	}
+	return OceanOut{
+		Flux: budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
+			Mean: res.UptakeMean, Sigma: res.UptakeSD},
+		PCO2Sea: res.PCO2Sea,
+	}, nil
+}
+
+// Models implements OceanStage: every member's model file and card.
+func (o *Ocean) Models() []ModelRef {
+	var refs []ModelRef
+	for _, mm := range o.Members.Members {
+		refs = append(refs, modelRef("ocean", mm.Name, filepath.Join(ocean.Dir(o.ModelsDir), mm.Name)))
+	}
+	return refs
+}
+
+// modelRef describes a saved emulator (<base>.json with <base>.card.json).
+func modelRef(component, name, base string) ModelRef {
+	ref := ModelRef{Component: component, Name: name, Path: base + ".json"}
+	if b, err := os.ReadFile(ref.Path); err == nil {
+		h := sha256.Sum256(b)
+		ref.SHA256 = hex.EncodeToString(h[:])
+	}
+	if b, err := os.ReadFile(base + ".card.json"); err == nil {
+		ref.Card = b
+	}
+	return ref
+}
