@@ -261,4 +261,3 @@ func constantField(g grid.Grid, name, units string, v float64) *grid.Field {
 	}
 	return f
 }
-
