@@ -6,7 +6,6 @@ import (
 	"os"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/airbusgeo/godal"
 )
@@ -75,57 +74,69 @@ var codeByName = map[string]int{
 	"Kosovo":            kosovoCode,
 }
 
-// checkFeatures makes sure every feature of the countries layer gets a burn
-// code that the table knows, so nothing is silently left out of the masks.
-func checkFeatures(vec *godal.Dataset, table map[int]country) error {
-	layer := vec.LayerByName("countries")
-	if layer == nil {
-		return fmt.Errorf("no layer %q", "countries")
-	}
-	layer.ResetReading()
-	n := 0
-	for f := layer.NextFeature(); f != nil; f = layer.NextFeature() {
-		fields := f.Fields()
-		id, name := fields["id"].String(), fields["name"].String()
-		f.Close()
-		code, ok := codeByName[name]
-		if id != "" {
-			c, err := strconv.Atoi(id)
-			if err != nil {
-				return fmt.Errorf("feature %q: id %q is not numeric", name, id)
-			}
-			code, ok = c, true
-		}
-		if !ok {
-			return fmt.Errorf("feature %q has no id and no rule in codeByName", name)
-		}
-		if _, known := table[code]; !known {
-			return fmt.Errorf("feature %q: code %d is not in world-countries", name, code)
-		}
-		n++
-	}
-	if n == 0 {
-		return fmt.Errorf("the countries layer is empty")
-	}
-	return nil
+// feature is one Natural Earth feature with its burn code, its polygons
+// made planar by fixAntimeridian.
+type feature struct {
+	Name     string
+	Code     int
+	Polygons []polygon
 }
 
-// burnSQL selects every feature's geometry with its burn code (features
-// without an id by codeByName; checkFeatures has made sure there are no
-// others, -1 would show them).
-func burnSQL() string {
-	names := make([]string, 0, len(codeByName))
-	for n := range codeByName {
-		names = append(names, n)
+// readFeatures reads every feature of the countries layer and gives it a
+// burn code that the table knows, so nothing is silently left out.
+func readFeatures(vec *godal.Dataset, table map[int]country) ([]feature, error) {
+	layer := vec.LayerByName("countries")
+	if layer == nil {
+		return nil, fmt.Errorf("no layer %q", "countries")
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteString("SELECT geometry, CASE WHEN id IS NOT NULL AND id <> '' THEN CAST(id AS INTEGER)")
-	for _, n := range names {
-		fmt.Fprintf(&b, " WHEN name = '%s' THEN %d", strings.ReplaceAll(n, "'", "''"), codeByName[n])
+	layer.ResetReading()
+	var out []feature
+	for f := layer.NextFeature(); f != nil; f = layer.NextFeature() {
+		ft, err := readFeature(f, table)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ft)
 	}
-	b.WriteString(" ELSE -1 END AS code FROM countries")
-	return b.String()
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the countries layer is empty")
+	}
+	return out, nil
+}
+
+func readFeature(f *godal.Feature, table map[int]country) (feature, error) {
+	fields := f.Fields()
+	id, name := fields["id"].String(), fields["name"].String()
+	code, ok := codeByName[name]
+	if id != "" {
+		c, err := strconv.Atoi(id)
+		if err != nil {
+			return feature{}, fmt.Errorf("feature %q: id %q is not numeric", name, id)
+		}
+		code, ok = c, true
+	}
+	if !ok {
+		return feature{}, fmt.Errorf("feature %q has no id and no rule in codeByName", name)
+	}
+	if _, known := table[code]; !known {
+		return feature{}, fmt.Errorf("feature %q: code %d is not in world-countries", name, code)
+	}
+	geom := f.Geometry()
+	defer geom.Close()
+	gj, err := geom.GeoJSON(godal.SignificantDigits(10))
+	if err != nil {
+		return feature{}, fmt.Errorf("feature %q: %w", name, err)
+	}
+	polys, err := parseGeoJSONPolygons(gj)
+	if err != nil {
+		return feature{}, fmt.Errorf("feature %q: %w", name, err)
+	}
+	ft := feature{Name: name, Code: code}
+	for _, p := range polys {
+		ft.Polygons = append(ft.Polygons, fixAntimeridian(p)...)
+	}
+	return ft, nil
 }
 
 // tableRows lists the countries present on the grid, sorted by ISO3, and

@@ -1,6 +1,8 @@
 // Command regionsgen derives carbonbudget's committed region masks from
-// Natural Earth country polygons: it rasterises every country with GDAL
-// onto a fine grid (80 samples per degree, cell-centre rule) in bands of
+// Natural Earth country polygons: it reads the TopoJSON with GDAL, makes
+// the polygons planar (unwrapped across the antimeridian, Antarctica
+// closed through the South Pole), rasterises every country with GDAL onto
+// a fine grid (80 samples per degree, cell-centre rule) in bands of
 // latitude, counts each country's samples in every 0.25° cell, aggregates
 // the counts to each supported resolution (2, 1, 0.5, 0.25°) and writes
 // the fractional covers plus the country table to data/regions. The
@@ -9,7 +11,7 @@
 // Inputs (npm packages; `make regions` installs them):
 //
 //	world-atlas 2.0.2      countries-50m.json (TopoJSON, Natural Earth 1:50m, public domain)
-//	world-countries 5.1.0  countries.json (ISO codes, names, UN regions; see its LICENSE)
+//	world-countries 5.1.0  countries.json (ISO codes, names, UN regions; ODbL 1.0, see data/regions/README.md)
 //
 // Usage: regionsgen --atlas DIR/countries-50m.json --countries DIR/countries.json --out data/regions
 package main
@@ -53,10 +55,21 @@ func run(atlas, countriesPath, out string) error {
 		return fmt.Errorf("open %s: %w", atlas, err)
 	}
 	defer vec.Close()
-	if err := checkFeatures(vec, table); err != nil {
+	fts, err := readFeatures(vec, table)
+	if err != nil {
 		return fmt.Errorf("%s: %w", atlas, err)
 	}
-	bc, err := rasterise(vec)
+	tmp, err := os.MkdirTemp("", "regionsgen-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	planar, err := writeFeatures(tmp, fts)
+	if err != nil {
+		return fmt.Errorf("%s: planar copy: %w", atlas, err)
+	}
+	defer planar.Close()
+	bc, err := rasterise(planar, featuresLayer)
 	if err != nil {
 		return fmt.Errorf("%s: %w", atlas, err)
 	}

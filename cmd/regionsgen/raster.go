@@ -24,17 +24,6 @@ const (
 	maxCode = 1000
 )
 
-// antarcticaCode is Antarctica's ISO numeric code.
-const antarcticaCode = 10
-
-// polarCapDeg: world-atlas closes Antarctica's coastline through the
-// South Pole along the antimeridian, which GDAL reads as a ring closed by
-// a chord at about 84.3°S, so nothing south of it is burned. Everything
-// south of 84°S is ice-covered Antarctica, and the generator assigns it
-// there (see data/regions/README.md for the small ice-shelf area this
-// counts as land).
-const polarCapDeg = -84.0
-
 // baseCover holds the fine samples of every country in every 0.25° cell,
 // in cell order (row 0 at 90°N, column 0 at 180°W): the entries of cell i
 // are [start[i], start[i+1]), sorted by burn code.
@@ -45,18 +34,17 @@ type baseCover struct {
 	samples    []uint16
 }
 
-// rasterise burns the countries of the TopoJSON onto the fine grid, one
-// band of latitudes at a time, and counts the samples per 0.25° cell.
-func rasterise(vec *godal.Dataset) (*baseCover, error) {
+// rasterise burns the features (a GeoJSON layer with a "code" field, see
+// writeFeatures) onto the fine grid, one band of latitudes at a time, and
+// counts the samples per 0.25° cell.
+func rasterise(vec *godal.Dataset, layer string) (*baseCover, error) {
 	nx, ny := 360*samplesPerDegree, tileDeg*samplesPerDegree
 	bc := &baseCover{nlat: int(180 / baseRes), nlon: int(360 / baseRes), start: []int32{0}}
 	buf := make([]int16, nx*ny)
-	sql := burnSQL()
 	for north := 90; north > -90; north -= tileDeg {
-		if err := burnTile(vec, sql, north, nx, ny, buf); err != nil {
+		if err := burnTile(vec, layer, north, nx, ny, buf); err != nil {
 			return nil, fmt.Errorf("rasterise %d°N–%d°N: %w", north-tileDeg, north, err)
 		}
-		fillPolarCap(buf, nx, north)
 		if err := bc.addTile(buf, nx, ny); err != nil {
 			return nil, fmt.Errorf("rasterise %d°N–%d°N: %w", north-tileDeg, north, err)
 		}
@@ -68,30 +56,16 @@ func rasterise(vec *godal.Dataset) (*baseCover, error) {
 // into buf (row 0 at the north edge); a sample takes the code of the
 // polygon containing its centre (no all-touched: fractions come from
 // counting samples, so the centre rule keeps them unbiased).
-func burnTile(vec *godal.Dataset, sql string, north, nx, ny int, buf []int16) error {
+func burnTile(vec *godal.Dataset, layer string, north, nx, ny int, buf []int16) error {
 	itoa := strconv.Itoa
 	ds, err := vec.Rasterize("", []string{"-of", "MEM", "-a_srs", "EPSG:4326",
 		"-te", "-180", itoa(north - tileDeg), "180", itoa(north), "-ts", itoa(nx), itoa(ny),
-		"-ot", "Int16", "-init", "0", "-a", "code", "-dialect", "SQLite", "-sql", sql})
+		"-ot", "Int16", "-init", "0", "-a", "code", "-l", layer})
 	if err != nil {
 		return err
 	}
 	defer ds.Close()
 	return ds.Bands()[0].Read(0, 0, buf, nx, ny)
-}
-
-func fillPolarCap(buf []int16, nx, north int) {
-	for y := 0; y < len(buf)/nx; y++ {
-		if float64(north)-(float64(y)+0.5)/samplesPerDegree >= polarCapDeg {
-			continue
-		}
-		row := buf[y*nx : (y+1)*nx]
-		for i, c := range row {
-			if c == 0 {
-				row[i] = antarcticaCode
-			}
-		}
-	}
 }
 
 // addTile appends the counts of the 0.25° cells of one tile.
