@@ -70,7 +70,7 @@ func newBuilder(g grid.Grid, table []countryRow, bands []Band, countryEntries in
 	for _, band := range bands {
 		b.bandOcean = append(b.bandOcean, add("band-ocean/"+band.Slug, band.Name+", ocean", KindBandOcean))
 	}
-	b.amazonia = add(AmazoniaID, "Amazonia (South American land in 80°W–44°W, 20°S–10°N)", KindSpecial)
+	b.amazonia = add(AmazoniaID, "Amazonia (pan-Amazonia after RAISG, approximate)", KindSpecial)
 	b.canada = add(CanadaID, "Canada", KindSpecial)
 	b.southeastAsia = add(SoutheastAsiaID, "Southeast Asia (the RECCAP2 region)", KindSpecial)
 	for _, c := range table {

@@ -9,9 +9,10 @@
 // Weights are fractional shares of a cell's area. A land region (kinds
 // country, reccap2-land, band-land, special) weighs each cell by the share
 // that is the region's land; an ocean region (reccap2-ocean, band-ocean) by
-// the share that is the region's ocean (1 − land fraction, so lakes that
-// Natural Earth leaves outside the country polygons count as water); the
-// globe weighs every cell by 1 (its land and ocean parts add up). A
+// the share that is the region's ocean (1 − land fraction: Natural Earth
+// keeps lakes inside the countries, so the only inland water is the
+// Caspian Sea, which counts as water but lies in no basin); the globe
+// weighs every cell by 1 (its land and ocean parts add up). A
 // region's total of a field per m² of cell is Σ value·areaM2·weight, which
 // SumAll computes for every region in one pass over the grid; SumLand and
 // SumOcean do the same for fields per m² of land or of ocean.

@@ -128,3 +128,33 @@ func checkPicture(t *testing.T, path string, g grid.Grid, owner []string) {
 	st, _ := f.Stat()
 	t.Logf("country mask picture: %s (%d bytes)", path, st.Size())
 }
+
+// TestCountryExtents: no country has cover outside its known extent.
+func TestCountryExtents(t *testing.T) {
+	s := loadSet(t, 0.25)
+	g := s.Grid()
+	for _, row := range readTable(t, "country_extents.csv") {
+		west, east := atof(t, row["west"]), atof(t, row["east"])
+		south, north := atof(t, row["south"]), atof(t, row["north"])
+		cells, _, err := s.SparseWeights(row["iso3"])
+		if err != nil || len(cells) == 0 {
+			t.Fatalf("%s: %d cells, %v", row["iso3"], len(cells), err)
+		}
+		bad := 0
+		for _, c := range cells {
+			lat, lon := g.Centre(int(c))
+			inLon := lon >= west && lon <= east
+			if west > east {
+				inLon = lon >= west || lon <= east
+			}
+			if !inLon || lat < south || lat > north {
+				if bad++; bad <= 3 {
+					t.Errorf("%s has cover at (%g, %g), outside %s..%s°E, %s..%s°N", row["iso3"], lat, lon, row["west"], row["east"], row["south"], row["north"])
+				}
+			}
+		}
+		if bad > 3 {
+			t.Errorf("%s: %d cells outside its extent", row["iso3"], bad)
+		}
+	}
+}

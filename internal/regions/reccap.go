@@ -95,7 +95,9 @@ func overseasReccap(unRegion string, lat, lon float64) string {
 // their outer limits closely enough for basin totals:
 //   - Southern Ocean: south of 35°S (the subtropical front, roughly);
 //   - Arctic: north of 66°N (the Bering Strait and, in the Atlantic sector,
-//     a simplification of the Greenland–Scotland ridge at about 63–66°N);
+//     a simplification of the Greenland–Scotland ridge at about 63–66°N),
+//     plus Hudson Bay and Hudson Strait (51–66°N, 96–64.5°W) and the White
+//     Sea (north of 63.5°N, 30–45°E), Arctic marginal seas by the IHO;
 //   - Indian: 20°E to 147°E, south of 30°N, and east of 100°E only south of
 //     8°S (the Indonesian seas and the South China Sea are Pacific);
 //   - Atlantic: west of 20°E and east of the Americas: -70° south of 8°N,
@@ -109,7 +111,7 @@ func basinOf(lat, lon float64) string {
 		return "" // the Caspian Sea, an inland sea in no basin
 	case lat < -35:
 		return "reccap2-ocean/southern"
-	case lat >= 66:
+	case lat >= 66, lat >= 51 && lon >= -96 && lon <= -64.5, lat >= 63.5 && lon >= 30 && lon <= 45:
 		return "reccap2-ocean/arctic"
 	case lon >= 20 && lon < 147 && lat < 30 && (lon < 100 || lat < -8):
 		return "reccap2-ocean/indian"
@@ -138,9 +140,3 @@ var reccapOcean = []struct{ ID, Name string }{
 	{"reccap2-ocean/arctic", "Arctic Ocean"},
 	{"reccap2-ocean/southern", "Southern Ocean"},
 }
-
-// inAmazonia is a box around the Amazon basin, applied to the land of the
-// RECCAP2 South America region: 80°W–44°W, 20°S–10°N (Ke et al. 2024
-// discuss Amazonia without a mask; the box is ours and includes some
-// cerrado in its south-east).
-func inAmazonia(lat, lon float64) bool { return lon >= -80 && lon <= -44 && lat >= -20 && lat <= 10 }

@@ -66,8 +66,8 @@ func (s *Set) CountryIDs() []string { return slices.Clone(s.countries) }
 // LandFraction is the land share of each cell, 0..1 (a copy).
 func (s *Set) LandFraction() []float32 { return slices.Clone(s.land) }
 
-// OceanFraction is 1 − LandFraction: the water share of each cell (lakes
-// that Natural Earth leaves outside the country polygons count as water).
+// OceanFraction is 1 − LandFraction: the water share of each cell (the
+// Caspian Sea included; lakes are land, as Natural Earth draws them).
 func (s *Set) OceanFraction() []float32 {
 	of := make([]float32, len(s.land))
 	for i, lf := range s.land {
