@@ -76,20 +76,3 @@ func TestLogFormat(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 }
-
-func TestRegionsCommands(t *testing.T) {
-	out, _, err := run(t, "regions", "show", "USA", "--res", "1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out, "United States") || !strings.Contains(out, "land area   8.98") {
-		t.Errorf("regions show USA:\n%s", out)
-	}
-	out, _, err = run(t, "regions", "list", "--kind", "reccap2-land")
-	if err != nil || strings.Count(out, "\n") != 11 || !strings.Contains(out, "reccap2-land/europe") {
-		t.Errorf("regions list --kind reccap2-land (%v):\n%s", err, out)
-	}
-	if _, _, err := run(t, "regions", "show", "ATLANTIS"); err == nil || !strings.Contains(err.Error(), "ATLANTIS") {
-		t.Errorf("unknown region: %v", err)
-	}
-}
