@@ -1,0 +1,127 @@
+package cube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/netcdf"
+	"github.com/carbonbudget/carbonbudget/ingest/units"
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+func init() {
+	for _, name := range []string{"era5", "ocean_reanalysis", "chlorophyll", "fire"} {
+		readers[name] = readGridded
+	}
+	readers["trendy"] = readModel("nbp", NBPUnits)
+	readers["gobm"] = readModel("fgco2", FgCO2Units)
+}
+
+// WindSquareFactor turns a monthly mean 10 m wind speed into the mean of
+// its square, <U²> = factor·<U>², for sources that give only the mean
+// speed: for a Rayleigh distribution of speeds <U²>/<U>² = 4/π ≈ 1.27
+// (Wanninkhof 2014 discusses the need for <U²>; a source that has the
+// second moment should map "si10sq" directly).
+const WindSquareFactor = 4 / 3.141592653589793
+
+// readGridded reads every configured variable of a CF netCDF source for
+// the month, converts it to the canonical units and regrids it
+// conservatively onto the analysis grid.
+func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path, _ string) error {
+	f, err := netcdf.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	canons := make([]string, 0, len(src.Variables))
+	for canon := range src.Variables {
+		canons = append(canons, canon)
+	}
+	sort.Strings(canons)
+	for _, canon := range canons {
+		v, ok := CanonicalVariable(canon)
+		if !ok && canon != "si10sq" {
+			return ingest.Errorf(path, src.Variables[canon], c.Month, "configured as %q, which is not a cube variable", canon)
+		}
+		if canon == "si10sq" {
+			v = Variable{Name: "si10sq", Units: "m2 s-2"}
+		}
+		field, err := f.Read(src.Variables[canon], c.Month)
+		if err != nil {
+			return err
+		}
+		if field.Units != v.Units {
+			if err := units.Convert(field.Values, field.Units, v.Units, c.Month); err != nil {
+				return ingest.Errorf(path, src.Variables[canon], c.Month, "units: %w", err)
+			}
+		}
+		field.Units = v.Units
+		if err := b.put(c, canon, field); err != nil {
+			return ingest.Errorf(path, src.Variables[canon], c.Month, "regrid: %w", err)
+		}
+	}
+	if u, ok := c.Fields["si10"]; ok {
+		if _, have := c.Fields["si10sq"]; !have {
+			sq := &grid.Field{Name: "si10sq", Units: "m2 s-2", Grid: u.Grid, Values: make([]float32, len(u.Values))}
+			for i, x := range u.Values {
+				sq.Values[i] = float32(WindSquareFactor * float64(x) * float64(x))
+			}
+			c.Fields["si10sq"] = sq
+		}
+	}
+	return nil
+}
+
+// readModel reads one model's output (TRENDY nbp or GOBM fgco2) for the
+// month into "<prefix>/<MODEL>". A month beyond the model's last output is
+// not an error: the models lag the present by a year, which is why the
+// emulators exist.
+func readModel(canon, canonUnits string) reader {
+	return func(_ context.Context, b *Builder, c *Cube, src config.Source, path, model string) error {
+		f, err := netcdf.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		name := src.Variables[canon]
+		if name == "" {
+			name = canon
+		}
+		months, err := f.Months(name)
+		if err != nil {
+			return err
+		}
+		if !hasMonth(months, c.Month) {
+			return nil
+		}
+		field, err := f.Read(name, c.Month)
+		if err != nil {
+			if errors.Is(err, ingest.ErrMissing) {
+				return nil
+			}
+			return err
+		}
+		if err := units.Convert(field.Values, field.Units, canonUnits, c.Month); err != nil {
+			return ingest.Errorf(path, name, c.Month, "units: %w", err)
+		}
+		field.Units = canonUnits
+		key := fmt.Sprintf("%s/%s", canon, model)
+		if err := b.put(c, key, field); err != nil {
+			return ingest.Errorf(path, name, c.Month, "regrid: %w", err)
+		}
+		return nil
+	}
+}
+
+func hasMonth(ms []grid.Month, m grid.Month) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
