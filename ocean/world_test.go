@@ -46,6 +46,8 @@ const (
 	uniformSST, uniformSO, uniformWindSq, uniformMSL, uniformXCO2 = 15.0, 35.0, 50.0, 1013.25, 400.0
 )
 
+// testGOBMs are the GOBMs the tests train; the world also has GAMMA, for
+// the benchmarks' three.
 var testGOBMs = []string{"ALPHA", "BETA"}
 
 func newSynthWorld(g grid.Grid, firstYear, lastYear int, seed uint64) (*synthWorld, error) {
@@ -103,7 +105,7 @@ func (w *synthWorld) Field(m grid.Month, name string) (*grid.Field, error) {
 var synthUnits = map[string]string{
 	fieldSST: "degC", fieldSalinity: "1e-3", fieldMLD: "m", fieldChl: "mg m-3", fieldWindSq: "m2 s-2",
 	fieldIce: "1", fieldMSL: "hPa", fieldShip: pco2Units, "fco2_ship_n": "1",
-	gobmPrefix + "ALPHA": fluxUnits, gobmPrefix + "BETA": fluxUnits,
+	gobmPrefix + "ALPHA": fluxUnits, gobmPrefix + "BETA": fluxUnits, gobmPrefix + "GAMMA": fluxUnits,
 }
 
 func (w *synthWorld) make(m grid.Month, name string) (*grid.Field, error) {
@@ -178,8 +180,11 @@ func (c cellState) trueDelta(uniform bool) float64 {
 // gobmDelta is GOBM name's version of the law.
 func (c cellState) gobmDelta(name string, uniform bool) float64 {
 	d := c.trueDelta(uniform)
-	if name == "ALPHA" {
+	switch name {
+	case "ALPHA":
 		return 1.1*d + 2 + 3*math.Sin(c.lon*math.Pi/180)*math.Exp(-(c.lat/30)*(c.lat/30))
+	case "GAMMA":
+		return d + 4*math.Cos(2*c.lat*math.Pi/180) - 3
 	}
 	return 0.9*d - 2
 }
