@@ -76,6 +76,9 @@ func Open(path string) (*File, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, ingest.Errorf(path, "", grid.Month{}, "open: %w", err)
 	}
+	if err := classicTruncation(path); err != nil {
+		return nil, ingest.Errorf(path, "", grid.Month{}, "open: %w", err)
+	}
 	defer lock()()
 	ds, err := netcdf.OpenFile(path, netcdf.NOWRITE)
 	if err != nil {

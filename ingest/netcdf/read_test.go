@@ -150,11 +150,11 @@ func TestMonthAbsent(t *testing.T) {
 	}
 }
 
-// TestSouthFirstMissingValue: netCDF-3, latitudes south to north,
+// sstFixture is a netCDF-3 file: latitudes south to north,
 // longitudes -180..179, float with a double missing_value (rounded to
 // float32 on comparison) and a valid_range, monthly means stamped
 // mid-month in "days since 1800-01-01 00:00:00" (standard calendar).
-func TestSouthFirstMissingValue(t *testing.T) {
+func sstFixture() fixture {
 	lat, lon := axis(-89, 2, 90), axis(-180, 2, 180)
 	times := dayAxis(2022, 12, 15)
 	const missing = 1e20
@@ -173,7 +173,7 @@ func TestSouthFirstMissingValue(t *testing.T) {
 			}
 		}
 	}
-	fx := fixture{
+	return fixture{
 		dims: []dim{{"time", len(times)}, {"lat", 90}, {"lon", 180}},
 		vars: append(latLon("lat", "lon", lat, lon),
 			fvar{name: "time", typ: netcdf.DOUBLE, dims: []string{"time"}, data: times,
@@ -182,6 +182,11 @@ func TestSouthFirstMissingValue(t *testing.T) {
 				attrs: []fattr{{"missing_value", []float64{missing}}, {"valid_range", []float32{-2, 40}},
 					{"units", "degC"}, {"standard_name", "sea_surface_temperature"}}}),
 	}
+}
+
+// TestSouthFirstMissingValue reads sstFixture's July back.
+func TestSouthFirstMissingValue(t *testing.T) {
+	fx := sstFixture()
 	f, err := Open(fx.write(t, "sst3.nc"))
 	if err != nil {
 		t.Fatal(err)
