@@ -11,10 +11,12 @@ import (
 // A fixture describes a small netCDF file written by the tests through
 // go-netcdf, so that each malformed or unusual layout is built on purpose.
 type fixture struct {
-	netcdf4 bool
-	dims    []dim
-	vars    []fvar
-	global  []fattr
+	netcdf4  bool
+	offset64 bool // classic 64-bit offset format (CDF-2), as legacy CDS files
+	deflate  int  // netCDF-4 deflate level for variables of 2 or more dims
+	dims     []dim
+	vars     []fvar
+	global   []fattr
 }
 
 type dim struct {
@@ -55,6 +57,9 @@ func (fx fixture) create(path string) error {
 	if fx.netcdf4 {
 		mode |= netcdf.NETCDF4
 	}
+	if fx.offset64 {
+		mode |= netcdf.OFFSET_64BIT
+	}
 	ds, err := netcdf.CreateFile(path, mode)
 	if err != nil {
 		return err
@@ -74,6 +79,11 @@ func (fx fixture) create(path string) error {
 		}
 		if vars[i], err = ds.AddVar(v.name, v.typ, vd); err != nil {
 			return fmt.Errorf("var %s: %w", v.name, err)
+		}
+		if fx.deflate > 0 && len(v.dims) >= 2 {
+			if err := vars[i].SetCompression(true, true, fx.deflate); err != nil {
+				return fmt.Errorf("var %s: %w", v.name, err)
+			}
 		}
 		for _, a := range v.attrs {
 			if err := putAttr(ds, v.name, vars[i].Attr(a.name), a.val); err != nil {
