@@ -1,0 +1,278 @@
+package land
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/xgb"
+)
+
+// TrainSpec says which members to train on which years.
+type TrainSpec struct {
+	// FirstYear is the first year read; HeldOutYear is N: members fit on
+	// FirstYear..N−1, stop early on year N and are scored on it (the
+	// member's Skill); later years are not read. A member whose output
+	// ends before N (in production a DGVM lags a year) holds out its own
+	// last year instead, which its skill records.
+	FirstYear, HeldOutYear int
+	// DGVMs names the models to emulate (nbp/<MODEL> in the cube).
+	DGVMs []string
+	// Climatology is the baseline the anomaly features are taken against.
+	// nil: computed from the cubes over the default baseline 2015–2022,
+	// clipped to the training years (FirstYear..N−1 when they do not
+	// overlap it). Run must be given a climatology of the same years.
+	Climatology *Climatology
+	// NoTrend leaves the linear CO2 term out (see Trend).
+	NoTrend bool
+	// Params are the XGBoost parameters; zero fields take DefaultParams'.
+	Params xgb.Params
+	// Rounds (0: DefaultRounds), EarlyStoppingRounds (0: 20) and
+	// MaxTrainRows (0: DefaultMaxTrainRows) pass to the emulator package.
+	Rounds, EarlyStoppingRounds, MaxTrainRows int
+	// ModelsDir, when set, is where Train saves the members and the
+	// climatology (<ModelsDir>/land/...).
+	ModelsDir string
+	Logger    *slog.Logger
+}
+
+// Training defaults: three members of DefaultMaxTrainRows rows and up to
+// DefaultRounds trees of DefaultParams train in under four minutes on two
+// cores (BenchmarkTrainOneDegree24Years).
+const (
+	DefaultRounds       = 400
+	DefaultMaxTrainRows = 400_000
+)
+
+// ClimatologyFile is the climatology Train saves beside the members.
+const ClimatologyFile = "climatology.gob"
+
+// DefaultParams are the land members' XGBoost parameters.
+func DefaultParams() xgb.Params {
+	return xgb.Params{MaxDepth: 8, Eta: 0.1, Subsample: 0.8, ColsampleByTree: 0.8, MinChildWeight: 5, Seed: 7, NThread: 2}
+}
+
+// Train fits one emulator per DGVM (target nbp/<MODEL>, g C m⁻² month⁻¹
+// into land, every month with output in FirstYear..N−1, early-stopped and
+// scored on year N) and saves them when spec.ModelsDir is set.
+func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
+	s, lf, err := resolveSpec(c, spec)
+	if err != nil {
+		return nil, err
+	}
+	g := lf.Grid
+	clim := s.Climatology
+	first, last := clim.Years()
+	ms := &Models{Grid: g, HeldOutYear: s.HeldOutYear, ClimFirstYear: first, ClimLastYear: last}
+	ok := false
+	defer func() {
+		if !ok {
+			ms.Close()
+		}
+	}()
+	w, err := trendWeights(clim)
+	if err != nil {
+		return nil, fmt.Errorf("train land: %w", err)
+	}
+	for _, model := range s.DGVMs {
+		mm := &Model{Name: memberName(model), DGVM: model}
+		if err := trainMember(ctx, drivers{c, clim}, s, lf.Values, w, mm); err != nil {
+			return nil, err
+		}
+		ms.Members = append(ms.Members, mm)
+	}
+	if s.ModelsDir != "" {
+		if err := ms.Save(s.ModelsDir); err != nil {
+			return nil, err
+		}
+		if err := clim.Fill(ctx); err != nil {
+			return nil, fmt.Errorf("train land: climatology: %w", err)
+		}
+		if err := clim.Save(filepath.Join(Dir(s.ModelsDir), ClimatologyFile)); err != nil {
+			return nil, fmt.Errorf("train land: %w", err)
+		}
+	}
+	ok = true
+	return ms, nil
+}
+
+// resolveSpec fills defaults, reads the land fraction and makes the
+// climatology when none is given.
+func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, *grid.Field, error) {
+	if s.FirstYear == 0 || s.HeldOutYear <= s.FirstYear {
+		return s, nil, fmt.Errorf("train land: first year %d and held-out year %d: need first < held-out", s.FirstYear, s.HeldOutYear)
+	}
+	if len(s.DGVMs) == 0 {
+		return s, nil, fmt.Errorf("train land: no DGVMs to emulate")
+	}
+	if s.Logger == nil {
+		s.Logger = slog.New(slog.DiscardHandler)
+	}
+	s.Params = withDefaults(s.Params, DefaultParams())
+	s.Rounds = cmpOr(s.Rounds, DefaultRounds)
+	s.MaxTrainRows = cmpOr(s.MaxTrainRows, DefaultMaxTrainRows)
+	lf, err := landFraction(c, grid.Month{Year: s.FirstYear, Month: 1}, grid.Grid{})
+	if err != nil {
+		return s, nil, fmt.Errorf("train land: %w", err)
+	}
+	if s.Climatology == nil {
+		first, last := climYears(s.FirstYear, s.HeldOutYear)
+		if s.Climatology, err = NewClimatology(c, lf.Grid, first, last); err != nil {
+			return s, nil, fmt.Errorf("train land: %w", err)
+		}
+	}
+	if cg := s.Climatology.Grid(); cg != lf.Grid {
+		return s, nil, fmt.Errorf("train land: climatology on %v, cubes on %v", cg, lf.Grid)
+	}
+	return s, lf, nil
+}
+
+// climYears is the default baseline clipped to the training years, or all
+// the training years when the two do not overlap.
+func climYears(firstYear, heldOutYear int) (int, int) {
+	first := max(DefaultBaselineFirstYear, firstYear)
+	last := min(DefaultBaselineLastYear, heldOutYear-1)
+	if first > last {
+		return firstYear, heldOutYear - 1
+	}
+	return first, last
+}
+
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// withDefaults fills p's zero fields from d.
+func withDefaults(p, d xgb.Params) xgb.Params {
+	if p.MaxDepth == 0 {
+		p.MaxDepth = d.MaxDepth
+	}
+	if p.Eta == 0 {
+		p.Eta = d.Eta
+	}
+	if p.Subsample == 0 {
+		p.Subsample = d.Subsample
+	}
+	if p.ColsampleByTree == 0 {
+		p.ColsampleByTree = d.ColsampleByTree
+	}
+	if p.MinChildWeight == 0 {
+		p.MinChildWeight = d.MinChildWeight
+	}
+	if p.Seed == 0 {
+		p.Seed = d.Seed
+	}
+	if p.NThread == 0 {
+		p.NThread = d.NThread
+	}
+	return p
+}
+
+// trainMember trains member mm on the months in FirstYear..HeldOutYear
+// that have its output: finds its cells, fits the CO2 trend, trains the
+// trees on the target without it, and scores the full target on the
+// held-out year.
+func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac, w []float32, mm *Model) error {
+	target := NBPField(mm.DGVM)
+	months, mask, err := memberCoverage(ctx, d.c, target, landFrac, s.FirstYear, s.HeldOutYear)
+	if err != nil {
+		return fmt.Errorf("train land member %s: %w", mm.Name, err)
+	}
+	mm.Mask = mask
+	heldOut := months[len(months)-1].Year
+	if heldOut < s.HeldOutYear {
+		s.Logger.Info("land member holds out its last year", "member", mm.Name, "held_out_year", heldOut)
+	}
+	cells := maskCells(mask)
+	if !s.NoTrend {
+		if mm.Trend, err = fitTrend(ctx, d, target, months, cells, w, heldOut); err != nil {
+			return fmt.Errorf("train land member %s: %w", mm.Name, err)
+		}
+	}
+	es := emulator.TrainSpec{
+		Name: mm.Name, Target: target, TargetUnits: fluxUnits, Grid: d.clim.Grid(), Spec: Features(),
+		TrainMonths: months, HeldOutYear: heldOut, Cells: cells,
+		Params: s.Params, Rounds: s.Rounds, EarlyStoppingRounds: s.EarlyStoppingRounds,
+		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area, trend removed)",
+		Logger: s.Logger,
+	}
+	if mm.Emulator, _, err = emulator.Train(ctx, es, d, detrended(d, target, mm.Trend, w)); err != nil {
+		return fmt.Errorf("train land member %s: %w", mm.Name, err)
+	}
+	if mm.Skill, err = scoreMember(ctx, d, mm, months, heldOut, landFrac, w); err != nil {
+		mm.Emulator.Close()
+		mm.Emulator = nil
+		return fmt.Errorf("train land member %s: %w", mm.Name, err)
+	}
+	s.Logger.Info("land member trained", "member", mm.Name, "r2", mm.Skill.R2, "rmse", mm.Skill.RMSE,
+		"trend_per_ppm", mm.Trend.SlopePerPPM, "annual_error_gtc", mm.Skill.AnnualErrorGtC())
+	return nil
+}
+
+// memberCoverage lists the months of years first..last that serve the
+// target with at least one value, and the land cells with a value in any
+// of the months before last (the training months).
+func memberCoverage(ctx context.Context, c Cubes, target string, landFrac []float32, first, last int) ([]grid.Month, []bool, error) {
+	var months []grid.Month
+	mask := make([]bool, len(landFrac))
+	for _, m := range grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: last, Month: 12}) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		f, err := c.Field(m, target)
+		if err != nil || f == nil || len(f.Values) != len(landFrac) {
+			continue // not run this far (or not from this far back)
+		}
+		has := false
+		for i, v := range f.Values {
+			if v == v && landFrac[i] > 0 {
+				has = true
+				if m.Year < last {
+					mask[i] = true
+				}
+			}
+		}
+		if has {
+			months = append(months, m)
+		}
+	}
+	if len(months) == 0 {
+		return nil, nil, fmt.Errorf("no values of %s on land in %d-%d", target, first, last)
+	}
+	return months, mask, nil
+}
+
+func maskCells(mask []bool) []int {
+	var cells []int
+	for i, in := range mask {
+		if in {
+			cells = append(cells, i)
+		}
+	}
+	return cells
+}
+
+// detrended is target minus the member's CO2 trend term.
+func detrended(d drivers, target string, tr Trend, w []float32) emulator.TargetFunc {
+	return func(m grid.Month) (*grid.Field, error) {
+		f, err := d.c.Field(m, target)
+		if err != nil || tr.SlopePerPPM == 0 {
+			return f, err
+		}
+		x, err := xco2PPM(d.c, m)
+		if err != nil {
+			return nil, err
+		}
+		out := f.Clone()
+		for i := range out.Values {
+			out.Values[i] -= tr.Offset(w[i], x) // NaN stays NaN
+		}
+		return out, nil
+	}
+}
