@@ -1,0 +1,221 @@
+package raster
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/airbusgeo/godal"
+
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// gribElements maps ECMWF short names (and the ERA5 netCDF names) to the
+// GRIB_ELEMENT GDAL gives ECMWF GRIB1 parameters.
+var gribElements = map[string]string{
+	"2t": "2T", "t2m": "2T", "tp": "TP", "ssrd": "SSRD", "msl": "MSL",
+	"10u": "10U", "u10": "10U", "10v": "10V", "v10": "10V", "10si": "10SI", "si10": "10SI",
+	"sst": "SST", "ci": "CI", "siconc": "CI", "swvl1": "SWVL1",
+}
+
+// Message describes one GRIB message (one GDAL band).
+type Message struct {
+	Band      int // 1-based
+	Element   string
+	Unit      string // without GRIB's brackets
+	ValidTime time.Time
+}
+
+// gribOpen opens a GRIB file keeping its native units: GDAL would convert
+// temperatures from K to °C by default.
+func gribOpen(path string) (*godal.Dataset, error) {
+	register()
+	return godal.Open(path, godal.RasterOnly(), errLogger, godal.ConfigOption("GRIB_NORMALIZE_UNITS=NO"))
+}
+
+// Inventory lists the messages of a GRIB file.
+func Inventory(path string) ([]Message, error) {
+	ds, err := gribOpen(path)
+	if err != nil {
+		return nil, ingest.Errorf(path, "", grid.Month{}, "open GRIB: %w", err)
+	}
+	defer ds.Close()
+	return inventory(path, ds)
+}
+
+func inventory(path string, ds *godal.Dataset) ([]Message, error) {
+	var out []Message
+	for i, b := range ds.Bands() {
+		md := b.Metadatas()
+		t, err := gribTime(md["GRIB_VALID_TIME"])
+		if err != nil {
+			return nil, ingest.Errorf(path, md["GRIB_ELEMENT"], grid.Month{}, "message %d: %w", i+1, err)
+		}
+		out = append(out, Message{Band: i + 1, Element: md["GRIB_ELEMENT"], Unit: strings.Trim(md["GRIB_UNIT"], "[]"), ValidTime: t})
+	}
+	return out, nil
+}
+
+// gribTime parses GRIB_VALID_TIME: "1551398400" in GDAL 3.6, "  1551398400
+// sec UTC" in older versions.
+func gribTime(s string) (time.Time, error) {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return time.Time{}, fmt.Errorf("no GRIB_VALID_TIME")
+	}
+	sec, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("GRIB_VALID_TIME %q: %w", s, err)
+	}
+	return time.Unix(sec, 0).UTC(), nil
+}
+
+// ReadGRIB returns the mean over month m of every message of variable
+// shortName (an ECMWF short name such as "2t", an ERA5 netCDF name such as
+// "t2m", or a GDAL GRIB_ELEMENT), by valid time: hourly ERA5 becomes a
+// monthly mean. Accumulated variables (tp, ssrd) thus give the mean
+// accumulation per message interval. Values stay in the file's units (K
+// for 2t). A month after the last message is ingest.ErrMissing.
+func ReadGRIB(path, shortName string, m grid.Month, opts ...Option) (*grid.Field, error) {
+	o := optionsOf(opts)
+	fail := func(format string, args ...any) error { return ingest.Errorf(path, shortName, m, format, args...) }
+	ds, err := gribOpen(path)
+	if err != nil {
+		return nil, fail("open GRIB: %w", err)
+	}
+	defer ds.Close()
+	msgs, err := inventory(path, ds)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := selectMessages(msgs, shortName, m)
+	if err != nil {
+		return nil, fail("%w", err)
+	}
+	st := ds.Structure()
+	values, err := meanOfBands(ds, sel, st.SizeX, st.SizeY)
+	if err != nil {
+		return nil, fail("%w", err)
+	}
+	lay, err := layoutOf(ds)
+	if err != nil {
+		return nil, fail("%w", err)
+	}
+	f := &grid.Field{Name: shortName, Units: sel[0].Unit}
+	if lay.regular {
+		lay.orient(values)
+		f.Grid, f.Values = lay.g, values
+		return f, nil
+	}
+	if f.Values, err = warp(ds, values, o.target); err != nil {
+		return nil, fail("%w", err)
+	}
+	f.Grid = o.target
+	return f, nil
+}
+
+// selectMessages picks the messages of shortName valid in month m.
+func selectMessages(msgs []Message, shortName string, m grid.Month) ([]Message, error) {
+	want, ok := gribElements[strings.ToLower(shortName)]
+	if !ok {
+		want = shortName
+	}
+	var sel []Message
+	var last time.Time
+	elements := map[string]bool{}
+	for _, msg := range msgs {
+		elements[msg.Element] = true
+		if !strings.EqualFold(msg.Element, want) {
+			continue
+		}
+		if msg.ValidTime.After(last) {
+			last = msg.ValidTime
+		}
+		if !msg.ValidTime.Before(m.Start()) && msg.ValidTime.Before(m.End()) {
+			sel = append(sel, msg)
+		}
+	}
+	switch {
+	case len(sel) > 0:
+		return sel, complete(sel, m)
+	case last.IsZero():
+		return nil, fmt.Errorf("no GRIB messages of element %s (file has %s)", want, keys(elements))
+	case last.Before(m.Start()):
+		return nil, fmt.Errorf("month absent: messages end at %s: %w", last.Format(time.RFC3339), ingest.ErrMissing)
+	}
+	return nil, fmt.Errorf("no %s messages valid in the month", want)
+}
+
+// complete checks that sub-monthly messages cover the whole month: a
+// truncated download of hourly data would otherwise give the mean of part
+// of the month. The step is the smallest gap between valid times; one
+// message alone is a monthly value.
+func complete(sel []Message, m grid.Month) error {
+	times := make([]time.Time, len(sel))
+	for i, msg := range sel {
+		times[i] = msg.ValidTime
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	var step time.Duration
+	distinct := 1
+	for i := 1; i < len(times); i++ {
+		d := times[i].Sub(times[i-1])
+		if d == 0 {
+			continue
+		}
+		distinct++
+		if step == 0 || d < step {
+			step = d
+		}
+	}
+	if step == 0 {
+		return nil
+	}
+	if want := int(m.End().Sub(m.Start()) / step); distinct < want {
+		return fmt.Errorf("month incomplete: %d of %d messages at %v steps (%s .. %s)", distinct, want, step,
+			times[0].Format(time.RFC3339), times[len(times)-1].Format(time.RFC3339))
+	}
+	return nil
+}
+
+func keys(m map[string]bool) string {
+	var s []string
+	for k := range m {
+		s = append(s, k)
+	}
+	sort.Strings(s)
+	return strings.Join(s, ", ")
+}
+
+// meanOfBands averages the selected bands cell by cell, leaving out
+// nodata; a cell missing in every message is NaN.
+func meanOfBands(ds *godal.Dataset, sel []Message, w, h int) ([]float32, error) {
+	bands := ds.Bands()
+	sum := make([]float64, w*h)
+	cnt := make([]int32, w*h)
+	for _, msg := range sel {
+		b := bands[msg.Band-1]
+		raw, err := readBand(b, w, h)
+		if err != nil {
+			return nil, fmt.Errorf("read message %d: %w (truncated or corrupt file?)", msg.Band, err)
+		}
+		for i, v := range unpackBand(raw, b) {
+			if v == v {
+				sum[i] += float64(v)
+				cnt[i]++
+			}
+		}
+	}
+	out := make([]float32, w*h)
+	for i := range out {
+		out[i] = float32(math.NaN())
+		if cnt[i] > 0 {
+			out[i] = float32(sum[i] / float64(cnt[i]))
+		}
+	}
+	return out, nil
+}
