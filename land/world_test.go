@@ -15,7 +15,9 @@ import (
 // a known function (dgvmNBP) of the month's drivers, a lagged soil
 // moisture anomaly, the vegetation and atmospheric CO2, minus a
 // climatological fire term; observed fire is that climatology plus the
-// events in fireEvents, exactly.
+// events in fireEvents, exactly. Events are laid over the generated
+// fields (fire_c, t2m) and do not reach the DGVMs' NBP: they are what the
+// models miss.
 type synthWorld struct {
 	g           grid.Grid
 	land        []float32
@@ -25,16 +27,30 @@ type synthWorld struct {
 	// (a known interannual standard deviation), for the heat tests.
 	quiet bool
 	// fireEvents adds fire (g C m-2 month-1 per m² of land) in a box in a
-	// month; heatEvents adds warmth (degC).
+	// month; heatEvents adds warmth (degC) to t2m.
 	fireEvents map[grid.Month]boxEvent
 	heatEvents map[grid.Month]boxEvent
 	// noFire makes fire_c absent.
 	noFire bool
 
-	mu    sync.Mutex
-	cache map[fieldKey]*grid.Field
-	keep  bool
+	cache *fieldCache // nil: nothing kept (large grids)
 }
+
+// fieldCache keeps the generated fields (without events) of every world
+// with the same grid, seed and quietness: tests make many worlds that
+// differ only in their events.
+type fieldCache struct {
+	mu     sync.Mutex
+	fields map[fieldKey]*grid.Field
+}
+
+type worldKey struct {
+	g     grid.Grid
+	seed  uint64
+	quiet bool
+}
+
+var worldCaches sync.Map // worldKey -> *fieldCache
 
 type fieldKey struct {
 	m    grid.Month
@@ -62,8 +78,16 @@ func newSynthWorld(g grid.Grid, firstYear, lastYear int, seed uint64) (*synthWor
 	}
 	return &synthWorld{g: g, land: rs.LandFraction(), seed: seed,
 		first: grid.Month{Year: firstYear, Month: 1}, last: grid.Month{Year: lastYear, Month: 12},
-		fireEvents: map[grid.Month]boxEvent{}, heatEvents: map[grid.Month]boxEvent{},
-		cache: map[fieldKey]*grid.Field{}, keep: g.Cells() <= 64800}, nil
+		fireEvents: map[grid.Month]boxEvent{}, heatEvents: map[grid.Month]boxEvent{}}, nil
+}
+
+// cached returns the world's field cache, or nil on large grids.
+func (w *synthWorld) cached() *fieldCache {
+	if w.g.Cells() > 64800 {
+		return nil
+	}
+	c, _ := worldCaches.LoadOrStore(worldKey{w.g, w.seed, w.quiet}, &fieldCache{fields: map[fieldKey]*grid.Field{}})
+	return c.(*fieldCache)
 }
 
 var synthUnits = map[string]string{
@@ -82,22 +106,43 @@ func (w *synthWorld) Field(m grid.Month, name string) (*grid.Field, error) {
 	if _, ok := synthUnits[name]; !ok || (name == fieldFire && w.noFire) {
 		return nil, fmt.Errorf("cube %s: no field %q", m, name)
 	}
+	f := w.base(m, name)
+	if e, ok := w.fireEvents[m]; ok && name == fieldFire {
+		f = w.withEvent(f, e)
+	}
+	if e, ok := w.heatEvents[m]; ok && name == fieldT2m {
+		f = w.withEvent(f, e)
+	}
+	return f, nil
+}
+
+// base is the field without events.
+func (w *synthWorld) base(m grid.Month, name string) *grid.Field {
+	c := w.cached()
+	if c == nil {
+		return w.make(m)[name]
+	}
 	k := fieldKey{m, name}
-	w.mu.Lock()
-	f, ok := w.cache[k]
-	w.mu.Unlock()
-	if ok {
-		return f, nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.fields[k]; ok {
+		return f
 	}
-	all := w.make(m)
-	if w.keep {
-		w.mu.Lock()
-		for n, f := range all {
-			w.cache[fieldKey{m, n}] = f
+	for n, f := range w.make(m) {
+		c.fields[fieldKey{m, n}] = f
+	}
+	return c.fields[k]
+}
+
+// withEvent adds e.Amount to f inside e's box (where f has a value).
+func (w *synthWorld) withEvent(f *grid.Field, e boxEvent) *grid.Field {
+	out := f.Clone()
+	for i := range out.Values {
+		if lat, lon := w.g.Centre(i); e.in(lat, lon) {
+			out.Values[i] += float32(e.Amount)
 		}
-		w.mu.Unlock()
 	}
-	return all[name], nil
+	return out
 }
 
 // make computes every field of month m in one pass over the cells.
@@ -133,7 +178,6 @@ type cellState struct {
 	lat, lon                          float64
 	t2m, tp, ssrd, swvl1, ndvi        float64
 	swvl1AnomLag1, ndviAnnual, fireCl float64
-	fireExtra                         float64
 }
 
 // season is +1 in local summer, −1 in local winter.
@@ -150,9 +194,6 @@ func (w *synthWorld) cell(m grid.Month, i int) cellState {
 	rad := math.Pi / 180
 	s := season(lat, int(m.Month))
 	aT, aP, aPlag := w.anom(m, i, 1), w.anom(m, i, 2), w.anom(m.Add(-1), i, 2)
-	if e, ok := w.heatEvents[m]; ok && e.in(lat, lon) {
-		aT += e.Amount / 1.5
-	}
 	c := cellState{lat: lat, lon: lon}
 	c.t2m = 27 - 0.45*math.Abs(lat) + 0.3*math.Abs(lat)*s + 1.5*aT
 	pClim := 60 + 150*math.Exp(-(lat/14)*(lat/14)) + 40*s*math.Exp(-((math.Abs(lat)-12)/8)*((math.Abs(lat)-12)/8)) -
@@ -171,9 +212,6 @@ func (w *synthWorld) cell(m grid.Month, i int) cellState {
 	}
 	// Savanna fire in the local dry season.
 	c.fireCl = 20 * math.Exp(-((math.Abs(lat)-10)/6)*((math.Abs(lat)-10)/6)) * math.Max(0, -s)
-	if e, ok := w.fireEvents[m]; ok && e.in(lat, lon) {
-		c.fireExtra = e.Amount
-	}
 	c.lon = lon
 	return c
 }
@@ -237,7 +275,7 @@ func (c cellState) value(name string, m grid.Month, xco2 float64) float64 {
 	case fieldNDVI:
 		return c.ndvi
 	case fieldFire:
-		return c.fireCl + c.fireExtra
+		return c.fireCl
 	}
 	return c.dgvmNBP(name[len(nbpPrefix):], xco2)
 }
