@@ -76,7 +76,7 @@ func Run(ctx context.Context, opt Options, job Job) error {
 	if err := checkFires(opt.Spec, sched, opt.Location); err != nil {
 		return err
 	}
-	jobCtx, abandon := context.WithCancel(context.WithoutCancel(ctx))
+	jobCtx, abandon := context.WithCancel(withStopping(context.WithoutCancel(ctx), ctx.Done()))
 	defer abandon()
 	cl := cronLogger{opt.Log}
 	c := cron.New(cron.WithLocation(opt.Location), cron.WithLogger(cl), cron.WithChain(chain(cl)...))
@@ -113,7 +113,7 @@ func tick(shutdown, jobCtx context.Context, opt Options, job Job) {
 // and returns its error (a panic becomes an error).
 func Once(ctx context.Context, opt Options, job Job) error {
 	opt = opt.withDefaults()
-	jobCtx, abandon := context.WithCancel(context.WithoutCancel(ctx))
+	jobCtx, abandon := context.WithCancel(withStopping(context.WithoutCancel(ctx), ctx.Done()))
 	defer abandon()
 	var err error
 	done := make(chan struct{})

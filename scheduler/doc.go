@@ -7,8 +7,12 @@
 //   - plan: which months an update computes, and why
 //   - progress: a progress bar on a terminal, log lines otherwise
 //
-// None of them knows the pipeline: the CLI passes the update as a
-// func(ctx) error.
+// Updater ties them together for the run and update commands: it takes
+// the lock, recovers interrupted publishes, records the run, plans (or is
+// given) the months, and for each one calls a MonthFunc that writes the
+// month's files into a staging directory, publishes them atomically and
+// records the outcome. Nothing here knows the pipeline: the CLI passes the
+// real one as the MonthFunc, tests a fake.
 //
 // # Schedules
 //
@@ -38,9 +42,11 @@
 //
 // # Shutdown
 //
-// When the context passed to Run is cancelled (main cancels it on SIGINT
-// or SIGTERM), no new tick starts, no retry is attempted, and the running
-// job keeps an uncancelled context for Options.Grace to finish its month.
+// When the context passed to Run or Once is cancelled (main cancels it on
+// SIGINT or SIGTERM), no new tick starts, no retry is attempted, and the
+// running job keeps an uncancelled context for Options.Grace to finish its
+// month; Stopping(ctx) turns true so that it starts no further month
+// (Updater checks it between months).
 // After that its context is cancelled and Run returns ErrAbandoned; the
 // month in flight is lost but, thanks to atomic publish, the previous
 // outputs are intact, and the next BeginRun marks the run abandoned.

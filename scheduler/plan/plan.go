@@ -33,6 +33,9 @@ const (
 	LateSourceArrived Reason = "late source arrived"
 	InputsChanged     Reason = "inputs changed"
 	UpToDate          Reason = "up to date" // not computed
+	// Requested is for months computed because the operator named them
+	// (carbonbudget run), whatever their state.
+	Requested Reason = "requested"
 )
 
 // Decision is the planner's verdict on one month.
