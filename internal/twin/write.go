@@ -1,0 +1,159 @@
+package twin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+)
+
+// Write simulates the twin world of opt on the real land mask and writes
+// every input file, the truth and a configuration under dir.
+func Write(ctx context.Context, dir string, opt Options, log *slog.Logger) error {
+	if err := opt.Validate(); err != nil {
+		return err
+	}
+	set, err := regions.Load(grid.MustNew(opt.ResDeg))
+	if err != nil {
+		return fmt.Errorf("twin: land mask: %w", err)
+	}
+	start := time.Now()
+	w, err := New(set, opt)
+	if err != nil {
+		return err
+	}
+	log.Info("twin world built", "world", w.String(), "elapsed", time.Since(start).Round(time.Millisecond))
+	return w.WriteTo(ctx, dir, log)
+}
+
+// WriteTo runs the world from its first month and writes it under dir.
+// Simulation and writing overlap: the world computes month m+1 while
+// month m is written.
+func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	models, err := openModelFiles(dir, w.geo.g, w.opt)
+	if err != nil {
+		return err
+	}
+	months := make(chan *MonthFields, 1)
+	simErr := make(chan error, 1)
+	go func() {
+		defer close(months)
+		simErr <- w.simulate(ctx, months)
+	}()
+	mw := &monthWriter{w: w, dir: dir, models: models, log: log}
+	for f := range months {
+		if err == nil {
+			err = mw.write(f)
+			if err != nil {
+				cancel()
+			}
+		}
+	}
+	if serr := <-simErr; err == nil {
+		err = serr
+	}
+	if cerr := closeModelFiles(models); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return w.writeFinal(dir, mw.budgets)
+}
+
+func (w *World) simulate(ctx context.Context, out chan<- *MonthFields) error {
+	for {
+		f, err := w.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case out <- f:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// monthWriter writes each month as it arrives and keeps what the files
+// written at the end need.
+type monthWriter struct {
+	w       *World
+	dir     string
+	models  []*modelFile
+	year    []*yearFile
+	budgets []MonthBudget
+	log     *slog.Logger
+	started time.Time
+}
+
+func (mw *monthWriter) write(f *MonthFields) error {
+	w, g, m := mw.w, mw.w.geo.g, f.Month
+	if mw.started.IsZero() {
+		mw.started = time.Now()
+	}
+	if m.Month == time.January {
+		mw.year = yearFiles(mw.dir, m.Year)
+	}
+	for _, y := range mw.year {
+		y.add(g, f)
+	}
+	for _, mf := range mw.models {
+		mf.add(g, f)
+	}
+	if err := writeNDVI(ndviPath(mw.dir, m), g, f.NDVI); err != nil {
+		return err
+	}
+	if last := w.last.Add(-w.opt.ShipLagMonths); !last.Before(m) {
+		if err := writeSOCAT(socatPath(mw.dir, m), m, w.sampleShips(f), w.opt); err != nil {
+			return err
+		}
+	}
+	if !w.opt.NoTruthGrid {
+		if err := writeTruthGrid(mw.dir, f, w.opt); err != nil {
+			return err
+		}
+	}
+	mw.budgets = append(mw.budgets, f.Budget)
+	if m.Month != time.December {
+		return nil
+	}
+	for _, y := range mw.year {
+		if err := y.write(y, g, m.Year, w.opt.Seed); err != nil {
+			return err
+		}
+	}
+	mw.year = nil
+	mw.log.Info("twin year written", "year", m.Year, "elapsed", time.Since(mw.started).Round(time.Millisecond))
+	return nil
+}
+
+// writeFinal writes the files that need the whole run: NOAA's records,
+// Carbon Monitor's table, the land-use table, the truth budgets, the
+// manifest and the configuration.
+func (w *World) writeFinal(dir string, budgets []MonthBudget) error {
+	steps := []func() error{
+		func() error { return newNOAARecord(budgets, w.opt.Seed).write(dir, w.opt) },
+		func() error { return w.fossil.writeCarbonMonitor(dir) },
+		func() error { return writeLandUse(dir, w.opt) },
+		func() error { return writeBudgets(dir, budgets) },
+		func() error { return writeManifest(dir, w.opt) },
+		func() error { return writeConfig(dir, w.opt) },
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
