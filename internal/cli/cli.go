@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"config":  {"print the effective configuration (config print)", runConfig},
 	"ingest":  {"read and check a month's inputs into the month cube (ingest --month 2023-12)", runIngest},
 	"regions": {"list or show regions (regions list --kind reccap2-land; regions show USA)", runRegions},
+	"synth":   {"write the twin world: every input in its real format plus the truth (synth --out twin)", runSynth},
 	"train":   {"train the emulators of a component and print their held-out skill (train --component ocean)", runTrain},
 	"serve":   {"serve the outputs: HTTP API and dashboard (serve --addr 127.0.0.1:8080)", runServe},
 }
