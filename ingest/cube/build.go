@@ -261,3 +261,14 @@ func constantField(g grid.Grid, name, units string, v float64) *grid.Field {
 	}
 	return f
 }
+
+// InputHash is month m's cache key and the late sources missing for it,
+// computed from the catalogue without reading any file: the scheduler
+// compares it with the key a published month was made from.
+func (b *Builder) InputHash(m grid.Month) (string, []string, error) {
+	entries, missing, err := b.Catalogue(m)
+	if err != nil {
+		return "", nil, err
+	}
+	return Key(m.String(), keySettings(b.cfg), entries), missing, nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/land"
 	"github.com/carbonbudget/carbonbudget/ocean"
 )
 
@@ -23,6 +24,7 @@ var trainers = []struct {
 	fn   trainer
 }{
 	{"ocean", trainOcean},
+	{"land", trainLand},
 }
 
 // skillRow is one line of the skill table: held-out year scores.
@@ -127,6 +129,22 @@ func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.S
 		}
 		rows = append(rows, skillRow{Component: "ocean", Member: mm.Name, Target: mm.Emulator.Card().Target, HeldOut: sk.HeldOutYear,
 			R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: globalErr})
+	}
+	return rows, nil
+}
+
+func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.Store, first, heldOut int) ([]skillRow, error) {
+	spec := land.TrainSpec{FirstYear: first, HeldOutYear: heldOut, DGVMs: cfg.Sources["trendy"].Models, ModelsDir: cfg.ModelsDir, Logger: env.Log}
+	ms, err := land.Train(ctx, land.CubeFunc(cubes.Cube), spec)
+	if err != nil {
+		return nil, err
+	}
+	defer ms.Close()
+	var rows []skillRow
+	for _, mm := range ms.Members {
+		sk := mm.Skill
+		rows = append(rows, skillRow{Component: "land", Member: mm.Name, Target: mm.Emulator.Card().Target, HeldOut: sk.HeldOutYear,
+			R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: sk.AnnualPredictedGtC - sk.AnnualTrueGtC})
 	}
 	return rows, nil
 }

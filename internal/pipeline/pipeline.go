@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/budget"
@@ -20,6 +19,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/scheduler/publish"
 )
 
 // Regions is what the pipeline needs of the region masks.
@@ -72,6 +72,8 @@ type Runner struct {
 	CO2         *budget.CO2Record
 	// SCement gives the cement carbonation sink of a month (GtC).
 	SCement func(m grid.Month) budget.Term
+	// NetCDF also exports each month's grid as CF netCDF (months/YYYY-MM/grid.nc).
+	NetCDF bool
 
 	gridder *fossil.Gridder
 }
@@ -85,9 +87,44 @@ type MonthResult struct {
 	Outputs     map[string]string
 }
 
-// Month computes month m and publishes its outputs. A failure leaves the
-// previously published files of m untouched.
+// Month computes month m, publishes it with scheduler/publish (all of the
+// month's files swap in at once) and rebuilds the tables. A failure leaves
+// the previously published files of m untouched. The operational commands
+// go through the scheduler's Updater instead, which adds the lock and the
+// ledger around Stage.
 func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) {
+	return r.publishWith(m, func(dir string) (*MonthResult, error) { return r.Stage(ctx, m, dir) })
+}
+
+// Budget reruns only the budget stage of month m from the stage results
+// the last run saved, and republishes the month.
+func (r *Runner) Budget(ctx context.Context, m grid.Month) (*MonthResult, error) {
+	return r.publishWith(m, func(dir string) (*MonthResult, error) { return r.StageBudget(ctx, m, dir) })
+}
+
+func (r *Runner) publishWith(m grid.Month, stage func(dir string) (*MonthResult, error)) (*MonthResult, error) {
+	var res *MonthResult
+	sums, err := publish.Month(r.Cfg.OutputDir, m, func(dir string) error {
+		var err error
+		res, err = stage(dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Outputs = sums
+	return res, r.WriteTables()
+}
+
+// WriteTables rebuilds the aggregate tables from every published month.
+func (r *Runner) WriteTables() error {
+	return budget.WriteTables(r.Cfg.OutputDir, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
+}
+
+// Stage computes month m and writes its files into dir, laid out as under
+// the output directory (grid/year=YYYY/month=MM/part-0.parquet and
+// months/YYYY-MM/...), for scheduler/publish to swap in.
+func (r *Runner) Stage(ctx context.Context, m grid.Month, dir string) (*MonthResult, error) {
 	timings := Timings{}
 	lap := func(name string, start time.Time) { timings[name] = seconds(time.Since(start)) }
 
@@ -123,7 +160,7 @@ func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) 
 	if err := saveStages(r.Cfg.WorkDir, m, c.Grid, st); err != nil {
 		return nil, fmt.Errorf("save stage results %s: %w", m, err)
 	}
-	res, err := r.closeAndPublish(ctx, m, c, st, timings)
+	res, err := r.closeAndStage(ctx, m, c, st, timings, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +169,9 @@ func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) 
 	return res, nil
 }
 
-// Budget reruns only the budget stage of month m from the stage results
-// the last run saved, and republishes the month.
-func (r *Runner) Budget(ctx context.Context, m grid.Month) (*MonthResult, error) {
+// StageBudget reruns only the budget stage of month m from the stage
+// results the last run saved, writing the month's files into dir.
+func (r *Runner) StageBudget(ctx context.Context, m grid.Month, dir string) (*MonthResult, error) {
 	c, err := r.Cubes.Cube(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", m, err)
@@ -143,11 +180,12 @@ func (r *Runner) Budget(ctx context.Context, m grid.Month) (*MonthResult, error)
 	if err != nil {
 		return nil, err
 	}
-	return r.closeAndPublish(ctx, m, c, st, Timings{})
+	return r.closeAndStage(ctx, m, c, st, Timings{}, dir)
 }
 
-// closeAndPublish runs the budget stage on the stage results and publishes.
-func (r *Runner) closeAndPublish(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings) (*MonthResult, error) {
+// closeAndStage runs the budget stage on the stage results and writes the
+// month's files into dir.
+func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings, dir string) (*MonthResult, error) {
 	t0 := time.Now()
 	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: r.CO2,
 		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea, ELUC: st.Land.ELUC}
@@ -166,12 +204,10 @@ func (r *Runner) closeAndPublish(ctx context.Context, m grid.Month, c *cube.Cube
 		man.Config = string(y)
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)
-	outputs, err := r.publish(m, res, man, timings)
-	if err != nil {
-		return nil, fmt.Errorf("publish %s: %w", m, err)
+	if err := r.stageFiles(dir, m, res, man, timings); err != nil {
+		return nil, fmt.Errorf("stage %s: %w", m, err)
 	}
-	timings["publish"] = seconds(time.Since(t0))
-	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing, Outputs: outputs}, nil
+	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing}, nil
 }
 
 func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget.Flux, error) {
@@ -193,64 +229,46 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget
 	return budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid}, nil
 }
 
-// publish writes the month's grid file, then its month directory through a
-// staging directory swapped in by rename, then rebuilds the tables. Each
-// file is complete or absent: readers never see half a month.
-func (r *Runner) publish(m grid.Month, res *budget.Result, man *Manifest, timings Timings) (map[string]string, error) {
-	out := r.Cfg.OutputDir
+// stageFiles writes the month's grid file, budget.json, report, manifest
+// and timings into the staging directory dir.
+func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest, timings Timings) error {
 	res.Grid.Meta = map[string]string{"carbonbudget:version": r.CodeVersion, "carbonbudget:config_hash": man.ConfigHash}
-	gridPath := output.GridPath(out, m)
-	if err := output.WriteGrid(gridPath, res.Grid); err != nil {
-		return nil, err
+	gridRel, _ := filepath.Rel(r.Cfg.OutputDir, output.GridPath(r.Cfg.OutputDir, m))
+	if err := output.WriteGrid(filepath.Join(dir, gridRel), res.Grid); err != nil {
+		return err
 	}
-	final := budget.MonthDir(out, m)
-	stage, err := os.MkdirTemp(filepath.Dir(final), ".staging-"+m.String()+"-")
-	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-			return nil, err
-		}
-		if stage, err = os.MkdirTemp(filepath.Dir(final), ".staging-"+m.String()+"-"); err != nil {
-			return nil, err
-		}
-	}
-	defer os.RemoveAll(stage)
-	if err := budget.WriteMonth(stage, res); err != nil {
-		return nil, err
+	monthRel := filepath.Join(budget.MonthsDir, m.String())
+	monthDir := filepath.Join(dir, monthRel)
+	if err := budget.WriteMonth(monthDir, res); err != nil {
+		return err
 	}
 	monthly, annual, err := r.tablesWith(res)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := budget.WriteReport(stage, budget.ReportInputs{Month: m, Result: res, Monthly: monthly, Annual: annual}); err != nil {
-		return nil, err
+	if err := budget.WriteReport(monthDir, budget.ReportInputs{Month: m, Result: res, Monthly: monthly, Annual: annual}); err != nil {
+		return err
 	}
-	rel, _ := filepath.Rel(out, gridPath)
-	entries, _ := os.ReadDir(stage)
-	sums, err := checksums(out, []string{rel})
+	if r.NetCDF {
+		if err := budget.WriteNetCDF(filepath.Join(monthDir, "grid.nc"), res.Grid, "carbonbudget gridded fluxes "+m.String()); err != nil {
+			return err
+		}
+	}
+	entries, err := os.ReadDir(monthDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	stSums, err := checksums(stage, names(entries))
-	if err != nil {
-		return nil, err
+	rel := []string{gridRel}
+	for _, e := range entries {
+		rel = append(rel, filepath.Join(monthRel, e.Name()))
 	}
-	for k, v := range stSums {
-		sums[filepath.Join(budget.MonthsDir, m.String(), k)] = v
+	if man.Outputs, err = checksums(dir, rel); err != nil {
+		return err
 	}
-	man.Outputs = sums
-	if err := writeJSON(stage, "manifest.json", man); err != nil {
-		return nil, err
+	if err := writeJSON(monthDir, "manifest.json", man); err != nil {
+		return err
 	}
-	if err := writeJSON(stage, "timings.json", timings); err != nil {
-		return nil, err
-	}
-	if err := swapDir(stage, final); err != nil {
-		return nil, err
-	}
-	if err := budget.WriteTables(out, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear}); err != nil {
-		return nil, err
-	}
-	return sums, nil
+	return writeJSON(monthDir, "timings.json", timings)
 }
 
 // tablesWith returns the tables including the month being published, for
@@ -263,63 +281,4 @@ func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []budget.Row, e
 	months[res.Month] = budget.MonthRecord{Budget: res.Budget, GAtmDeseasonalisedGtC: res.GAtmDeseasonalisedGtC}
 	monthly, annual = budget.Tables(months, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
 	return monthly, annual, nil
-}
-
-func names(entries []os.DirEntry) []string {
-	var out []string
-	for _, e := range entries {
-		out = append(out, e.Name())
-	}
-	sort.Strings(out)
-	return out
-}
-
-// swapDir replaces final with stage: the old directory is renamed aside,
-// the new one renamed in, and the old one removed. Between the two renames
-// a reader finds no directory at all (never a mixed one); a crash there
-// leaves the old copy under .old-*, which Recover (run before every
-// publish) puts back.
-func swapDir(stage, final string) error {
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return err
-	}
-	if err := Recover(final); err != nil {
-		return err
-	}
-	old := ""
-	if _, err := os.Stat(final); err == nil {
-		old = filepath.Join(filepath.Dir(final), ".old-"+filepath.Base(final))
-		os.RemoveAll(old)
-		if err := os.Rename(final, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(stage, final); err != nil {
-		if old != "" {
-			os.Rename(old, final) // put the previous month back
-		}
-		return err
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	d, err := os.Open(filepath.Dir(final))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// Recover undoes a publish interrupted between its two renames: when final
-// is missing and its .old-* copy exists, the copy is put back.
-func Recover(final string) error {
-	old := filepath.Join(filepath.Dir(final), ".old-"+filepath.Base(final))
-	if _, err := os.Stat(final); err == nil {
-		return nil
-	}
-	if _, err := os.Stat(old); err != nil {
-		return nil
-	}
-	return os.Rename(old, final)
 }

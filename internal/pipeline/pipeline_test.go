@@ -201,20 +201,6 @@ func TestFailedStageKeepsPreviousOutputs(t *testing.T) {
 	}
 }
 
-func TestRecoverInterruptedSwap(t *testing.T) {
-	dir := t.TempDir()
-	final := filepath.Join(dir, "2023-01")
-	old := filepath.Join(dir, ".old-2023-01")
-	os.MkdirAll(old, 0o755)
-	os.WriteFile(filepath.Join(old, "budget.json"), []byte("{}"), 0o644)
-	if err := Recover(final); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(final, "budget.json")); err != nil {
-		t.Error("interrupted swap not recovered")
-	}
-}
-
 func TestBudgetAloneFromSavedStages(t *testing.T) {
 	out := t.TempDir()
 	r := newRunner(t, out)

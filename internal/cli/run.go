@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/scheduler"
+	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
+)
+
+// updater returns the scheduler's Updater for a, computing months through
+// the pipeline into the publish staging directory.
+func updater(env *Env, a *app, command string, wait bool) *scheduler.Updater {
+	u := &scheduler.Updater{OutDir: a.cfg.OutputDir, Command: command, ConfigHash: a.cfg.Hash(), CodeVersion: Version,
+		Wait: wait, InputHash: a.builder.InputHash, Log: env.Log,
+		Compute: func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
+			j.Stage("compute")
+			res, err := a.runner.Stage(ctx, j.Month, j.StagingDir)
+			if err != nil {
+				return scheduler.MonthResult{}, err
+			}
+			return scheduler.MonthResult{InputHash: res.CubeKey, MissingLate: res.Provisional}, nil
+		}}
+	if isTerminal(env.Stderr) {
+		u.Progress = env.Stderr
+	}
+	return u
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// finish rebuilds the tables after a run, whatever it published, and
+// reports the run's outcome.
+func finish(env *Env, a *app, sum *scheduler.Summary, runErr error) error {
+	if sum != nil && len(sum.Outcomes) > 0 {
+		if err := a.runner.WriteTables(); err != nil {
+			return fmt.Errorf("rebuild tables: %w (run error: %v)", err, runErr)
+		}
+	}
+	if sum != nil {
+		fmt.Fprintf(env.Stdout, "run %d: %d month(s) planned, %d computed, outputs in %s\n", sum.RunID, len(sum.Planned), len(sum.Outcomes), a.cfg.OutputDir)
+	}
+	return runErr
+}
+
+func runRun(ctx context.Context, env *Env, args []string) error {
+	fs, c := newFlagSet(env, "run", "run --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--wait] [--netcdf] [--config FILE] [--out DIR]", true)
+	months := monthFlags(fs.String)
+	wait := fs.Bool("wait", false, "wait for another run holding the output directory instead of exiting")
+	nc := fs.Bool("netcdf", false, "also export each month's grid as CF netCDF (months/YYYY-MM/grid.nc)")
+	if err := parse(fs, c, env, args, false); err != nil {
+		return err
+	}
+	list, err := months()
+	if err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.runner.NetCDF = *nc
+	sum, err := updater(env, a, "run", *wait).RunMonths(ctx, list)
+	return finish(env, a, sum, err)
+}
+
+func runUpdate(ctx context.Context, env *Env, args []string) error {
+	fs, c := newFlagSet(env, "update", "update [--wait] [--config FILE] [--out DIR]", true)
+	wait := fs.Bool("wait", false, "wait for another run holding the output directory instead of exiting")
+	if err := parse(fs, c, env, args, false); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	return update(ctx, env, cfg, *wait)
+}
+
+// update is the monthly job: every month from the configured start to now
+// minus the latency that is missing, failed, provisional with its source
+// now present, or whose inputs changed.
+func update(ctx context.Context, env *Env, cfg *config.Config, wait bool) error {
+	a, err := openApp(ctx, env, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	sum, err := updater(env, a, "update", wait).Update(ctx, cfg.StartMonth(), nowFunc(), cfg.LatencyMonths)
+	return finish(env, a, sum, err)
+}
+
+func runBudget(ctx context.Context, env *Env, args []string) error {
+	fs, c := newFlagSet(env, "budget", "budget --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--config FILE] [--out DIR]", true)
+	months := monthFlags(fs.String)
+	if err := parse(fs, c, env, args, false); err != nil {
+		return err
+	}
+	list, err := months()
+	if err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	u := updater(env, a, "budget", false)
+	u.Compute = func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
+		res, err := a.runner.StageBudget(ctx, j.Month, j.StagingDir)
+		if err != nil {
+			return scheduler.MonthResult{}, err
+		}
+		b := res.Budget
+		fmt.Fprintf(env.Stdout, "%s  E_FOS %.3f  E_LUC %.3f  G_ATM %.3f  S_OCEAN %.3f  S_LAND %.3f  S_CEMENT %.3f  B_IM %+.3f GtC\n",
+			j.Month, b.EFos.GtC, b.ELUC.GtC, b.GAtm.GtC, b.SOcean.GtC, b.SLand.GtC, b.SCement.GtC, b.BIm.GtC)
+		return scheduler.MonthResult{InputHash: res.CubeKey, MissingLate: res.Provisional}, nil
+	}
+	sum, err := u.RunMonths(ctx, list)
+	return finish(env, a, sum, err)
+}
+
+// ledgerPath is the run ledger of an output directory.
+func ledgerPath(cfg *config.Config) string { return filepath.Join(cfg.OutputDir, ledger.FileName) }

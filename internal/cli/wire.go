@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/ingest/noaa"
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/pipeline"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/land"
+	"github.com/carbonbudget/carbonbudget/ocean"
+)
+
+// app is the pipeline wired for one configuration: regions, the cube
+// builder, the trained members and the CO2 record.
+type app struct {
+	cfg     *config.Config
+	builder *cube.Builder
+	runner  *pipeline.Runner
+	close   func()
+}
+
+// cubeGetter serves cubes to the stages through the builder, which
+// ingests a month the first time it is asked for (lagged features read the
+// months before the one being run).
+func cubeGetter(ctx context.Context, b *cube.Builder) func(grid.Month) (*cube.Cube, error) {
+	return func(m grid.Month) (*cube.Cube, error) { return b.Cube(ctx, m) }
+}
+
+// openApp wires the pipeline. With trainMissing, members that have not been
+// trained yet are trained first (the operational job does that the first
+// time); otherwise missing models are an error that says what to run.
+func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing bool) (*app, error) {
+	set, err := regions.Load(cfg.Grid())
+	if err != nil {
+		return nil, err
+	}
+	b := cube.NewBuilder(cfg, set.LandFraction(), env.Log)
+	om, lm, err := loadModels(cfg)
+	if err != nil && trainMissing && errors.Is(err, fs.ErrNotExist) {
+		env.Log.Info("no trained emulators yet: training them first", "models", cfg.ModelsDir)
+		rows, terr := train(ctx, env, cfg, "all", 0)
+		if terr != nil {
+			return nil, terr
+		}
+		printSkill(env, rows)
+		om, lm, err = loadModels(cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w (run 'carbonbudget train' first)", err)
+	}
+	clim, err := land.LoadClimatology(filepath.Join(land.Dir(cfg.ModelsDir), land.ClimatologyFile))
+	if err != nil {
+		return nil, err
+	}
+	co2, err := readCO2(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var eluc *land.ELUCSeries
+	if _, ok := cfg.Sources["land_use"]; ok {
+		p, _ := cfg.SourcePath("land_use", grid.Month{}, "")
+		if eluc, err = land.ReadELUCFile(p); err != nil {
+			return nil, err
+		}
+	}
+	get := cubeGetter(ctx, b)
+	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b, CO2: co2,
+		SCement: budget.CementCarbonation,
+		Ocean:   &pipeline.Ocean{Members: om, Cubes: ocean.CubeFunc(get), ModelsDir: cfg.ModelsDir},
+		Land:    &pipeline.Land{Members: lm, Cubes: land.CubeFunc(get), Climatology: clim, ELUC: eluc, ModelsDir: cfg.ModelsDir}}
+	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close() }}, nil
+}
+
+func loadModels(cfg *config.Config) (*ocean.Models, *land.Models, error) {
+	om, err := ocean.Load(cfg.ModelsDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	lm, err := land.Load(cfg.ModelsDir)
+	if err != nil {
+		om.Close()
+		return nil, nil, err
+	}
+	return om, lm, nil
+}
+
+// readCO2 reads NOAA's monthly global record into the budget's form.
+func readCO2(cfg *config.Config) (*budget.CO2Record, error) {
+	p, err := cfg.SourcePath("co2_monthly", grid.Month{}, "")
+	if err != nil {
+		return nil, err
+	}
+	mm, err := noaa.ReadMonthlyFile(p)
+	if err != nil {
+		return nil, err
+	}
+	rec := &budget.CO2Record{Vintage: mm.Vintage}
+	for _, r := range mm.Rows {
+		rec.Months = append(rec.Months, budget.CO2Month{Month: r.Month, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
+	}
+	return rec, nil
+}
