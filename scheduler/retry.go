@@ -59,8 +59,10 @@ func (b Backoff) Delay(n int) time.Duration {
 // source server that answered 503).
 type TransientError struct{ Err error }
 
+// Error is the wrapped error's message.
 func (e *TransientError) Error() string { return e.Err.Error() }
 
+// Unwrap returns the wrapped error.
 func (e *TransientError) Unwrap() error { return e.Err }
 
 // Transient marks err as transient; nil stays nil.

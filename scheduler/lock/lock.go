@@ -43,6 +43,7 @@ type Holder struct {
 	Start time.Time
 }
 
+// String names the holder for messages: "pid 4242 on host since <RFC 3339 time>".
 func (h Holder) String() string {
 	if h.PID == 0 {
 		return "an unknown process"
@@ -57,6 +58,7 @@ type HeldError struct {
 	Holder Holder
 }
 
+// Error names the lock file and its holder, and suggests --wait.
 func (e *HeldError) Error() string {
 	return fmt.Sprintf("%s is locked by %s; another run or update is writing this output directory (wait with --wait)", e.Path, e.Holder)
 }

@@ -53,6 +53,7 @@ type Decision struct {
 // Compute reports whether the month is to be computed.
 func (d Decision) Compute() bool { return d.Reason != UpToDate && d.Reason != Unavailable }
 
+// String formats the decision as "2023-02: late source arrived (socat arrived)".
 func (d Decision) String() string {
 	if d.Detail == "" {
 		return fmt.Sprintf("%s: %s", d.Month, d.Reason)
