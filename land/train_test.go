@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/xgb"
 )
 
 // The trained synthetic ensemble is shared by the tests: training takes
@@ -34,7 +35,7 @@ func trainedSynth(t testing.TB) (*synthWorld, *Models, *Climatology) {
 		}
 		synth.models, synth.err = Train(context.Background(), synth.w, TrainSpec{
 			FirstYear: synthFirstYear, HeldOutYear: synthHeldOutYear, DGVMs: testDGVMs,
-			MaxTrainRows: 80_000, Rounds: 200,
+			MaxTrainRows: 50_000, Rounds: 150, Params: xgb.Params{NThread: 1},
 		})
 		if synth.err != nil {
 			return
