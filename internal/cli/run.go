@@ -40,7 +40,9 @@ func isTerminal(w any) bool {
 }
 
 // finish rebuilds the tables after a run, whatever it published, and
-// reports the run's outcome.
+// reports the run's outcome. (The tables live outside the per-month
+// publish; a crash between a publish and this rebuild leaves them stale
+// until the next run's finish.)
 func finish(env *Env, a *app, sum *scheduler.Summary, runErr error) error {
 	if sum != nil && len(sum.Outcomes) > 0 {
 		if err := a.runner.WriteTables(); err != nil {

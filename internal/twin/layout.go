@@ -85,7 +85,10 @@ func newClock(unit string, origin time.Time, calendar string) cfClock {
 // February (t must not fall on it).
 func (c cfClock) at(t time.Time) float64 {
 	if !c.noLeap {
-		return float64(t.Sub(c.origin)) / float64(c.step)
+		// Unix seconds, not t.Sub: a time.Duration saturates at 292 years,
+		// and TRENDY's origin of 1700 is further back than that.
+		secs := float64(t.Unix()-c.origin.Unix()) + float64(t.Nanosecond()-c.origin.Nanosecond())/1e9
+		return secs * float64(time.Second) / float64(c.step)
 	}
 	days := 365*(t.Year()-c.origin.Year()) + noLeapYearDay(t) - noLeapYearDay(c.origin)
 	secs := float64(days)*86400 + float64(t.Sub(t.Truncate(24*time.Hour)))/float64(time.Second) -
