@@ -36,6 +36,10 @@ type Models struct {
 	// years.
 	ClimFirstYear, ClimLastYear int
 	Members                     []*Model
+	// Climatology is the one the members were trained against: set by
+	// Train, and by Load when <models>/land/climatology.gob exists. Run
+	// uses it unless Inputs.Climatology is given.
+	Climatology *Climatology
 }
 
 // manifest is <models>/land/members.json.
@@ -128,7 +132,29 @@ func Load(modelsDir string) (*Models, error) {
 		ms.Close()
 		return nil, fmt.Errorf("load land models %s: %w", path, err)
 	}
+	if err := ms.loadClimatology(filepath.Join(Dir(modelsDir), ClimatologyFile)); err != nil {
+		ms.Close()
+		return nil, err
+	}
 	return ms, nil
+}
+
+// loadClimatology reads the saved climatology, when there is one, and
+// checks that it is the members'.
+func (ms *Models) loadClimatology(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	cl, err := LoadClimatology(path)
+	if err != nil {
+		return fmt.Errorf("load land models: %w", err)
+	}
+	if first, last := cl.Years(); first != ms.ClimFirstYear || last != ms.ClimLastYear || cl.Grid() != ms.Grid {
+		return fmt.Errorf("load land models: %s is of %d-%d on %v, the members were trained against %d-%d on %v",
+			path, first, last, cl.Grid(), ms.ClimFirstYear, ms.ClimLastYear, ms.Grid)
+	}
+	ms.Climatology = cl
+	return nil
 }
 
 // check verifies that every member predicts on the models' grid from

@@ -36,16 +36,15 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer loaded.Close()
-	lclim, err := LoadClimatology(filepath.Join(Dir(dir), ClimatologyFile))
-	if err != nil {
-		t.Fatal(err)
+	if loaded.Climatology == nil {
+		t.Fatal("Load did not read the saved climatology")
 	}
 	m := grid.Month{Year: synthHeldOutYear, Month: 9}
 	a, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms, Climatology: clim}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Run(context.Background(), m, Inputs{Cubes: w, Models: loaded, Climatology: lclim}, Options{})
+	b, err := Run(context.Background(), m, Inputs{Cubes: w, Models: loaded}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,12 +108,14 @@ func TestRunInputErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bare := *ms
+	bare.Climatology = nil
 	for _, tc := range []struct {
 		name   string
 		in     Inputs
 		errMsg string
 	}{
-		{"no climatology", Inputs{Cubes: w, Models: ms}, "no climatology"},
+		{"no climatology", Inputs{Cubes: w, Models: &bare}, "no climatology"},
 		{"climatology of other years", Inputs{Cubes: w, Models: ms, Climatology: other}, "models trained against"},
 		{"no models", Inputs{Cubes: w, Climatology: clim}, "no trained members"},
 		{"month without a cube", Inputs{Cubes: w, Models: ms, Climatology: clim}, "no cube for 2013-01"},

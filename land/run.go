@@ -18,9 +18,9 @@ type Inputs struct {
 	Cubes  Cubes
 	Models *Models // the trained members
 	// Climatology is the baseline the models were trained against (same
-	// years and grid; the orchestrator keeps one, e.g. the one Train saved
-	// as <models>/land/climatology.gob). The anomaly features, the fire
-	// anomaly and the extreme-heat test read it.
+	// years and grid); nil: Models.Climatology (the one Train used or Load
+	// read from <models>/land/climatology.gob). The anomaly features, the
+	// fire anomaly and the extreme-heat test read it.
 	Climatology *Climatology
 	// Regions, when set, gives the regional totals; its grid must be the
 	// models'.
@@ -164,6 +164,9 @@ type predictor struct {
 }
 
 func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*predictor, error) {
+	if in.Climatology == nil && in.Models != nil {
+		in.Climatology = in.Models.Climatology
+	}
 	if err := checkInputs(in); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}

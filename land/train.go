@@ -66,7 +66,7 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 	g := lf.Grid
 	clim := s.Climatology
 	first, last := clim.Years()
-	ms := &Models{Grid: g, HeldOutYear: s.HeldOutYear, ClimFirstYear: first, ClimLastYear: last}
+	ms := &Models{Grid: g, HeldOutYear: s.HeldOutYear, ClimFirstYear: first, ClimLastYear: last, Climatology: clim}
 	ok := false
 	defer func() {
 		if !ok {
@@ -216,14 +216,19 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac, w []floa
 }
 
 // memberCoverage lists the months of years first..last that serve the
-// target with at least one value, and the land cells with a value in any
-// of the months before last (the training months).
+// target with at least one value and whose lagged drivers are served (the
+// first months of the cubes have no months before them), and the land
+// cells with a value in any of the months before last (the training
+// months).
 func memberCoverage(ctx context.Context, c Cubes, target string, landFrac []float32, first, last int) ([]grid.Month, []bool, error) {
 	var months []grid.Month
 	mask := make([]bool, len(landFrac))
 	for _, m := range grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: last, Month: 12}) {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
+		}
+		if _, err := c.Field(m.Add(-lagMonths), fieldT2m); err != nil {
+			continue // too early for the lagged features
 		}
 		f, err := c.Field(m, target)
 		if err != nil || f == nil || len(f.Values) != len(landFrac) {
