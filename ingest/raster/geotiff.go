@@ -12,7 +12,7 @@ import (
 )
 
 // ReadGeoTIFF reads band (1-based, as in GDAL) of a GeoTIFF (or any
-// single-time raster GDAL opens). Raw values equal to the band's nodata
+// single-time raster GDAL opens; a netCDF file is read holding nclock). Raw values equal to the band's nodata
 // become NaN; the rest are unpacked with the band's scale and offset
 // (value = raw·scale + offset). The field's Name is the band description,
 // or the file name without extension; Units is the band's "units"
@@ -23,6 +23,7 @@ func ReadGeoTIFF(path string, band int, opts ...Option) (*grid.Field, error) {
 	fail := func(format string, args ...any) error {
 		return ingest.Errorf(path, "band "+itoa(band), grid.Month{}, format, args...)
 	}
+	defer guard(path)()
 	ds, err := godal.Open(path, godal.RasterOnly(), errLogger)
 	if err != nil {
 		return nil, fail("open: %w", err)

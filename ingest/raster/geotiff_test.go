@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/nclock"
 )
 
 const (
@@ -204,5 +206,47 @@ func TestComplete(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("%s: error = %v, want ok = %v", tt.name, err, tt.ok)
 		}
+	}
+}
+
+// TestNetCDFThroughGDAL reads a netCDF file with ReadGeoTIFF (GDAL's
+// netCDF driver), which must wait for nclock: while the test holds it the
+// read does not finish.
+func TestNetCDFThroughGDAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.nc")
+	cdl := filepath.Join(t.TempDir(), "x.cdl")
+	if err := os.WriteFile(cdl, []byte(`netcdf x { dimensions: lat = 2 ; lon = 2 ;
+variables: float lat(lat) ; lat:units = "degrees_north" ; float lon(lon) ; lon:units = "degrees_east" ;
+float v(lat, lon) ; v:_FillValue = -1.f ;
+data: lat = 45, -45 ; lon = -90, 90 ; v = 1, 2, -1, 4 ; }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("ncgen", "-o", path, cdl).CombinedOutput(); err != nil {
+		t.Skipf("ncgen: %v %s", err, out)
+	}
+	type result struct {
+		f   *grid.Field
+		err error
+	}
+	done := make(chan result, 1)
+	nclock.Lock()
+	go func() {
+		f, err := ReadGeoTIFF(path, 1)
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		nclock.Unlock()
+		t.Fatalf("ReadGeoTIFF of a netCDF file finished (error %v) while nclock was held", r.err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	nclock.Unlock()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	want := grid.Grid{West: -180, North: 90, DLon: 180, DLat: 90, NLon: 2, NLat: 2}
+	if r.f.Grid != want || r.f.Values[0] != 1 || r.f.Values[3] != 4 || !math.IsNaN(float64(r.f.Values[2])) {
+		t.Errorf("netCDF through GDAL: grid %+v values %v; want %+v, [1 2 NaN 4]", r.f.Grid, r.f.Values, want)
 	}
 }

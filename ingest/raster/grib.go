@@ -39,6 +39,7 @@ func gribOpen(path string) (*godal.Dataset, error) {
 
 // Inventory lists the messages of a GRIB file.
 func Inventory(path string) ([]Message, error) {
+	defer guard(path)()
 	ds, err := gribOpen(path)
 	if err != nil {
 		return nil, ingest.Errorf(path, "", grid.Month{}, "open GRIB: %w", err)
@@ -83,6 +84,7 @@ func gribTime(s string) (time.Time, error) {
 func ReadGRIB(path, shortName string, m grid.Month, opts ...Option) (*grid.Field, error) {
 	o := optionsOf(opts)
 	fail := func(format string, args ...any) error { return ingest.Errorf(path, shortName, m, format, args...) }
+	defer guard(path)()
 	ds, err := gribOpen(path)
 	if err != nil {
 		return nil, fail("open GRIB: %w", err)
