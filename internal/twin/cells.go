@@ -22,13 +22,13 @@ func (w *World) cells(mc *monthCtx, out *MonthFields, r0, r1 int, s *sums) {
 			out.Si10MPerS[i] = float32(cc.windMPerS)
 			out.MslHPa[i] = float32(cc.mslHPa)
 			if cc.land > 0 {
-				w.landCell(mc, &rc, i, &cc, out, s)
+				w.landCell(mc, &rc, i, c, &cc, out, s)
 			} else {
 				setNaN(i, out.Swvl1, out.NDVI, out.GPP, out.NBP, out.Fire, out.ELUC, out.Fossil)
 				setNaN(i, out.NBPModel[:]...)
 			}
 			if cc.land < 1 {
-				w.oceanCell(mc, &rc, i, &cc, out, s)
+				w.oceanCell(mc, &rc, i, c, &cc, out, s)
 			} else {
 				setNaN(i, out.SstC, out.Siconc, out.MldM, out.SalinityPSU, out.ChlMgPerM3, out.PCO2SeaUatm,
 					out.FCO2SeaUatm, out.PCO2AirUatm, out.FgCO2, out.OceanSink)

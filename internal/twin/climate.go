@@ -29,6 +29,7 @@ type rowCtx struct {
 	sigmaTC, sigmaSC float64 // weather amplitude of land air and sea-surface temperature
 	mslSeasonHPa     float64 // continental winter highs and summer lows (times continentality²)
 	iceEdgeDeg       float64 // latitude of the sea-ice edge before longitude terms
+	precip           precipSeason
 	noise            rowNoise
 }
 
@@ -51,6 +52,7 @@ func (w *World) rowContext(mc *monthCtx, r int, rc *rowCtx) {
 	rc.sigmaSC = 0.25 + 0.35*gauss(a, 40, 15)
 	rc.mslSeasonHPa = 14*rc.winterLand*gauss(lat, 50, 12) - 6*math.Max(0, rc.sLand)*gauss(lat, 30, 12)
 	rc.iceEdgeDeg = iceEdgeDeg(lat, mc.k, mc.yearsSince2000)
+	rc.precip = precipSeasonOf(lat, mc.k)
 	if mc.clim {
 		return
 	}
@@ -106,12 +108,12 @@ func (w *World) climate(mc *monthCtx, rc *rowCtx, i, c int) cellClim {
 	var nT, nSST, nW, nMSL float64
 	if !mc.clim {
 		nz := &w.noise
-		nT, cc.nP, nSST = float64(nz.t.at(&rc.noise.t, c)), float64(nz.p.at(&rc.noise.p, c)), float64(nz.sst.at(&rc.noise.sst, c))
-		nW, nMSL = float64(nz.wind.at(&rc.noise.wind, c)), float64(nz.msl.at(&rc.noise.msl, c))
-		cc.nMLD, cc.nChl = float64(nz.mld.at(&rc.noise.mld, c)), float64(nz.chl.at(&rc.noise.chl, c))
-		cc.nNDVI, cc.nPCO2 = float64(nz.ndvi.at(&rc.noise.ndvi, c)), float64(nz.pco2.at(&rc.noise.pco2, c))
-		for j := range cc.nPCO2Model {
-			cc.nPCO2Model[j] = float64(nz.pco2Model[j].at(&rc.noise.pco2Model[j], c))
+		cc.nP, nW, nMSL = float64(nz.p.at(&rc.noise.p, c)), float64(nz.wind.at(&rc.noise.wind, c)), float64(nz.msl.at(&rc.noise.msl, c))
+		if cc.land > 0 {
+			nT = float64(nz.t.at(&rc.noise.t, c))
+		}
+		if cc.land < 1 {
+			nSST = float64(nz.sst.at(&rc.noise.sst, c))
 		}
 	}
 	var extLandT, extOceanT, extP float64 = 0, 0, 1
@@ -124,10 +126,7 @@ func (w *World) climate(mc *monthCtx, rc *rowCtx, i, c int) cellClim {
 		raw := float64(st.sstAnnC[i]) + float64(st.sstAmpC[i])*rc.sOcean + cc.sstTrendC +
 			float64(st.sstEnso[i])*mc.oni0 + rc.sigmaSC*nSST + extOceanT
 		if rc.absLat > 45 {
-			edge := rc.iceEdgeDeg + 1.2*nSST
-			if rc.lat > 0 {
-				edge += 6*gaussLon(cc.lon, 10, 35) - 6*gaussLon(cc.lon, 165, 25)
-			}
+			edge := rc.iceEdgeDeg + 1.2*nSST + float64(st.iceEdgeShift[i])
 			cc.ice = clamp(0.5+(rc.absLat-edge)/5, 0, 1)
 		}
 		cc.sstC = (1-cc.ice)*math.Max(raw, -1.8) + cc.ice*-1.8
@@ -139,7 +138,7 @@ func (w *World) climate(mc *monthCtx, rc *rowCtx, i, c int) cellClim {
 		cc.tLandC = float64(st.tLandAnnC[i]) + float64(st.tAmpC[i])*rc.sLand + cc.tAnomC
 	}
 	cc.t2mC = cc.land*cc.tLandC + (1-cc.land)*tOcean
-	pClim := climPrecipMmPerDay(rc.lat, cc.lon, float64(geo.cont[i]), mc.k, float64(st.pLandFactor[i]))
+	pClim := climPrecipMmPerDay(rc.lat, float64(geo.cont[i]), float64(st.monsoon[i]), float64(st.pLandFactor[i]), &rc.precip)
 	enso := math.Max(0.05, 1+mc.oni2*float64(st.pEnso[i]))
 	cc.precipMmPerDay = pClim * enso * math.Exp(0.12*cc.nP-0.0072) * extP
 	cloud := clamp(0.2+0.6*(1-math.Exp(-cc.precipMmPerDay/3.5)), 0.05, 0.95)

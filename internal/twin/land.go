@@ -111,7 +111,7 @@ func (ls *landState) bucket(i int, capMm, tC, precipMm, ssrdWPerM2 float64, days
 
 // landCell computes soil water, greenness and the carbon fluxes of the
 // land part of cell i for the truth and every model.
-func (w *World) landCell(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, out *MonthFields, s *sums) {
+func (w *World) landCell(mc *monthCtx, rc *rowCtx, i, c int, cc *cellClim, out *MonthFields, s *sums) {
 	st, ls := w.st, &w.land
 	t := cc.tLandC
 	swvl := ls.bucket(i, float64(st.soilCapacityMm[i]), t, cc.precipMmPerDay*float64(mc.days), cc.ssrdWPerM2, mc.days)
@@ -122,7 +122,7 @@ func (w *World) landCell(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, out *Mon
 	ndvi := (0.06+(ndviMax-0.06)*pheno)*(1-snowFrac) - 0.03*snowFrac
 	obs := ndvi
 	if !mc.clim {
-		obs = ndvi*(1+0.3*landSets[0].beta*math.Log(mc.co2PPM/370)) + 0.02*cc.nNDVI
+		obs = ndvi*(1+0.3*landSets[0].beta*math.Log(mc.co2PPM/370)) + 0.02*float64(w.noise.ndvi.at(&rc.noise.ndvi, c))
 	}
 	out.Swvl1[i], out.NDVI[i] = float32(swvl), float32(clamp(obs, -0.2, 1))
 	fapar := clamp(1.15*(ndvi-0.07), 0, 0.95)
@@ -137,11 +137,18 @@ func (w *World) landCell(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, out *Mon
 	// delayed seasonal cycle but takes the air's anomalies.
 	tSoil := float64(st.tLandAnnC[i]) + 0.2*float64(st.tAmpC[i])*rc.sSoil + cc.tAnomC
 	var fl landFlux
+	// Powers as exp(x·ln b): the same values as math.Pow, and this loop
+	// runs for every land cell, month and parameter set.
+	wet := clamp((swvl-0.05)/0.16, 0, 1)
+	lnWet := math.Log(wet)
 	for p, lp := range landSets {
-		fW := math.Pow(clamp((swvl-0.05)/0.16, 0, 1), lp.waterExp)
+		fW := 0.0
+		if wet > 0 {
+			fW = math.Exp(lp.waterExp * lnWet)
+		}
 		fl.gpp[p] = lp.lueGCPerMJ * fapar * parMJ * fT * fW * mc.gppCO2[p]
 		tAcc := float64(st.tLandAnnC[i]) + lp.acclimation*cc.warmTrendC
-		fl.shape[p] = math.Pow(lp.q10, (tSoil-tAcc)/10) * gW
+		fl.shape[p] = math.Exp((tSoil-tAcc)/10*math.Log(lp.q10)) * gW
 	}
 	if mc.clim {
 		ls.accumulate(mc.k, i, &fl, firePot)

@@ -78,6 +78,17 @@ func (f *ncFile) variable(name string, t netcdf.Type, dims []netcdf.Dim, attrs .
 	if err == nil && len(dims) > 1 {
 		f.fail("compression of "+name, v.SetCompression(true, true, deflateLevel))
 	}
+	if err == nil && len(dims) > 2 {
+		sizes := make([]uint64, len(dims))
+		for j, d := range dims {
+			sizes[j] = 1
+			if j >= len(dims)-2 {
+				sizes[j], err = d.Len()
+				f.fail("dimension of "+name, err)
+			}
+		}
+		f.fail("chunks of "+name, defChunks(f.ds, name, sizes))
+	}
 	for _, a := range attrs {
 		f.fail(name+":"+a.name, writeAttr(v.Attr(a.name), a.value))
 	}

@@ -110,13 +110,17 @@ func riverPattern(geo *geography) []float32 {
 
 // oceanCell computes the ocean state and carbon of the ocean part of cell
 // i for the truth and every model.
-func (w *World) oceanCell(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, out *MonthFields, s *sums) {
+func (w *World) oceanCell(mc *monthCtx, rc *rowCtx, i, c int, cc *cellClim, out *MonthFields, s *sums) {
 	st, oc := w.st, &w.ocean
+	var on oceanNoise
+	if !mc.clim {
+		on = w.oceanNoiseAt(rc, c)
+	}
 	sss := clamp(float64(st.sssBase[i])-0.12*cc.nP, 2, 42)
-	mld := (float64(st.mldSummerM[i])+float64(st.mldWinterM[i])*rc.mldPhase)*math.Exp(0.15*cc.nMLD) + 3*cc.windAnomMPerS
+	mld := (float64(st.mldSummerM[i])+float64(st.mldWinterM[i])*rc.mldPhase)*math.Exp(0.15*on.mld) + 3*cc.windAnomMPerS
 	out.SstC[i], out.Siconc[i] = float32(cc.sstC), float32(cc.ice)
 	out.SalinityPSU[i], out.MldM[i] = float32(sss), float32(math.Max(5, mld))
-	out.ChlMgPerM3[i] = float32(w.chlorophyll(mc, rc, i, cc))
+	out.ChlMgPerM3[i] = float32(w.chlorophyll(mc, rc, i, cc, on.chl))
 
 	pAtm := cc.mslHPa / 1013.25
 	xco2 := mc.co2PPM
@@ -137,10 +141,10 @@ func (w *World) oceanCell(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, out *Mo
 	sigma := 5 + 5*clamp((rc.absLat-30)/30, 0, 1)
 	gtc := weight * 1e-15
 	for p, op := range oceanSets {
-		bias, noise := 0.0, cc.nPCO2
+		bias, noise := 0.0, on.pco2
 		if p > 0 {
 			bias = float64(oc.bias[p-1][i])
-			noise = math.Sqrt(1-op.ownNoise*op.ownNoise)*cc.nPCO2 + op.ownNoise*cc.nPCO2Model[p-1]
+			noise = math.Sqrt(1-op.ownNoise*op.ownNoise)*on.pco2 + op.ownNoise*on.pco2Model[p-1]
 		}
 		pco2 := (pAir+float64(oc.dpUatm[i])+bias+oc.offset[p])*seasonal - diseq*op.kappaFactor -
 			op.ensoUatm*mc.oni0*float64(st.eep[i]) + sigma*noise
@@ -180,14 +184,14 @@ func (w *World) oceanTruth(mc *monthCtx, i int, cc *cellClim, exch, pco2, pAir, 
 // chlorophyll is low in the gyres, high in upwelling, coastal and
 // subpolar water, with a spring bloom and a winter low; NaN under ice and
 // in the polar night, where ocean-colour satellites see nothing.
-func (w *World) chlorophyll(mc *monthCtx, rc *rowCtx, i int, cc *cellClim) float64 {
+func (w *World) chlorophyll(mc *monthCtx, rc *rowCtx, i int, cc *cellClim, noise float64) float64 {
 	if cc.ice > 0.5 || rc.toaWPerM2 < 25 {
 		return math.NaN()
 	}
 	hi := clamp((rc.absLat-35)/15, 0, 1)
-	l := float64(w.st.chlLog10[i]) + 0.45*hi*rc.bloom - 0.25*rc.winterOcean*hi + 0.15*cc.nChl -
+	l := float64(w.st.chlLog10[i]) + 0.45*hi*rc.bloom - 0.25*rc.winterOcean*hi + 0.15*noise -
 		0.3*mc.oni0*float64(w.st.eep[i])
-	return math.Pow(10, l)
+	return math.Exp(l * math.Ln10)
 }
 
 // accumulate adds one cell-month of the climatology to the calibration
@@ -218,4 +222,19 @@ func (oc *oceanCalib) finishCalibration(year sums, diseqPPM, excessPPM float64) 
 	// year.vent is Σ exch·vent·area·days in mmol per µatm.
 	gtcPerUatm := year.vent * 1e-3 * gramsCPerMol * 1e-15
 	oc.kappa = sinkPerExcessGtCPerPPM * excessPPM / (diseqPPM * gtcPerUatm)
+}
+
+// oceanNoise is the month's ocean weather at one cell.
+type oceanNoise struct {
+	mld, chl, pco2 float64
+	pco2Model      [nGOBM]float64
+}
+
+func (w *World) oceanNoiseAt(rc *rowCtx, c int) oceanNoise {
+	n := &w.noise
+	on := oceanNoise{mld: float64(n.mld.at(&rc.noise.mld, c)), chl: float64(n.chl.at(&rc.noise.chl, c)), pco2: float64(n.pco2.at(&rc.noise.pco2, c))}
+	for j := range on.pco2Model {
+		on.pco2Model[j] = float64(n.pco2Model[j].at(&rc.noise.pco2Model[j], c))
+	}
+	return on
 }

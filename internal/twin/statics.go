@@ -13,6 +13,8 @@ type statics struct {
 	sstAnnC, sstAmpC       []float32 // annual-mean SST and half its seasonal range
 	tLandAnnC, tAmpC       []float32 // same for 2 m temperature over land
 	pLandFactor            []float32 // precipitation multiplier: interior, deserts, rain forests
+	monsoon                []float32 // monsoon rain weight (monsoonWeight)
+	iceEdgeShift           []float32 // longitude dependence of the Arctic ice edge (degrees)
 	pAnnMm                 []float32 // climatological annual precipitation (mm/yr)
 	sstEnso, tEnso         []float32 // °C per °C of ONI
 	pEnso                  []float32 // fractional precipitation change per °C of ONI
@@ -53,7 +55,7 @@ var (
 func newStatics(geo *geography, seed uint64) *statics {
 	n := geo.g.Cells()
 	s := &statics{}
-	for _, p := range []*[]float32{&s.sstAnnC, &s.sstAmpC, &s.tLandAnnC, &s.tAmpC, &s.pLandFactor,
+	for _, p := range []*[]float32{&s.sstAnnC, &s.sstAmpC, &s.tLandAnnC, &s.tAmpC, &s.pLandFactor, &s.monsoon, &s.iceEdgeShift,
 		&s.pAnnMm, &s.sstEnso, &s.tEnso, &s.pEnso, &s.windEnso, &s.soi, &s.eep, &s.windOceanMPerS, &s.mslBaseHPa,
 		&s.mldSummerM, &s.mldWinterM, &s.sssBase, &s.chlLog10, &s.soilCapacityMm, &s.ndviMax, &s.warmingFactor} {
 		*p = make([]float32, n)
@@ -67,11 +69,18 @@ func newStatics(geo *geography, seed uint64) *statics {
 			s.landTemperature(i, lat, lon, cont, float64(geo.land[i]))
 			s.enso(i, lat, lon)
 			s.pLandFactor[i] = float32(landPrecipFactor(lat, lon, cont, float64(geo.land[i])))
+			if lat > 45 {
+				// Warm Atlantic water keeps the Nordic Seas open; the Bering
+				// and Okhotsk seas freeze further south.
+				s.iceEdgeShift[i] = float32(6*gaussLon(lon, 10, 35) - 6*gaussLon(lon, 165, 25))
+			}
 			s.soilCapacityMm[i] = float32(150 + 50*soil[i])
 			s.warmingFactor[i] = float32(1 + 1.5*clamp((lat-55)/20, 0, 1))
+			s.monsoon[i] = float32(monsoonWeight(lat, lon, cont))
 			var pAnn float64
 			for k := 1; k <= 12; k++ {
-				pAnn += climPrecipMmPerDay(lat, lon, cont, k, float64(s.pLandFactor[i])) * 30.44
+				ps := precipSeasonOf(lat, k)
+				pAnn += climPrecipMmPerDay(lat, cont, float64(s.monsoon[i]), float64(s.pLandFactor[i]), &ps) * 30.44
 			}
 			s.pAnnMm[i] = float32(pAnn)
 			s.ndviMax[i] = float32(0.12 + 0.76*(1-math.Exp(-pAnn/900)))
@@ -179,20 +188,39 @@ func landPrecipFactor(lat, lon, cont, land float64) float64 {
 	return land*f + (1 - land)
 }
 
-// climPrecipMmPerDay is the climatological precipitation of month k: the
+// precipSeason holds the parts of the climatological precipitation that
+// depend only on the month (where the ITCZ is) and the latitude.
+type precipSeason struct {
+	itczOcean, itczLand float64 // ITCZ latitude over the ocean and over land
+	summerNH            float64 // 0..1, the northern monsoon season
+	storm, dry          float64 // storm-track rain; subtropical and polar drying factor
+}
+
+func precipSeasonOf(lat float64, k int) precipSeason {
+	a := math.Abs(lat)
+	winter := math.Max(0, -hemiSeason(lat, k, 7))
+	return precipSeason{
+		itczOcean: 5 + 7*math.Cos(2*math.Pi*(float64(k)-8)/12),
+		itczLand:  4 + 13*math.Cos(2*math.Pi*(float64(k)-7.5)/12),
+		summerNH:  math.Max(0, math.Cos(2*math.Pi*(float64(k)-7)/12)),
+		storm:     0.3 + 3.0*gauss(a, 45, 11)*(1+0.35*winter) + 1.2*gauss(a, 62, 8),
+		dry:       (1 - 0.65*gauss(a, 24, 7)) * (0.3 + 0.7*clamp((80-a)/25, 0, 1)),
+	}
+}
+
+// monsoonWeight is where the South and East Asian summer monsoons rain.
+func monsoonWeight(lat, lon, cont float64) float64 {
+	return cont * (7*gauss(lat, 22, 7)*gaussLon(lon, 82, 22) + 4*gauss(lat, 30, 8)*gaussLon(lon, 115, 15))
+}
+
+// climPrecipMmPerDay is the climatological precipitation of a month: the
 // seasonally migrating ITCZ (further over land, where monsoons reach
 // farther), storm tracks strongest in winter, dry subtropics and poles,
-// and the South and East Asian summer monsoons.
-func climPrecipMmPerDay(lat, lon, cont float64, k int, landFactor float64) float64 {
-	a := math.Abs(lat)
-	itcz := (1-cont)*(5+7*math.Cos(2*math.Pi*(float64(k)-8)/12)) + cont*(4+13*math.Cos(2*math.Pi*(float64(k)-7.5)/12))
-	winter := math.Max(0, -hemiSeason(lat, k, 7))
-	p := 0.3 + 8.5*gauss(lat, itcz, 8) + 3.0*gauss(a, 45, 11)*(1+0.35*winter) + 1.2*gauss(a, 62, 8)
-	p *= 1 - 0.65*gauss(a, 24, 7)
-	p *= 0.3 + 0.7*clamp((80-a)/25, 0, 1)
-	summerNH := math.Max(0, math.Cos(2*math.Pi*(float64(k)-7)/12))
-	p += cont * summerNH * (7*gauss(lat, 22, 7)*gaussLon(lon, 82, 22) + 4*gauss(lat, 30, 8)*gaussLon(lon, 115, 15))
-	return p * landFactor
+// and the Asian summer monsoons.
+func climPrecipMmPerDay(lat, cont, monsoon, landFactor float64, ps *precipSeason) float64 {
+	itcz := (1-cont)*ps.itczOcean + cont*ps.itczLand
+	p := (ps.storm + 8.5*gauss(lat, itcz, 8)) * ps.dry
+	return (p + ps.summerNH*monsoon) * landFactor
 }
 
 // hemiSeason is +1 at the local summer peak and -1 at the winter peak for
