@@ -36,18 +36,19 @@ type command struct {
 
 // commands lists the subcommands. Each lives in its own file.
 var commands = map[string]command{
-	"version": {"print the version", runVersion},
-	"grid":    {"describe the analysis grid (grid info --res 0.5)", runGrid},
-	"config":  {"print the effective configuration (config print)", runConfig},
-	"ingest":  {"read and check a month's inputs into the month cube (ingest --month 2023-12)", runIngest},
-	"regions": {"list or show regions (regions list --kind reccap2-land; regions show USA)", runRegions},
-	"update":  {"the monthly job: compute every month that is missing, failed, provisional with its source arrived, or changed", runUpdate},
-	"run":     {"compute and publish months (run --month 2023-12 or --from/--to)", runRun},
-	"budget":  {"rerun the budget stage of a month from its saved stage results", runBudget},
-	"synth":   {"write the twin world: every input in its real format plus the truth (synth --out twin)", runSynth},
-	"status":  {"show the last runs and the state of every month (status --json)", runStatus},
-	"train":   {"train the emulators of a component and print their held-out skill (train --component ocean)", runTrain},
-	"serve":   {"serve the outputs: HTTP API and dashboard (serve --addr 127.0.0.1:8080)", runServe},
+	"validate": {"compare the published budget with the twin world's truth (validate --truth DIR/truth)", runValidate},
+	"version":  {"print the version", runVersion},
+	"grid":     {"describe the analysis grid (grid info --res 0.5)", runGrid},
+	"config":   {"print the effective configuration (config print)", runConfig},
+	"ingest":   {"read and check a month's inputs into the month cube (ingest --month 2023-12)", runIngest},
+	"regions":  {"list or show regions (regions list --kind reccap2-land; regions show USA)", runRegions},
+	"update":   {"the monthly job: compute every month that is missing, failed, provisional with its source arrived, or changed", runUpdate},
+	"run":      {"compute and publish months (run --month 2023-12 or --from/--to)", runRun},
+	"budget":   {"rerun the budget stage of a month from its saved stage results", runBudget},
+	"synth":    {"write the twin world: every input in its real format plus the truth (synth --out twin)", runSynth},
+	"status":   {"show the last runs and the state of every month (status --json)", runStatus},
+	"train":    {"train the emulators of a component and print their held-out skill (train --component ocean)", runTrain},
+	"serve":    {"serve the outputs: HTTP API and dashboard (serve --addr 127.0.0.1:8080)", runServe},
 }
 
 // ErrUsage marks a command-line mistake; main prints the hint and exits 2.

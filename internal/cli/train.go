@@ -16,7 +16,7 @@ import (
 
 // trainer trains one component's members on the cubes of the training
 // years and returns a skill row per member.
-type trainer func(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.Store, firstYear, heldOut int) ([]skillRow, error)
+type trainer func(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), firstYear, heldOut int) ([]skillRow, error)
 
 // trainers are the components `train` knows, in training order.
 var trainers = []struct {
@@ -86,7 +86,7 @@ func train(ctx context.Context, env *Env, cfg *config.Config, component string, 
 			continue
 		}
 		found = true
-		r, err := t.fn(ctx, env, cfg, b.Store(), first, heldOut)
+		r, err := t.fn(ctx, env, cfg, cubeGetter(ctx, b), first, heldOut)
 		if err != nil {
 			return nil, fmt.Errorf("train %s: %w", t.name, err)
 		}
@@ -113,9 +113,9 @@ func lastInputYear(ctx context.Context, b *cube.Builder, first int) (int, error)
 	return last, nil
 }
 
-func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.Store, first, heldOut int) ([]skillRow, error) {
+func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
 	spec := ocean.TrainSpec{FirstYear: first, HeldOutYear: heldOut, GOBMs: cfg.Sources["gobm"].Models, ModelsDir: cfg.ModelsDir, Logger: env.Log}
-	ms, err := ocean.Train(ctx, ocean.CubeFunc(cubes.Cube), spec)
+	ms, err := ocean.Train(ctx, ocean.CubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +133,9 @@ func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.S
 	return rows, nil
 }
 
-func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes *cube.Store, first, heldOut int) ([]skillRow, error) {
+func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
 	spec := land.TrainSpec{FirstYear: first, HeldOutYear: heldOut, DGVMs: cfg.Sources["trendy"].Models, ModelsDir: cfg.ModelsDir, Logger: env.Log}
-	ms, err := land.Train(ctx, land.CubeFunc(cubes.Cube), spec)
+	ms, err := land.Train(ctx, land.CubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
 	}
