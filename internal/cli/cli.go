@@ -48,6 +48,8 @@ var commands = map[string]command{
 	"synth":    {"write the twin world: every input in its real format plus the truth (synth --out twin)", runSynth},
 	"status":   {"show the last runs and the state of every month (status --json)", runStatus},
 	"train":    {"train the emulators of a component and print their held-out skill (train --component ocean)", runTrain},
+	"demo":     {"make the twin world if absent, train, compute the last years and print the budget beside the truth", runDemo},
+	"schedule": {"run the monthly update on a cron schedule (default '0 6 5 * *' UTC) until SIGINT/SIGTERM", runSchedule},
 	"serve":    {"serve the outputs: HTTP API and dashboard (serve --addr 127.0.0.1:8080)", runServe},
 }
 
