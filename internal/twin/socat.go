@@ -80,12 +80,12 @@ var moorings = []struct {
 }
 
 const (
-	shipSpeedKmPerHour = 20   // about 11 knots
-	shipSpacingKm      = 30   // one reported value every 1.5 hours
-	mooringStepHours   = 4    // moorings report six times a day
-	mesoscaleKm        = 60   // decorrelation length of sub-grid fCO2 variability
-	fco2NoiseUatm      = 2.5  // measurement noise (SOCAT flag A–B accuracy is 2 µatm)
-	earthRadiusKm      = 6371 // for track lengths
+	shipSpeedKmPerHour = 20.0   // about 11 knots
+	shipSpacingKm      = 30.0   // one reported value every 1.5 hours
+	mooringStepHours   = 4      // moorings report six times a day
+	mesoscaleKm        = 60.0   // decorrelation length of sub-grid fCO2 variability
+	fco2NoiseUatm      = 2.5    // measurement noise (SOCAT flag A–B accuracy is 2 µatm)
+	earthRadiusKm      = 6371.0 // for track lengths
 )
 
 // shipObs is one row of a SOCAT file.

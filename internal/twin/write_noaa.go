@@ -47,9 +47,10 @@ func decimalYear(m grid.Month) float64 { return float64(m.Year) + (float64(m.Mon
 
 // deseasonalise follows NOAA's curve-fitting method in outline (Thoning
 // et al. 1989, J. Geophys. Res. 94, 8549): fit a quadratic and four
-// annual harmonics by least squares, smooth the residuals with a
-// 15-month running mean (about NOAA's 667-day long-term filter), and
-// return polynomial plus smoothed residuals.
+// annual harmonics by least squares, smooth the residuals with a centred
+// 2×12-month moving average (which removes whatever seasonal cycle the
+// fixed harmonics leave; NOAA uses a 667-day filter), and return
+// polynomial plus smoothed residuals. Near the ends the window shrinks.
 func deseasonalise(months []grid.Month, y []float64) []float64 {
 	n := len(y)
 	t0 := decimalYear(months[n/2])
@@ -76,13 +77,16 @@ func deseasonalise(months []grid.Month, y []float64) []float64 {
 	}
 	out := make([]float64, n)
 	for i := range out {
-		var s float64
-		k := 0
-		for j := max(0, i-7); j <= min(n-1, i+7); j++ {
-			s += resid[j]
-			k++
+		var s, wsum float64
+		for j := max(0, i-6); j <= min(n-1, i+6); j++ {
+			wgt := 1.0
+			if j == i-6 || j == i+6 {
+				wgt = 0.5
+			}
+			s += wgt * resid[j]
+			wsum += wgt
 		}
-		out[i] = poly[i] + s/float64(k)
+		out[i] = poly[i] + s/wsum
 	}
 	return out
 }
@@ -131,8 +135,9 @@ func leastSquares(months []grid.Month, y []float64, basis func(grid.Month) []flo
 
 // growthRates is NOAA's global method: the trend on 1 January (the mean of
 // the December and January trend values) minus the same a year earlier.
-// At the ends of the record the missing month is extrapolated with the
-// neighbouring month's trend slope.
+// The first year is left out (it would need the December before the
+// record); the last year's closing January is extrapolated with the
+// trend's last monthly slope, as a preliminary value.
 func growthRates(months []grid.Month, trend []float64, r interface{ NormFloat64() float64 }) []noaaGrowth {
 	n := len(trend)
 	at := func(i int) float64 {
@@ -147,7 +152,7 @@ func growthRates(months []grid.Month, trend []float64, r interface{ NormFloat64(
 	jan1 := func(i int) float64 { return (at(i-1) + at(i)) / 2 } // i: index of a January
 	var out []noaaGrowth
 	for i, m := range months {
-		if int(m.Month) != 1 {
+		if int(m.Month) != 1 || i == 0 {
 			continue
 		}
 		g := jan1(i+12) - jan1(i)
@@ -205,7 +210,7 @@ func (rec *noaaRecord) write(dir string, opt Options) error {
 		rec.header(bw, opt, []string{
 			"# Annual CO2 mole fraction increase (ppm) from Jan 1 through Dec 31, by NOAA's global",
 			"# method: the de-seasonalised trend on 1 January (December-January mean) minus the same",
-			"# a year earlier. The first and last years extrapolate the trend by half a month.",
+			"# a year earlier. The last year extrapolates the trend by half a month (preliminary).",
 			"#",
 			"# year     ann inc      unc",
 		})
