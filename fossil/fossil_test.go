@@ -210,3 +210,5 @@ func landFraction(b *boxMasks) []float32 {
 	}
 	return lf
 }
+
+func timeMonth(m int) time.Month { return time.Month(m) }
