@@ -111,7 +111,11 @@ func (w *World) LandFraction() []float32 { return w.geo.land }
 func (w *World) Options() Options { return w.opt }
 
 // Next simulates the next month; io.EOF after the last.
-func (w *World) Next(ctx context.Context) (*MonthFields, error) {
+func (w *World) Next(ctx context.Context) (*MonthFields, error) { return w.step(ctx, nil) }
+
+// step is Next writing into reuse (a month the caller is done with) when
+// it is not nil, to spare the allocation of every field.
+func (w *World) step(ctx context.Context, reuse *MonthFields) (*MonthFields, error) {
 	if w.last.Before(w.next) {
 		return nil, io.EOF
 	}
@@ -121,7 +125,11 @@ func (w *World) Next(ctx context.Context) (*MonthFields, error) {
 	m := w.next
 	w.noise.step(w.opt.Seed, m)
 	mc := w.monthContext(m, false)
-	out := newMonthFields(w.geo.g, m)
+	out := reuse
+	if out == nil {
+		out = newMonthFields(w.geo.g, m)
+	}
+	out.Month = m
 	sums := w.runChunks(mc, out)
 	out.Budget = w.atm.close(m, sums, w.fossil.monthGtC(m))
 	w.next = m.Add(1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -42,10 +43,11 @@ func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error
 		return err
 	}
 	months := make(chan *MonthFields, 1)
+	free := make(chan *MonthFields, 2)
 	simErr := make(chan error, 1)
 	go func() {
 		defer close(months)
-		simErr <- w.simulate(ctx, months)
+		simErr <- w.simulate(ctx, months, free)
 	}()
 	mw := &monthWriter{w: w, dir: dir, models: models, log: log}
 	for f := range months {
@@ -54,6 +56,10 @@ func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error
 			if err != nil {
 				cancel()
 			}
+		}
+		select {
+		case free <- f:
+		default:
 		}
 	}
 	if serr := <-simErr; err == nil {
@@ -68,9 +74,17 @@ func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error
 	return w.writeFinal(dir, mw.budgets)
 }
 
-func (w *World) simulate(ctx context.Context, out chan<- *MonthFields) error {
+// simulate sends every month to out, reusing the months the writer has
+// finished with (from free) so a run allocates its fields only a few
+// times.
+func (w *World) simulate(ctx context.Context, out chan<- *MonthFields, free <-chan *MonthFields) error {
 	for {
-		f, err := w.Next(ctx)
+		var reuse *MonthFields
+		select {
+		case reuse = <-free:
+		default:
+		}
+		f, err := w.step(ctx, reuse)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -105,24 +119,24 @@ func (mw *monthWriter) write(f *MonthFields) error {
 	if m.Month == time.January {
 		mw.year = yearFiles(mw.dir, m.Year)
 	}
-	for _, y := range mw.year {
-		y.add(g, f)
-	}
-	for _, mf := range mw.models {
-		mf.add(g, f)
-	}
-	if err := writeNDVI(ndviPath(mw.dir, m), g, f.NDVI); err != nil {
+	// The netCDF files and the rest are independent: write them side by
+	// side (libnetcdf calls are serialised by nclock; GDAL, the SOCAT text
+	// and Parquet need no lock).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, y := range mw.year {
+			y.add(g, f)
+		}
+		for _, mf := range mw.models {
+			mf.add(g, f)
+		}
+	}()
+	err := mw.writeOthers(f)
+	wg.Wait()
+	if err != nil {
 		return err
-	}
-	if last := w.last.Add(-w.opt.ShipLagMonths); !last.Before(m) {
-		if err := writeSOCAT(socatPath(mw.dir, m), m, w.sampleShips(f), w.opt); err != nil {
-			return err
-		}
-	}
-	if !w.opt.NoTruthGrid {
-		if err := writeTruthGrid(mw.dir, f, w.opt); err != nil {
-			return err
-		}
 	}
 	mw.budgets = append(mw.budgets, f.Budget)
 	if m.Month != time.December {
@@ -136,6 +150,23 @@ func (mw *monthWriter) write(f *MonthFields) error {
 	mw.year = nil
 	mw.log.Info("twin year written", "year", m.Year, "elapsed", time.Since(mw.started).Round(time.Millisecond))
 	return nil
+}
+
+// writeOthers writes the month's GeoTIFF, ship file and gridded truth.
+func (mw *monthWriter) writeOthers(f *MonthFields) error {
+	w, m := mw.w, f.Month
+	if err := writeNDVI(ndviPath(mw.dir, m), f.Grid, f.NDVI); err != nil {
+		return err
+	}
+	if last := w.last.Add(-w.opt.ShipLagMonths); !last.Before(m) {
+		if err := writeSOCAT(socatPath(mw.dir, m), m, w.sampleShips(f), w.opt); err != nil {
+			return err
+		}
+	}
+	if w.opt.NoTruthGrid {
+		return nil
+	}
+	return writeTruthGrid(mw.dir, f, w.opt)
 }
 
 // writeFinal writes the files that need the whole run: NOAA's records,
