@@ -266,6 +266,18 @@ func (fw *fossilWorld) monthGtC(m grid.Month) float64 {
 	return s / mtCO2PerGtC
 }
 
+// sectorGtC is the month's global emissions of one sector in GtC.
+func (fw *fossilWorld) sectorGtC(m grid.Month, sector int) float64 {
+	d0, d1 := fw.dayRange(m)
+	var s float64
+	for ri := range fw.daily {
+		for d := d0; d < d1; d++ {
+			s += fw.daily[ri][sector][d]
+		}
+	}
+	return s / mtCO2PerGtC
+}
+
 func (fw *fossilWorld) dayRange(m grid.Month) (int, int) {
 	d0 := int(m.Start().Sub(fw.first).Hours() / 24)
 	return d0, d0 + m.Days()
