@@ -104,8 +104,15 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*Cube, error) {
 		return nil, err
 	}
 	key := Key(m.String(), keySettings(b.cfg), entries)
+	if c, ok := b.store.cached(m, key); ok {
+		return c, nil
+	}
 	if b.store.Has(m, key) {
-		return b.store.Load(m, key)
+		c, err := b.store.Load(m, key)
+		if err == nil {
+			b.store.remember(c)
+		}
+		return c, err
 	}
 	c := &Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Missing: missing, Catalogue: entries, Key: key}
 	for _, e := range entries {

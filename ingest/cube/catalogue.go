@@ -21,9 +21,10 @@ const formatVersion = "cube-v1"
 // size and modification time in <work>/filehashes.json so that a yearly
 // ERA5 file is hashed once, not once per month.
 type fileHasher struct {
-	path string
-	mu   sync.Mutex
-	memo map[string]fileHash
+	path  string
+	mu    sync.Mutex
+	memo  map[string]fileHash
+	dirty bool // memo changed since the last save
 }
 
 type fileHash struct {
@@ -57,6 +58,7 @@ func (h *fileHasher) entry(source, model, path string) (Entry, error) {
 		fh = fileHash{Size: st.Size(), ModTime: st.ModTime(), SHA256: sum}
 		h.mu.Lock()
 		h.memo[path] = fh
+		h.dirty = true
 		h.mu.Unlock()
 	}
 	return Entry{Source: source, Model: model, Path: path, Size: st.Size(), SHA256: fh.SHA256, Status: "ok"}, nil
@@ -65,6 +67,11 @@ func (h *fileHasher) entry(source, model, path string) (Entry, error) {
 // save writes the memo; failure to save is not an error for the caller.
 func (h *fileHasher) save() {
 	h.mu.Lock()
+	if !h.dirty {
+		h.mu.Unlock()
+		return
+	}
+	h.dirty = false
 	b, err := json.Marshal(h.memo)
 	h.mu.Unlock()
 	if err != nil {

@@ -197,3 +197,18 @@ func (s *Store) Forget() {
 	s.cache = map[grid.Month]*Cube{}
 	s.mu.Unlock()
 }
+
+// cached returns the in-memory cube of m when it was built from key.
+func (s *Store) cached(m grid.Month, key string) (*Cube, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cache[m]
+	return c, ok && c.Key == key
+}
+
+// remember keeps c in memory as the latest cube of its month.
+func (s *Store) remember(c *Cube) {
+	s.mu.Lock()
+	s.cache[c.Month] = c
+	s.mu.Unlock()
+}
