@@ -135,7 +135,7 @@ func (w *World) landCell(mc *monthCtx, rc *rowCtx, i, c int, cc *cellClim, out *
 	gW := 0.25 + 0.75*clamp((swvl-0.04)/0.2, 0, 1)
 	// Soil temperature, which drives decomposition, has a damped and
 	// delayed seasonal cycle but takes the air's anomalies.
-	tSoil := float64(st.tLandAnnC[i]) + 0.2*float64(st.tAmpC[i])*rc.sSoil + cc.tAnomC
+	tSoil := float64(st.tLandAnnC[i]) + 0.1*float64(st.tAmpC[i])*rc.sSoil + cc.tAnomC
 	var fl landFlux
 	// Powers as exp(x·ln b): the same values as math.Pow, and this loop
 	// runs for every land cell, month and parameter set.
