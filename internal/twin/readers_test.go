@@ -346,3 +346,35 @@ func readTruthAnnual(t *testing.T, dir string) []budgetRow {
 	}
 	return rows
 }
+
+// TestTruthGridReadsBack reads a month of the gridded truth and compares
+// it with the world's fields.
+func TestTruthGridReadsBack(t *testing.T) {
+	dir := smallWorld(t)
+	m := grid.Month{Year: 2023, Month: time.September}
+	f := smallMonth(t, m)
+	gf, err := output.ReadGrid(output.GridPath(filepath.Join(dir, "truth"), m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := truthColumns(f)
+	if len(gf.Columns) != len(cols) {
+		t.Errorf("%d truth columns, want %d", len(gf.Columns), len(cols))
+	}
+	for _, c := range cols {
+		got, ok := gf.Columns[c.Name]
+		if !ok || gf.Units[c.Name] != c.Units {
+			t.Errorf("column %s: present %v, units %q", c.Name, ok, gf.Units[c.Name])
+			continue
+		}
+		for i, id := range gf.CellIDs {
+			w, g := c.Values[id], got[i]
+			if (w != w) != (g != g) || (w == w && w != g) {
+				t.Fatalf("%s cell %d: file %v, world %v", c.Name, id, g, w)
+			}
+		}
+	}
+	if gf.Meta["twin:seed"] != "42" {
+		t.Errorf("metadata %v", gf.Meta)
+	}
+}
