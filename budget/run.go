@@ -33,6 +33,9 @@ type Flux struct {
 	Term
 	Mean  *grid.Field
 	Sigma *grid.Field // nil when the component has no spread
+	// Members are the ensemble members' totals for the month (GtC), so
+	// that an annual σ can be the spread of the members' annual totals.
+	Members map[string]float64
 }
 
 // Inputs are the stage results and records the budget of one month needs.
@@ -58,6 +61,8 @@ type Result struct {
 	Month                 grid.Month
 	Budget                Budget
 	GAtmDeseasonalisedGtC float64
+	OceanMembers          map[string]float64 // GtC in the month, per member
+	LandMembers           map[string]float64
 	Regional              []RegionRow
 	Grid                  output.GridMonth
 }
@@ -88,7 +93,8 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 	gAtm := Term{GtC: mg.MeanPPM * GtCPerPPM, SigmaGtC: GAtmSigmaGtCPerYear / 12, Provisional: mg.Provisional}
 	b := Close(m.String(), Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
 		SOcean: in.Ocean.Term, SLand: in.Land.Term, SCement: in.SCement})
-	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM}
+	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM,
+		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -13,9 +13,11 @@ import (
 // MonthRecord is what one published month keeps for the tables: its budget
 // and the de-seasonalised atmospheric growth that the annual G_ATM sums.
 type MonthRecord struct {
-	Budget                Budget      `json:"budget"`
-	GAtmDeseasonalisedGtC float64     `json:"g_atm_deseasonalised_gtc"`
-	Regional              []RegionRow `json:"regional"`
+	Budget                Budget             `json:"budget"`
+	GAtmDeseasonalisedGtC float64            `json:"g_atm_deseasonalised_gtc"`
+	OceanMembers          map[string]float64 `json:"ocean_members_gtc,omitempty"`
+	LandMembers           map[string]float64 `json:"land_members_gtc,omitempty"`
+	Regional              []RegionRow        `json:"regional"`
 }
 
 // Row is one line of budget_monthly or budget_annual: every term with its
@@ -135,12 +137,19 @@ func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth in
 		g := SumTerms(ts[2])
 		g.GtC = gatm
 		g.SigmaGtC = GAtmSigmaGtCPerYear
+		ocean, land := SumTerms(ts[3]), SumTerms(ts[4])
+		if sd, ok := memberSpread(months, start, func(r MonthRecord) map[string]float64 { return r.OceanMembers }); ok {
+			ocean.SigmaGtC = sd
+		}
+		if sd, ok := memberSpread(months, start, func(r MonthRecord) map[string]float64 { return r.LandMembers }); ok {
+			land.SigmaGtC = sd
+		}
 		period := fmt.Sprint(y)
 		if firstMonth != 1 {
 			period = fmt.Sprintf("%s/%s", start, start.Add(11))
 		}
 		b := Close(period, Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
-			SOcean: SumTerms(ts[3]), SLand: SumTerms(ts[4]), SCement: SumTerms(ts[5])})
+			SOcean: ocean, SLand: land, SCement: SumTerms(ts[5])})
 		rows = append(rows, rowOf(period, window, b, 12))
 	}
 	return rows
@@ -212,4 +221,34 @@ func RegionalAnomalies(rows []RegionRow, base Baseline) {
 			rows[i].AnomalyGtC = rows[i].GtC - sum[kk]/float64(need)
 		}
 	}
+}
+
+// memberSpread is the sample standard deviation of the members' totals
+// over the 12 months from start, when every month has the same members:
+// the spread of annual totals, which is smaller than the sum of monthly
+// spreads because members differ most in their seasonal cycles.
+func memberSpread(months map[grid.Month]MonthRecord, start grid.Month, get func(MonthRecord) map[string]float64) (float64, bool) {
+	sums := map[string]float64{}
+	for i, m := range grid.Range(start, start.Add(11)) {
+		mem := get(months[m])
+		if len(mem) < 2 || (i > 0 && len(mem) != len(sums)) {
+			return 0, false
+		}
+		for name, v := range mem {
+			if _, ok := sums[name]; !ok && i > 0 {
+				return 0, false
+			}
+			sums[name] += v
+		}
+	}
+	var mean float64
+	for _, v := range sums {
+		mean += v
+	}
+	mean /= float64(len(sums))
+	var ss float64
+	for _, v := range sums {
+		ss += (v - mean) * (v - mean)
+	}
+	return math.Sqrt(ss / float64(len(sums)-1)), true
 }

@@ -100,3 +100,29 @@ func TestRegionalAnomalies(t *testing.T) {
 		t.Errorf("2023-08 anomaly = %g, want -0.6", got)
 	}
 }
+
+func TestAnnualSigmaFromMemberTotals(t *testing.T) {
+	months := syntheticMonths(grid.Month{Year: 2020, Month: 1}, grid.Month{Year: 2020, Month: 12})
+	for m, rec := range months {
+		// Two members with opposite seasonal cycles and the same annual
+		// total, a third 1.2 GtC/yr higher: the annual spread is that of
+		// the totals, not the sum of the large monthly spreads.
+		s := math.Sin(2 * math.Pi * float64(m.Month) / 12)
+		rec.LandMembers = map[string]float64{"A": 0.25 + 0.5*s, "B": 0.25 - 0.5*s, "C": 0.35}
+		months[m] = rec
+	}
+	_, annual := Tables(months, Baseline{2015, 2022})
+	var y Row
+	for _, r := range annual {
+		if r.Period == "2020" {
+			y = r
+		}
+	}
+	// Annual totals 3.0, 3.0, 4.2: sample σ = 0.6928.
+	if math.Abs(y.SLandSigma-0.69282) > 1e-4 {
+		t.Errorf("annual σ(S_LAND) = %g, want the spread of member totals 0.6928", y.SLandSigma)
+	}
+	if math.Abs(y.SOceanSigma-12*0.03) > 1e-9 {
+		t.Errorf("without members the months' σ add up: got %g, want 0.36", y.SOceanSigma)
+	}
+}

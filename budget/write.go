@@ -36,7 +36,8 @@ func MonthDir(out string, m grid.Month) string { return filepath.Join(out, Month
 // WriteMonth writes the month's budget.json into dir (a staging directory
 // that the caller publishes atomically).
 func WriteMonth(dir string, r *Result) error {
-	rec := MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional}
+	rec := MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
+		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers}
 	return output.AtomicWriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")

@@ -278,7 +278,8 @@ func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []budget.Row, e
 	if err != nil {
 		return nil, nil, err
 	}
-	months[res.Month] = budget.MonthRecord{Budget: res.Budget, GAtmDeseasonalisedGtC: res.GAtmDeseasonalisedGtC}
+	months[res.Month] = budget.MonthRecord{Budget: res.Budget, GAtmDeseasonalisedGtC: res.GAtmDeseasonalisedGtC,
+		OceanMembers: res.OceanMembers, LandMembers: res.LandMembers}
 	monthly, annual = budget.Tables(months, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
 	return monthly, annual, nil
 }

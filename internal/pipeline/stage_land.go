@@ -32,9 +32,14 @@ func (l *Land) Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, er
 	if mean == nil {
 		mean = res.NBPMean
 	}
+	// Members' net fluxes: each member's NBP less the same fire anomaly.
+	members := map[string]float64{}
+	for _, mm := range res.Members {
+		members[mm.Name] = mm.GtC - res.FireAnomalyGtC
+	}
 	return LandOut{
 		Flux: budget.Flux{Term: budget.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: mean, Sigma: res.NBPSD},
+			Mean: mean, Sigma: res.NBPSD, Members: members},
 		Fire: res.Fire,
 		ELUC: budget.Term{GtC: res.ELUCGtC, SigmaGtC: res.ELUCSigmaGtC, Provisional: res.ELUCProjected},
 	}, nil

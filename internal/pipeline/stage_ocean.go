@@ -28,9 +28,13 @@ func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, 
 	if err != nil {
 		return OceanOut{}, err
 	}
+	members := map[string]float64{}
+	for _, mm := range res.Members {
+		members[mm.Name] = mm.GtC
+	}
 	return OceanOut{
 		Flux: budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: res.UptakeMean, Sigma: res.UptakeSD},
+			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members},
 		PCO2Sea: res.PCO2Sea,
 	}, nil
 }

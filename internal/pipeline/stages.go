@@ -24,6 +24,7 @@ type StageResults struct {
 
 type stageTerms struct {
 	Ocean, Land, Fossil, ELUC budget.Term
+	OceanMembers, LandMembers map[string]float64
 }
 
 func stageDir(work string, m grid.Month) string { return filepath.Join(work, "stages", m.String()) }
@@ -48,7 +49,8 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
 	}
-	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Term, ELUC: s.Land.ELUC}
+	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Term, ELUC: s.Land.ELUC,
+		OceanMembers: s.Ocean.Flux.Members, LandMembers: s.Land.Flux.Members}
 	return output.AtomicWriteFile(filepath.Join(dir, "terms.json"), func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(terms)
 	})
@@ -77,8 +79,10 @@ func loadStages(work string, m grid.Month, g grid.Grid) (StageResults, error) {
 		return &grid.Field{Name: name, Units: gf.Units[name], Grid: g, Values: v}
 	}
 	return StageResults{
-		Ocean:  OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma")}, PCO2Sea: field("pco2_sea")},
-		Land:   LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma")}, Fire: field("fire"), ELUC: terms.ELUC},
+		Ocean: OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma"), Members: terms.OceanMembers},
+			PCO2Sea: field("pco2_sea")},
+		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers},
+			Fire: field("fire"), ELUC: terms.ELUC},
 		Fossil: budget.Flux{Term: terms.Fossil, Mean: field("fossil")},
 	}, nil
 }
