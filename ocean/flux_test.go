@@ -122,3 +122,35 @@ func TestKwRescaling(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestShipCorrection: residuals of +6 µatm at ship cells in the North
+// Atlantic spread to the cells around them and fade to nothing far away;
+// dense data pull the correction close to the residual, through the
+// prior.
+func TestShipCorrection(t *testing.T) {
+	g := grid.Global(1)
+	residual := make([]float32, g.Cells())
+	var cells []int
+	for i := range residual {
+		residual[i] = float32(math.NaN())
+		lat, lon := g.Centre(i)
+		if lat > 40 && lat < 50 && lon > -40 && lon < -20 {
+			residual[i] = 6
+		}
+		cells = append(cells, i)
+	}
+	corr := shipCorrection(g, residual, cells, DefaultCorrectionLengthKm)
+	at := func(lat, lon float64) float32 {
+		i, _ := g.Locate(lat, lon)
+		return corr[i]
+	}
+	if v := at(45, -30); v < 5 || v > 6 {
+		t.Errorf("inside the sampled box: correction %v, want 5–6 µatm (6, shrunk a little)", v)
+	}
+	if v := at(45, -5); !(v > 0.2 && v < at(45, -30)) {
+		t.Errorf("1,000 km east of the box: correction %v, want between 0.2 and the box's value", v)
+	}
+	if v := at(-45, 100); v != 0 {
+		t.Errorf("far from any ship: correction %v, want 0", v)
+	}
+}

@@ -29,10 +29,8 @@ type Model struct {
 	Kind     string // KindGOBM or KindReconstruction
 	GOBM     string // the emulated model, for KindGOBM
 	Emulator *emulator.Model
-	// Trend is the linear CO2 term added to the emulator's prediction.
-	Trend Trend
-	// Skill is the held-out year's skill on the full target (the card's
-	// is on the target without the trend term).
+	// Skill is the held-out year's skill, with global sums weighted by
+	// the ocean fraction (the card's weigh whole cells).
 	Skill MemberSkill
 }
 
@@ -67,7 +65,6 @@ type manifestMember struct {
 	Name  string      `json:"name"`
 	Kind  string      `json:"kind"`
 	GOBM  string      `json:"gobm,omitempty"`
-	Trend Trend       `json:"trend"`
 	Skill MemberSkill `json:"skill"`
 }
 
@@ -91,7 +88,7 @@ func (ms *Models) Save(modelsDir string) error {
 		if err := m.Emulator.Save(dir, m.Name); err != nil {
 			return fmt.Errorf("save ocean model %s: %w", m.Name, err)
 		}
-		man.Members = append(man.Members, manifestMember{m.Name, m.Kind, m.GOBM, m.Trend, m.Skill})
+		man.Members = append(man.Members, manifestMember{m.Name, m.Kind, m.GOBM, m.Skill})
 	}
 	data, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
@@ -131,7 +128,7 @@ func Load(modelsDir string) (*Models, error) {
 			ms.Close()
 			return nil, fmt.Errorf("load ocean models %s: %w", path, err)
 		}
-		ms.Members = append(ms.Members, &Model{Name: mm.Name, Kind: mm.Kind, GOBM: mm.GOBM, Emulator: em, Trend: mm.Trend, Skill: mm.Skill})
+		ms.Members = append(ms.Members, &Model{Name: mm.Name, Kind: mm.Kind, GOBM: mm.GOBM, Emulator: em, Skill: mm.Skill})
 	}
 	if err := ms.check(); err != nil {
 		ms.Close()

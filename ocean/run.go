@@ -41,6 +41,11 @@ type Options struct {
 	// TransferCoeff overrides the models' transfer coefficient (cm/hr per
 	// m² s⁻²) when positive.
 	TransferCoeff float64
+	// NoShipCorrection leaves the month's ship data out of the
+	// reconstruction (they are still scored); CorrectionLengthKm is the
+	// kernel's length (0: DefaultCorrectionLengthKm). See correction.go.
+	NoShipCorrection   bool
+	CorrectionLengthKm float64
 }
 
 // Member is one ensemble member's result for the month.
@@ -80,7 +85,8 @@ type Result struct {
 	Provisional bool
 	Missing     []string
 	// ShipCells is the number of cells with ship pCO2 this month, and
-	// ShipRMSEUatm the reconstruction's RMS misfit to them (NaN without).
+	// ShipRMSEUatm the RMS misfit of the trees' prediction to them before
+	// the ship-data correction (NaN without ship data).
 	ShipCells    int
 	ShipRMSEUatm float64
 	// FilledCells counts ocean cells whose reconstruction flux came from
@@ -99,6 +105,9 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 		return nil, fmt.Errorf("ocean %s: no cubes or no trained members", m)
 	}
 	ms := in.Models
+	if err := ms.check(); err != nil {
+		return nil, fmt.Errorf("ocean %s: %w", m, err)
+	}
 	if in.Regions != nil && in.Regions.Grid() != ms.Grid {
 		return nil, fmt.Errorf("ocean %s: regions on %v, models on %v", m, in.Regions.Grid(), ms.Grid)
 	}
@@ -117,6 +126,9 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 		return nil, err
 	}
 	for _, mm := range members {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("ocean %s: %w", m, err)
+		}
 		mr, err := p.member(mm, r)
 		if err != nil {
 			return nil, err
@@ -153,7 +165,6 @@ type predictor struct {
 	cells     []int
 	x         []float32
 	nrow      int
-	xco2PPM   float64
 }
 
 // features builds the month's feature matrix once: all members share
@@ -170,9 +181,6 @@ func (p *predictor) features(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ocean %s: %w", p.m, err)
 	}
-	if p.xco2PPM, err = p.in.Cubes.XCO2PPM(p.m); err != nil {
-		return fmt.Errorf("ocean %s: atmospheric CO2: %w", p.m, err)
-	}
 	return nil
 }
 
@@ -181,10 +189,6 @@ func (p *predictor) member(mm *Model, r *Result) (Member, error) {
 	pred, err := mm.Emulator.PredictRows(p.x, p.nrow, Features().Names())
 	if err != nil {
 		return Member{}, fmt.Errorf("ocean %s: member %s: %w", p.m, mm.Name, err)
-	}
-	off := float32(mm.Trend.Offset(p.xco2PPM))
-	for k := range pred {
-		pred[k] += off
 	}
 	out := Member{Name: mm.Name, Kind: mm.Kind, Uptake: grid.NewField(p.g, "ocean_uptake/"+mm.Name, fluxUnits)}
 	switch mm.Kind {
@@ -211,12 +215,24 @@ func (p *predictor) member(mm *Model, r *Result) (Member, error) {
 	return out, nil
 }
 
-// recon turns the predicted ΔpCO2 into pCO2 and the flux, and scores it
-// against the month's ship data when there is any.
+// recon corrects the predicted ΔpCO2 with the month's ship data when
+// there is any (see correction.go), and turns it into pCO2 and the flux.
 func (p *predictor) recon(delta []float32, uptake *grid.Field, r *Result) error {
-	s, err := drivers{p.in.Cubes}.surface(p.m, p.g, true)
+	d := drivers{p.in.Cubes}
+	s, err := d.surface(p.m, p.g, true)
 	if err != nil {
 		return fmt.Errorf("ocean %s: reconstruction flux: %w", p.m, err)
+	}
+	ship, err := d.Field(p.m, FieldDeltaPCO2Ship)
+	switch {
+	case errors.Is(err, errNoShip):
+		// The month's ship data has not arrived: provisional (see
+		// Result.provisional); the reconstruction stands on the drivers.
+		r.Missing = appendMissing(r.Missing, SourceSOCAT)
+	case err != nil:
+		return fmt.Errorf("ocean %s: ship data: %w", p.m, err)
+	default:
+		p.useShip(ship.Values, delta, r)
 	}
 	coeff := p.in.Models.TransferCoeff
 	if p.opt.TransferCoeff > 0 {
@@ -225,28 +241,38 @@ func (p *predictor) recon(delta []float32, uptake *grid.Field, r *Result) error 
 	r.PCO2Sea = grid.NewField(p.g, "pco2_sea", pco2Units)
 	reconFlux(s, delta, p.cells, coeff, p.m.Days(), r.PCO2Sea.Values, uptake.Values)
 	r.FilledCells = fillOcean(p.g, uptake.Values, p.oceanFrac)
-	ship, err := drivers{p.in.Cubes}.Field(p.m, FieldDeltaPCO2Ship)
-	if errors.Is(err, errNoShip) {
-		// The month's ship data has not arrived: provisional (see
-		// Result.provisional); the reconstruction stands on the drivers.
-		r.Missing = appendMissing(r.Missing, SourceSOCAT)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("ocean %s: ship data: %w", p.m, err)
+	return nil
+}
+
+// useShip scores the prediction against the month's ship ΔpCO2 and, unless
+// the options say not to, corrects it by the spread residuals.
+func (p *predictor) useShip(ship, delta []float32, r *Result) {
+	residual := make([]float32, len(ship))
+	for i := range residual {
+		residual[i] = float32(math.NaN())
 	}
 	var ss float64
 	for k, c := range p.cells {
-		if v := ship.Values[c]; v == v {
-			d := float64(delta[k] - v)
-			ss += d * d
+		if v := ship[c]; v == v {
+			residual[c] = v - delta[k]
+			ss += float64(residual[c]) * float64(residual[c])
 			r.ShipCells++
 		}
 	}
-	if r.ShipCells > 0 {
-		r.ShipRMSEUatm = math.Sqrt(ss / float64(r.ShipCells))
+	if r.ShipCells == 0 {
+		return
 	}
-	return nil
+	r.ShipRMSEUatm = math.Sqrt(ss / float64(r.ShipCells))
+	if p.opt.NoShipCorrection {
+		return
+	}
+	lengthKm := p.opt.CorrectionLengthKm
+	if lengthKm <= 0 {
+		lengthKm = DefaultCorrectionLengthKm
+	}
+	for k, v := range shipCorrection(p.g, residual, p.cells, lengthKm) {
+		delta[k] += v
+	}
 }
 
 func appendMissing(list []string, src string) []string {

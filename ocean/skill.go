@@ -9,8 +9,8 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-// MemberSkill is a member's skill on its held-out year, on the full target
-// (trend term included), over every cell with a target value.
+// MemberSkill is a member's skill on its held-out year over every cell
+// with a target value.
 type MemberSkill struct {
 	HeldOutYear int     `json:"held_out_year"`
 	Rows        int     `json:"rows"` // cell-months scored
@@ -69,8 +69,8 @@ func scoreMember(ctx context.Context, d drivers, mm *Model, target string, month
 	return sk, nil
 }
 
-// predictTargetCells predicts member mm (trend included) on the cells of
-// month m that have a target value.
+// predictTargetCells predicts member mm on the cells of month m that have
+// a target value.
 func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, target string, m grid.Month) (pred, t []float32, cells []int, err error) {
 	f, err := d.Field(m, target)
 	if err != nil {
@@ -88,14 +88,6 @@ func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, target string
 	pred, err = mm.Emulator.PredictRows(x, nrow, Features().Names())
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	xco2, err := d.c.XCO2PPM(m)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	off := float32(mm.Trend.Offset(xco2))
-	for k := range pred {
-		pred[k] += off
 	}
 	return pred, f.Values, cells, nil
 }

@@ -24,9 +24,6 @@ type TrainSpec struct {
 	GOBMs []string
 	// NoRecon skips the pCO2 reconstruction.
 	NoRecon bool
-	// NoTrend leaves the linear CO2 term out (see Trend): the trees then
-	// learn the whole target and cannot extrapolate its trend.
-	NoTrend bool
 	// Params are the XGBoost parameters; zero fields take DefaultParams'.
 	Params xgb.Params
 	// Rounds (0: DefaultRounds), EarlyStoppingRounds (0: 20) and
@@ -48,18 +45,20 @@ type TrainSpec struct {
 // DefaultMaxTrainRows caps each member's training rows.
 const DefaultMaxTrainRows = 1_000_000
 
-// DefaultRounds caps the trees of a member. Prediction time grows with the
-// trees: four members of 200 trees of depth 7 predict the 700,000 ocean
-// cells of a 0.25° month in about 3–4 s on 2 cores
-// (BenchmarkRunQuarterDegree), inside the 5 s budget; 400 trees of depth
-// 8 took twice that.
+// DefaultRounds caps the trees of a member: prediction time grows with the
+// trees and their depth, and four members predict the 700,000 ocean cells
+// of a 0.25° month (BenchmarkRunQuarterDegree has the figures).
 const DefaultRounds = 200
 
 // DefaultParams are the ocean members' XGBoost parameters: a learning
-// rate high enough to converge within DefaultRounds, depth 7 for the
-// interactions of the bulk formula (wind × solubility × ΔpCO2 × ice).
+// rate high enough to converge within DefaultRounds, depth 6 and a
+// minimum child weight of 20 against fitting the pCO2 weather. On the 2°
+// twin world, hindcasting each of 2019–2023 from the years before it, the
+// GOBM emulators' annual global errors had an RMS of 0.123 GtC/yr with
+// these, 0.132 with depth 7 and a child weight of 5, 0.121 with depth 8
+// at half the learning rate (which predicts more slowly).
 func DefaultParams() xgb.Params {
-	return xgb.Params{MaxDepth: 7, Eta: 0.2, Subsample: 0.8, ColsampleByTree: 0.9, MinChildWeight: 5, Seed: 7, NThread: 2}
+	return xgb.Params{MaxDepth: 6, Eta: 0.2, Subsample: 0.8, ColsampleByTree: 1, MinChildWeight: 20, Seed: 7, NThread: 2}
 }
 
 // Train fits one emulator per GOBM (target fgco2/<MODEL>, every month with
@@ -206,9 +205,7 @@ func (ms *Models) fixTransferCoeff(c Cubes, g grid.Grid, oceanFrac []float32, s 
 }
 
 // trainMember trains member mm's emulator of target on the months in
-// FirstYear..HeldOutYear that have it: fits the CO2 trend, trains the
-// trees on the target without it, and scores the full target on the
-// held-out year.
+// FirstYear..HeldOutYear that have it and scores it on the held-out year.
 func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFrac []float32, cells []int, mm *Model, target, units string) error {
 	d := drivers{c}
 	months := availableMonths(d, target, s.FirstYear, s.HeldOutYear)
@@ -220,11 +217,6 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 		s.Logger.Info("ocean member holds out its last year", "member", mm.Name, "held_out_year", heldOut)
 	}
 	var err error
-	if !s.NoTrend {
-		if mm.Trend, err = fitTrend(ctx, d, target, months, cells, heldOut); err != nil {
-			return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
-		}
-	}
 	es := emulator.TrainSpec{
 		Name: mm.Name, Target: target, TargetUnits: units, Grid: g, Spec: Features(),
 		TrainMonths: months, HeldOutYear: heldOut, Cells: cells,
@@ -232,7 +224,7 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area)",
 		Logger: s.Logger,
 	}
-	if mm.Emulator, _, err = emulator.Train(ctx, es, d, detrended(d, target, mm.Trend)); err != nil {
+	if mm.Emulator, _, err = emulator.Train(ctx, es, d, func(m grid.Month) (*grid.Field, error) { return d.Field(m, target) }); err != nil {
 		return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
 	}
 	if mm.Skill, err = scoreMember(ctx, d, mm, target, months, heldOut, g, oceanFrac); err != nil {
@@ -240,28 +232,8 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 		return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
 	}
 	s.Logger.Info("ocean member trained", "member", mm.Name, "r2", mm.Skill.R2, "rmse", mm.Skill.RMSE,
-		"trend_per_ppm", mm.Trend.SlopePerPPM, "annual_error_gtc", mm.Skill.AnnualPredictedGtC-mm.Skill.AnnualTrueGtC)
+		"annual_error_gtc", mm.Skill.AnnualPredictedGtC-mm.Skill.AnnualTrueGtC)
 	return nil
-}
-
-// detrended is target minus the member's CO2 trend term.
-func detrended(d drivers, target string, tr Trend) emulator.TargetFunc {
-	return func(m grid.Month) (*grid.Field, error) {
-		f, err := d.Field(m, target)
-		if err != nil || tr.SlopePerPPM == 0 {
-			return f, err
-		}
-		x, err := d.c.XCO2PPM(m)
-		if err != nil {
-			return nil, err
-		}
-		off := float32(tr.Offset(x))
-		out := f.Clone()
-		for i := range out.Values {
-			out.Values[i] -= off // NaN stays NaN
-		}
-		return out, nil
-	}
 }
 
 // availableMonths lists the months of years first..last that serve the
