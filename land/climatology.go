@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -75,7 +76,8 @@ func (cl *Climatology) Grid() grid.Grid { return cl.grid }
 // Years returns the baseline years.
 func (cl *Climatology) Years() (first, last int) { return cl.firstYear, cl.lastYear }
 
-// Mean returns the per-cell mean of field name (a driver or fire_c) for
+// Mean returns the per-cell mean of field name (a driver, fire_c or
+// nbp/<MODEL>) for
 // calendar month mo (1..12) over the baseline years, NaN where no year
 // has a value. The slice is shared: do not modify it.
 func (cl *Climatology) Mean(name string, mo int) ([]float32, error) {
@@ -180,9 +182,9 @@ func (cl *Climatology) entry(name string, mo int) (mean, sd []float32, err error
 // returns its per-cell mean and (for sdFields) sample standard deviation,
 // with Welford's update so a large mean does not swamp the variance.
 func (cl *Climatology) compute(name string, mo int) (mean, sd []float32, err error) {
-	units, ok := driverUnits[name]
+	units, ok := climUnits(name)
 	if !ok {
-		return nil, nil, fmt.Errorf("land climatology: %q is not a driver or fire_c", name)
+		return nil, nil, fmt.Errorf("land climatology: %q is not a driver, fire_c or a DGVM's NBP", name)
 	}
 	n := cl.grid.Cells()
 	count := make([]int32, n)
@@ -221,6 +223,16 @@ func (cl *Climatology) compute(name string, mo int) (mean, sd []float32, err err
 		}
 	}
 	return mean, sd, nil
+}
+
+// climUnits are the units of a field the climatology can hold: a driver,
+// fire_c or a DGVM's NBP.
+func climUnits(name string) (string, bool) {
+	if strings.HasPrefix(name, nbpPrefix) {
+		return fluxUnits, true
+	}
+	u, ok := driverUnits[name]
+	return u, ok
 }
 
 // savedClimatology is the gob form of a climatology.

@@ -17,11 +17,13 @@
 // their anomalies against the per-cell climatology of the calendar month
 // (from a Climatology over the baseline years), 1–3 month lags and running
 // means of the anomalies, the climatologies themselves, month of year,
-// latitude, longitude and atmospheric CO2. The CO2-driven growth of the
-// sink is taken out as a linear Trend before the trees learn the rest,
+// latitude and longitude. The trees learn the DGVM's anomaly: its NBP
+// minus its own climatology of the calendar month and minus a linear
+// response to atmospheric CO2 (Trend), both added back to the prediction,
 // because regression trees cannot extrapolate beyond the CO2 of their
-// training years. Training splits by time: all years up to N−1 fit, year N
-// stops training early and is scored (MemberSkill).
+// training years and spend their splits on the seasonal cycle otherwise.
+// Training splits by time: all years up to N−1 fit, year N stops training
+// early and is scored (MemberSkill).
 //
 // Ensemble. S_LAND is the mean of the member totals (GCB: the mean NBP of
 // the DGVM S2 runs), σ the sample standard deviation of the member totals;

@@ -18,8 +18,12 @@ import (
 //     drought and vegetation respond with a delay;
 //   - the climatologies themselves (where and when the cell is), plus the
 //     annual-mean NDVI and precipitation (the biome);
-//   - month of year, latitude and longitude;
-//   - atmospheric CO2, beside the linear trend term (see Trend).
+//   - month of year, latitude and longitude.
+//
+// Atmospheric CO2 is not a feature: it rises every month, so trees would
+// use it as a clock and apply the anomalies of the last training years to
+// every later month (on the synthetic world it biased the held-out year
+// by 0.1-0.25 GtC/yr). The CO2 response is the linear Trend instead.
 //
 // The anomaly and climatology fields are derived from the Climatology
 // the models were trained with (drivers.Field), so Run needs month m's
@@ -47,7 +51,6 @@ func Features() emulator.FeatureSpec {
 	f = append(f,
 		emulator.Static(fieldNDVI+climAnnualSuffix, driverUnits[fieldNDVI]),
 		emulator.Static(fieldTp+climAnnualSuffix, driverUnits[fieldTp]),
-		emulator.Raw(fieldXCO2, xco2Units),
 		emulator.Latitude(),
 	)
 	f = append(f, emulator.Longitude()...)

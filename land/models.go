@@ -20,6 +20,10 @@ type Model struct {
 	DGVM     string // the emulated model, as in nbp/<MODEL>
 	Emulator *emulator.Model
 	Trend    Trend // added to the emulator's prediction
+	// AnomalyTarget says the trees learned the DGVM's NBP minus its own
+	// climatology of the calendar month (Climatology.Mean of nbp/<MODEL>),
+	// which is added back to their prediction (see offsets).
+	AnomalyTarget bool
 	// Mask lists the cells where the DGVM had output in training (nil:
 	// every land cell); the member predicts there only, so its total covers
 	// the same land as the model's own.
@@ -52,11 +56,12 @@ type manifest struct {
 }
 
 type manifestMember struct {
-	Name  string      `json:"name"`
-	DGVM  string      `json:"dgvm"`
-	Trend Trend       `json:"trend"`
-	Mask  [][2]int    `json:"mask_cell_ranges,omitempty"` // [first, end) runs of masked-in cells
-	Skill MemberSkill `json:"skill"`
+	Name          string      `json:"name"`
+	DGVM          string      `json:"dgvm"`
+	AnomalyTarget bool        `json:"anomaly_target"`
+	Trend         Trend       `json:"trend"`
+	Mask          [][2]int    `json:"mask_cell_ranges,omitempty"` // [first, end) runs of masked-in cells
+	Skill         MemberSkill `json:"skill"`
 }
 
 // Dir is where the land members live under a models directory.
@@ -82,7 +87,7 @@ func (ms *Models) Save(modelsDir string) error {
 		if err := m.Emulator.Save(dir, m.Name); err != nil {
 			return fmt.Errorf("save land model %s: %w", m.Name, err)
 		}
-		man.Members = append(man.Members, manifestMember{m.Name, m.DGVM, m.Trend, maskRanges(m.Mask), m.Skill})
+		man.Members = append(man.Members, manifestMember{m.Name, m.DGVM, m.AnomalyTarget, m.Trend, maskRanges(m.Mask), m.Skill})
 	}
 	data, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
@@ -122,7 +127,8 @@ func Load(modelsDir string) (*Models, error) {
 			return nil, fmt.Errorf("load land models %s: %w", path, err)
 		}
 		mask, err := maskFromRanges(mm.Mask, ms.Grid.Cells())
-		ms.Members = append(ms.Members, &Model{Name: mm.Name, DGVM: mm.DGVM, Emulator: em, Trend: mm.Trend, Mask: mask, Skill: mm.Skill})
+		ms.Members = append(ms.Members, &Model{Name: mm.Name, DGVM: mm.DGVM, Emulator: em, Trend: mm.Trend,
+			AnomalyTarget: mm.AnomalyTarget, Mask: mask, Skill: mm.Skill})
 		if err != nil {
 			ms.Close()
 			return nil, fmt.Errorf("load land models %s: member %s: %w", path, mm.Name, err)
@@ -227,4 +233,25 @@ func maskFromRanges(runs [][2]int, n int) ([]bool, error) {
 		last = r[1]
 	}
 	return mask, nil
+}
+
+// offsets returns what the member adds to its trees' prediction in month
+// m, per cell: the trend term at xCO2 x, plus, for an anomaly target, the
+// DGVM's climatology of m's calendar month (0 where it has none: such
+// cells were learned whole).
+func (mm *Model) offsets(tb *trendBasis, m grid.Month, x float64) ([]float32, error) {
+	off, err := tb.offsets(mm.Trend, m, x)
+	if err != nil || !mm.AnomalyTarget {
+		return off, err
+	}
+	c, err := tb.clim.Mean(NBPField(mm.DGVM), int(m.Month))
+	if err != nil {
+		return nil, fmt.Errorf("member %s: %w", mm.Name, err)
+	}
+	for i, v := range c {
+		if v == v {
+			off[i] += v
+		}
+	}
+	return off, nil
 }

@@ -20,7 +20,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err := ms.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := clim.Fill(context.Background()); err != nil {
+	if err := clim.Fill(context.Background(), ms.climatologyFields()...); err != nil {
 		t.Fatal(err)
 	}
 	if err := clim.Save(filepath.Join(Dir(dir), ClimatologyFile)); err != nil {

@@ -156,7 +156,7 @@ type predictor struct {
 	g        grid.Grid
 	landFrac []float32
 	cells    []int
-	weights  []float32 // trend weights
+	basis    *trendBasis
 	members  []*Model
 	x        []float32
 	nrow     int
@@ -192,7 +192,7 @@ func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*p
 	if p.xco2PPM, err = xco2PPM(in.Cubes, m); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	if p.weights, err = trendWeights(in.Climatology); err != nil {
+	if p.basis, err = newTrendBasis(in.Climatology); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
 	return p, nil
@@ -243,10 +243,14 @@ func (p *predictor) member(mm *Model) (Member, error) {
 	if mm.Mask != nil && len(mm.Mask) != p.g.Cells() {
 		return Member{}, fmt.Errorf("land %s: member %s: mask of %d cells on %v", p.m, mm.Name, len(mm.Mask), p.g)
 	}
+	off, err := mm.offsets(p.basis, p.m, p.xco2PPM)
+	if err != nil {
+		return Member{}, fmt.Errorf("land %s: %w", p.m, err)
+	}
 	out := Member{Name: mm.Name, DGVM: mm.DGVM, NBP: grid.NewField(p.g, "nbp/"+mm.DGVM, fluxUnits)}
 	for k, c := range p.cells {
 		if mm.Mask == nil || mm.Mask[c] {
-			out.NBP.Values[c] = pred[k] + mm.Trend.Offset(p.weights[c], p.xco2PPM)
+			out.NBP.Values[c] = pred[k] + off[c]
 		}
 	}
 	out.GtC = sumGtC(p.g, out.NBP.Values, p.landFrac)

@@ -63,7 +63,7 @@ func (a *skillAcc) add(p, t, w float64) {
 
 // scoreMember predicts the held-out months of a member on the cells with a
 // target value and compares with the full target.
-func scoreMember(ctx context.Context, d drivers, mm *Model, months []grid.Month, heldOut int, landFrac, w []float32) (MemberSkill, error) {
+func scoreMember(ctx context.Context, d drivers, mm *Model, months []grid.Month, heldOut int, landFrac []float32, tb *trendBasis) (MemberSkill, error) {
 	sk := MemberSkill{HeldOutYear: heldOut}
 	g := d.clim.Grid()
 	b, err := emulator.NewBuilder(g, Features(), d)
@@ -79,7 +79,7 @@ func scoreMember(ctx context.Context, d drivers, mm *Model, months []grid.Month,
 		if err := ctx.Err(); err != nil {
 			return sk, err
 		}
-		pred, truth, cells, err := predictTargetCells(d, b, mm, m, landFrac, w)
+		pred, truth, cells, err := predictTargetCells(d, b, mm, m, landFrac, tb)
 		if err != nil {
 			return sk, fmt.Errorf("score %s: %w", mm.Name, err)
 		}
@@ -112,7 +112,7 @@ func scoreMember(ctx context.Context, d drivers, mm *Model, months []grid.Month,
 
 // predictTargetCells predicts member mm (trend included) on the land cells
 // of month m that have a target value.
-func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, m grid.Month, landFrac, w []float32) (pred, truth []float32, cells []int, err error) {
+func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, m grid.Month, landFrac []float32, tb *trendBasis) (pred, truth []float32, cells []int, err error) {
 	f, err := d.c.Field(m, NBPField(mm.DGVM))
 	if err != nil {
 		return nil, nil, nil, err
@@ -134,8 +134,12 @@ func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, m grid.Month,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	off, err := mm.offsets(tb, m, xco2)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	for k, c := range cells {
-		pred[k] += mm.Trend.Offset(w[c], xco2)
+		pred[k] += off[c]
 	}
 	return pred, f.Values, cells, nil
 }

@@ -28,6 +28,9 @@ type TrainSpec struct {
 	Climatology *Climatology
 	// NoTrend leaves the linear CO2 term out (see Trend).
 	NoTrend bool
+	// WholeTarget makes the trees learn the whole NBP instead of its
+	// anomaly against the DGVM's own climatology (Model.AnomalyTarget).
+	WholeTarget bool
 	// Params are the XGBoost parameters; zero fields take DefaultParams'.
 	Params xgb.Params
 	// Rounds (0: DefaultRounds), EarlyStoppingRounds (0: 20) and
@@ -73,13 +76,13 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 			ms.Close()
 		}
 	}()
-	w, err := trendWeights(clim)
+	tb, err := newTrendBasis(clim)
 	if err != nil {
 		return nil, fmt.Errorf("train land: %w", err)
 	}
 	for _, model := range s.DGVMs {
 		mm := &Model{Name: memberName(model), DGVM: model}
-		if err := trainMember(ctx, drivers{c, clim}, s, lf.Values, w, mm); err != nil {
+		if err := trainMember(ctx, drivers{c, clim}, s, lf.Values, tb, mm); err != nil {
 			return nil, err
 		}
 		ms.Members = append(ms.Members, mm)
@@ -88,7 +91,7 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 		if err := ms.Save(s.ModelsDir); err != nil {
 			return nil, err
 		}
-		if err := clim.Fill(ctx); err != nil {
+		if err := clim.Fill(ctx, ms.climatologyFields()...); err != nil {
 			return nil, fmt.Errorf("train land: climatology: %w", err)
 		}
 		if err := clim.Save(filepath.Join(Dir(s.ModelsDir), ClimatologyFile)); err != nil {
@@ -97,6 +100,18 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 	}
 	ok = true
 	return ms, nil
+}
+
+// climatologyFields are the fields Run reads from the climatology: the
+// drivers, fire and the NBP of the members with an anomaly target.
+func (ms *Models) climatologyFields() []string {
+	names := append(append([]string(nil), Drivers...), fieldFire)
+	for _, mm := range ms.Members {
+		if mm.AnomalyTarget {
+			names = append(names, NBPField(mm.DGVM))
+		}
+	}
+	return names
 }
 
 // resolveSpec fills defaults, reads the land fraction and makes the
@@ -178,7 +193,7 @@ func withDefaults(p, d xgb.Params) xgb.Params {
 // that have its output: finds its cells, fits the CO2 trend, trains the
 // trees on the target without it, and scores the full target on the
 // held-out year.
-func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac, w []float32, mm *Model) error {
+func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac []float32, tb *trendBasis, mm *Model) error {
 	target := NBPField(mm.DGVM)
 	months, mask, err := memberCoverage(ctx, d.c, target, landFrac, s.FirstYear, s.HeldOutYear)
 	if err != nil {
@@ -191,7 +206,15 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac, w []floa
 	}
 	cells := maskCells(mask)
 	if !s.NoTrend {
-		if mm.Trend, err = fitTrend(ctx, d, target, months, cells, w, heldOut); err != nil {
+		if mm.Trend, err = fitTrend(ctx, d, tb, target, months, cells, heldOut); err != nil {
+			return fmt.Errorf("train land member %s: %w", mm.Name, err)
+		}
+	}
+	mm.AnomalyTarget = !s.WholeTarget
+	if mm.AnomalyTarget && !s.NoTrend {
+		// Centre the trend on the climatology years, so that the target
+		// minus climatology and trend is an anomaly about zero there.
+		if mm.Trend.RefPPM, err = meanXCO2(d.c, d.clim); err != nil {
 			return fmt.Errorf("train land member %s: %w", mm.Name, err)
 		}
 	}
@@ -202,16 +225,17 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac, w []floa
 		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area, trend removed)",
 		Logger: s.Logger,
 	}
-	if mm.Emulator, _, err = emulator.Train(ctx, es, d, detrended(d, target, mm.Trend, w)); err != nil {
+	if mm.Emulator, _, err = emulator.Train(ctx, es, d, detrended(d, mm, tb)); err != nil {
 		return fmt.Errorf("train land member %s: %w", mm.Name, err)
 	}
-	if mm.Skill, err = scoreMember(ctx, d, mm, months, heldOut, landFrac, w); err != nil {
+	if mm.Skill, err = scoreMember(ctx, d, mm, months, heldOut, landFrac, tb); err != nil {
 		mm.Emulator.Close()
 		mm.Emulator = nil
 		return fmt.Errorf("train land member %s: %w", mm.Name, err)
 	}
 	s.Logger.Info("land member trained", "member", mm.Name, "r2", mm.Skill.R2, "rmse", mm.Skill.RMSE,
-		"trend_per_ppm", mm.Trend.SlopePerPPM, "annual_error_gtc", mm.Skill.AnnualErrorGtC())
+		"trend_seasonal_per_ppm", mm.Trend.SeasonalSlopePerPPM, "trend_flat_per_ppm", mm.Trend.FlatSlopePerPPM,
+		"annual_error_gtc", mm.Skill.AnnualErrorGtC())
 	return nil
 }
 
@@ -263,21 +287,40 @@ func maskCells(mask []bool) []int {
 	return cells
 }
 
-// detrended is target minus the member's CO2 trend term.
-func detrended(d drivers, target string, tr Trend, w []float32) emulator.TargetFunc {
+// detrended is the member's target minus its offsets (see Model.offsets).
+func detrended(d drivers, mm *Model, tb *trendBasis) emulator.TargetFunc {
 	return func(m grid.Month) (*grid.Field, error) {
-		f, err := d.c.Field(m, target)
-		if err != nil || tr.SlopePerPPM == 0 {
+		f, err := d.c.Field(m, NBPField(mm.DGVM))
+		if err != nil || (mm.Trend.zero() && !mm.AnomalyTarget) {
 			return f, err
 		}
 		x, err := xco2PPM(d.c, m)
 		if err != nil {
 			return nil, err
 		}
+		off, err := mm.offsets(tb, m, x)
+		if err != nil {
+			return nil, err
+		}
 		out := f.Clone()
 		for i := range out.Values {
-			out.Values[i] -= tr.Offset(w[i], x) // NaN stays NaN
+			out.Values[i] -= off[i] // NaN stays NaN
 		}
 		return out, nil
 	}
+}
+
+// meanXCO2 is the mean atmospheric CO2 over the climatology's years.
+func meanXCO2(c Cubes, clim *Climatology) (float64, error) {
+	first, last := clim.Years()
+	var sum float64
+	months := grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: last, Month: 12})
+	for _, m := range months {
+		x, err := xco2PPM(c, m)
+		if err != nil {
+			return 0, err
+		}
+		sum += x
+	}
+	return sum / float64(len(months)), nil
 }

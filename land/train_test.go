@@ -58,8 +58,8 @@ func TestTrainLearnsKnownDGVM(t *testing.T) {
 	}
 	for _, mm := range ms.Members {
 		sk := mm.Skill
-		t.Logf("%s: R2 %.4f (area-weighted %.4f), RMSE %.3f g C m-2 month-1, annual %.3f vs %.3f GtC/yr, trend %.4g per ppm, best iteration %d",
-			mm.Name, sk.R2, sk.R2AreaWeighted, sk.RMSE, sk.AnnualPredictedGtC, sk.AnnualTrueGtC, mm.Trend.SlopePerPPM, mm.Emulator.Card().BestIteration)
+		t.Logf("%s: R2 %.4f (area-weighted %.4f), RMSE %.3f g C m-2 month-1, annual %.3f vs %.3f GtC/yr, trend %+v, best iteration %d",
+			mm.Name, sk.R2, sk.R2AreaWeighted, sk.RMSE, sk.AnnualPredictedGtC, sk.AnnualTrueGtC, mm.Trend, mm.Emulator.Card().BestIteration)
 		if sk.HeldOutYear != synthHeldOutYear || sk.Months != 12 {
 			t.Errorf("%s: held out %d with %d months, want %d with 12", mm.Name, sk.HeldOutYear, sk.Months, synthHeldOutYear)
 		}
@@ -69,8 +69,10 @@ func TestTrainLearnsKnownDGVM(t *testing.T) {
 		if e := math.Abs(sk.AnnualErrorGtC()); e > 0.25 {
 			t.Errorf("%s: annual global NBP error %.3f GtC/yr, want within 0.25", mm.Name, e)
 		}
-		if mm.Trend.SlopePerPPM <= 0 {
-			t.Errorf("%s: CO2 trend slope %g, want > 0 (the world's NBP grows with CO2)", mm.Name, mm.Trend.SlopePerPPM)
+		// A vegetated cell (productivity proxy 0.5 all year) 10 ppm above
+		// the reference.
+		if off := mm.Trend.Offset(0.5, 0.5, mm.Trend.RefPPM+10); off <= 0 {
+			t.Errorf("%s: CO2 trend %+v adds %g, want > 0 (the world's NBP grows with CO2)", mm.Name, mm.Trend, off)
 		}
 	}
 }
