@@ -114,7 +114,7 @@ func lastInputYear(ctx context.Context, b *cube.Builder, first int) (int, error)
 }
 
 func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
-	spec := ocean.TrainSpec{FirstYear: first, HeldOutYear: heldOut, GOBMs: cfg.Sources["gobm"].Models, ModelsDir: cfg.ModelsDir, Logger: env.Log}
+	spec := ocean.TrainSpec{FirstYear: first, HeldOutYear: heldOut, GOBMs: firstN(cfg.Sources["gobm"].Models, cfg.Members), ModelsDir: cfg.ModelsDir, Logger: env.Log}
 	ms, err := ocean.Train(ctx, ocean.CubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes func(gr
 }
 
 func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
-	spec := land.TrainSpec{FirstYear: first, HeldOutYear: heldOut, DGVMs: cfg.Sources["trendy"].Models, ModelsDir: cfg.ModelsDir, Logger: env.Log}
+	spec := land.TrainSpec{FirstYear: first, HeldOutYear: heldOut, DGVMs: firstN(cfg.Sources["trendy"].Models, cfg.Members), ModelsDir: cfg.ModelsDir, Logger: env.Log}
 	ms, err := land.Train(ctx, land.CubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
@@ -163,4 +163,12 @@ func fmtGtC(v float64) string {
 		return "n/a"
 	}
 	return strconv.FormatFloat(v, 'f', 3, 64)
+}
+
+// firstN keeps the first n models (the members setting); n = 0 keeps all.
+func firstN(models []string, n int) []string {
+	if n > 0 && n < len(models) {
+		return models[:n]
+	}
+	return models
 }
