@@ -72,6 +72,9 @@ func BenchmarkRunQuarterDegree(b *testing.B) {
 	defer ms.Close()
 	g := grid.Global(0.25)
 	ms.Grid = g
+	for _, mm := range ms.Members {
+		mm.Emulator.Card().Grid = gridSpecOf(g) // the same trees, relabelled
+	}
 	w, err := newSynthWorld(g, 2010, 2010, 42)
 	if err != nil {
 		b.Fatal(err)

@@ -31,7 +31,7 @@ const (
 // shipCorrection returns the kernel-spread residual for each of cells
 // (same order), from residuals at ship cells of g. residual[i] is NaN
 // where cell i has no ship value.
-func shipCorrection(g grid.Grid, residual []float32, cells []int, lengthKm float64) []float32 {
+func shipCorrection(g grid.Grid, residual []float32, cells []int, lengthKm, prior float64) []float32 {
 	cg := grid.Global(correctionCellDeg)
 	sum, n := make([]float64, cg.Cells()), make([]float64, cg.Cells())
 	for i, r := range residual {
@@ -45,7 +45,7 @@ func shipCorrection(g grid.Grid, residual []float32, cells []int, lengthKm float
 		sum[c] += float64(r)
 		n[c]++
 	}
-	coarse := kernelSpread(cg, sum, n, lengthKm)
+	coarse := kernelSpread(cg, sum, n, lengthKm, prior)
 	out := make([]float32, len(cells))
 	for k, c := range cells {
 		lat, lon := g.Centre(c)
@@ -59,7 +59,7 @@ func shipCorrection(g grid.Grid, residual []float32, cells []int, lengthKm float
 
 // kernelSpread evaluates Σ w·sum / (Σ w·n + prior) at every coarse cell,
 // with w = exp(−d²/2L²) over the great-circle chord d.
-func kernelSpread(cg grid.Grid, sum, n []float64, lengthKm float64) []float32 {
+func kernelSpread(cg grid.Grid, sum, n []float64, lengthKm, prior float64) []float32 {
 	type obs struct{ x, y, z, sum, n float64 }
 	var data []obs
 	unit := func(i int) (x, y, z float64) {
@@ -93,7 +93,7 @@ func kernelSpread(cg grid.Grid, sum, n []float64, lengthKm float64) []float32 {
 			num += w * o.sum
 			den += w * o.n
 		}
-		out[i] = float32(num / (den + correctionPrior))
+		out[i] = float32(num / (den + prior))
 	}
 	return out
 }

@@ -70,6 +70,13 @@ const (
 	// twin world the reconstruction's pCO2 RMSE was 38 µatm in cells with
 	// land against 10 µatm in the open ocean without it).
 	FieldCoast = "coast"
+	// FieldSeasonSin and FieldSeasonCos are derived: the local season, the
+	// calendar month's phase shifted by six months south of the equator,
+	// so that austral winter looks like boreal winter. Ships sample the
+	// Southern Ocean mostly in summer, and a tree given the calendar month
+	// and the hemisphere has no winter data there at all.
+	FieldSeasonSin = "season_sin"
+	FieldSeasonCos = "season_cos"
 
 	xco2Units  = "umol mol-1"
 	pco2Units  = "uatm"
@@ -92,6 +99,8 @@ func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
 		return d.xco2Field(m)
 	case FieldCoast:
 		return d.coastField(m)
+	case FieldSeasonSin, FieldSeasonCos:
+		return d.seasonField(m, name)
 	case FieldDeltaPCO2Ship:
 		return d.deltaPCO2Ship(m)
 	}
@@ -264,4 +273,28 @@ func boxMean(g grid.Grid, v []float32, radiusDeg float64) []float32 {
 		}
 	}
 	return out
+}
+
+func (d drivers) seasonField(m grid.Month, name string) (*grid.Field, error) {
+	lf, err := d.c.Field(m, fieldLandFrac)
+	if err != nil {
+		return nil, err
+	}
+	f := grid.NewField(lf.Grid, name, "1")
+	phase := 2 * math.Pi * (float64(m.Month) - 0.5) / 12
+	for r := 0; r < f.Grid.NLat; r++ {
+		p := phase
+		if f.Grid.LatCentre(r) < 0 {
+			p += math.Pi
+		}
+		v := float32(math.Sin(p))
+		if name == FieldSeasonCos {
+			v = float32(math.Cos(p))
+		}
+		row := f.Values[r*f.Grid.NLon : (r+1)*f.Grid.NLon]
+		for c := range row {
+			row[c] = v
+		}
+	}
+	return f, nil
 }

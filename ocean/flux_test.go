@@ -139,7 +139,7 @@ func TestShipCorrection(t *testing.T) {
 		}
 		cells = append(cells, i)
 	}
-	corr := shipCorrection(g, residual, cells, DefaultCorrectionLengthKm)
+	corr := shipCorrection(g, residual, cells, DefaultCorrectionLengthKm, correctionPrior)
 	at := func(lat, lon float64) float32 {
 		i, _ := g.Locate(lat, lon)
 		return corr[i]

@@ -46,6 +46,7 @@ type Options struct {
 	// kernel's length (0: DefaultCorrectionLengthKm). See correction.go.
 	NoShipCorrection   bool
 	CorrectionLengthKm float64
+	CorrectionPrior    float64
 }
 
 // Member is one ensemble member's result for the month.
@@ -270,7 +271,11 @@ func (p *predictor) useShip(ship, delta []float32, r *Result) {
 	if lengthKm <= 0 {
 		lengthKm = DefaultCorrectionLengthKm
 	}
-	for k, v := range shipCorrection(p.g, residual, p.cells, lengthKm) {
+	prior := p.opt.CorrectionPrior
+	if prior <= 0 {
+		prior = correctionPrior
+	}
+	for k, v := range shipCorrection(p.g, residual, p.cells, lengthKm, prior) {
 		delta[k] += v
 	}
 }
