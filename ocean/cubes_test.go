@@ -1,9 +1,12 @@
 package ocean
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -65,5 +68,35 @@ func TestDeltaPCO2Ship(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no ship cell")
+	}
+}
+
+// TestCubeFunc: the adapter serves a cube's fields and CO2, and says which
+// month lacks CO2.
+func TestCubeFunc(t *testing.T) {
+	g := grid.Global(30)
+	m := grid.Month{Year: 2023, Month: 5}
+	sst := grid.NewField(g, fieldSST, "degC")
+	cubes := map[grid.Month]*cube.Cube{
+		m:        {Month: m, Grid: g, Fields: map[string]*grid.Field{fieldSST: sst}, XCO2PPM: 421.3},
+		m.Add(1): {Month: m.Add(1), Grid: g, Fields: map[string]*grid.Field{}},
+	}
+	cf := CubeFunc(func(mo grid.Month) (*cube.Cube, error) {
+		if c, ok := cubes[mo]; ok {
+			return c, nil
+		}
+		return nil, fmt.Errorf("no cube for %s", mo)
+	})
+	if f, err := cf.Field(m, fieldSST); err != nil || f != sst {
+		t.Errorf("Field(sst) = %v, %v; want the cube's field", f, err)
+	}
+	if x, err := cf.XCO2PPM(m); err != nil || x != 421.3 {
+		t.Errorf("XCO2PPM = %v, %v; want 421.3", x, err)
+	}
+	if _, err := cf.XCO2PPM(m.Add(1)); err == nil || !strings.Contains(err.Error(), "2023-06") {
+		t.Errorf("XCO2PPM of a cube without CO2: %v, want an error naming 2023-06", err)
+	}
+	if _, err := cf.Field(m.Add(1), fieldSST); err == nil || !strings.Contains(err.Error(), `"sst"`) {
+		t.Errorf("Field of a missing variable: %v, want an error naming sst", err)
 	}
 }

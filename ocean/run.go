@@ -43,7 +43,9 @@ type Options struct {
 	TransferCoeff float64
 	// NoShipCorrection leaves the month's ship data out of the
 	// reconstruction (they are still scored); CorrectionLengthKm is the
-	// kernel's length (0: DefaultCorrectionLengthKm). See correction.go.
+	// kernel's length (0: DefaultCorrectionLengthKm) and CorrectionPrior
+	// the weight, in ship cells, of the prior of no correction (0: 10).
+	// See correction.go.
 	NoShipCorrection   bool
 	CorrectionLengthKm float64
 	CorrectionPrior    float64

@@ -216,7 +216,6 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 	if heldOut < s.HeldOutYear {
 		s.Logger.Info("ocean member holds out its last year", "member", mm.Name, "held_out_year", heldOut)
 	}
-	var err error
 	es := emulator.TrainSpec{
 		Name: mm.Name, Target: target, TargetUnits: units, Grid: g, Spec: Features(),
 		TrainMonths: months, HeldOutYear: heldOut, Cells: cells,
@@ -224,7 +223,9 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area)",
 		Logger: s.Logger,
 	}
-	if mm.Emulator, _, err = emulator.Train(ctx, es, d, func(m grid.Month) (*grid.Field, error) { return d.Field(m, target) }); err != nil {
+	targetField := func(m grid.Month) (*grid.Field, error) { return d.Field(m, target) }
+	var err error
+	if mm.Emulator, _, err = emulator.Train(ctx, es, d, targetField); err != nil {
 		return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
 	}
 	if mm.Skill, err = scoreMember(ctx, d, mm, target, months, heldOut, g, oceanFrac); err != nil {
