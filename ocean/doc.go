@@ -25,8 +25,8 @@
 // flux is k_w·K0·ΔpCO2·(1 − ice) (internal/seawater), with k_w from the
 // cube's <U10²> and the coefficient fixed at training (Models).
 //
-// Ensemble (ensemble.go). S_OCEAN is the GCB 2022+ estimate: the mean of
-// the GOBM mean and the data-product mean, after the data product has
+// Ensemble (ensemble.go). S_OCEAN is GCB's estimate: the mean of the GOBM
+// mean and the data-product mean (memberWeights), after the data product has
 // received the river-flux adjustment (0.65 GtC/yr, Regnier et al. 2022,
 // split by latitude band as Lacroix et al. 2020; science.md §4), spread
 // per m² of ocean within each band. The GOBMs get no river adjustment:

@@ -69,11 +69,14 @@ func daysInYear(y int) int {
 }
 
 // memberWeights returns each member's weight in the ensemble mean. By
-// default it is GCB's estimate since GCB 2022 (S_OCEAN is the average of
-// the GOBM ensemble mean and the fCO2-product ensemble mean): the GOBMs
+// default it is GCB's: S_OCEAN is the average of the GOBM ensemble mean and
+// the fCO2-product ensemble mean (the GCB 2025 ocean-sink data page: "the
+// average of 10 global ocean biogeochemistry models and 9 fCO2-products";
+// GCB has weighted the two groups equally since GCB 2022, not checked
+// against the paper here, and science.md only says "mean"). So the GOBMs
 // share one half and the data products the other, when both kinds are
-// present. With equal set, or when only one kind is present, every member
-// weighs 1/n.
+// present. With equal set (Options.EqualWeights), or when only one kind
+// is present, every member weighs 1/n.
 func memberWeights(kinds []string, equal bool) []float64 {
 	n := map[string]int{}
 	for _, k := range kinds {
