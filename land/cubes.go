@@ -166,14 +166,3 @@ func landFraction(c Cubes, m grid.Month, g grid.Grid) (*grid.Field, error) {
 type staticCubes struct{ f *grid.Field }
 
 func (s staticCubes) Field(grid.Month, string) (*grid.Field, error) { return s.f, nil }
-
-// landCells lists the cells with land.
-func landCells(landFrac []float32) []int {
-	var cells []int
-	for i, lf := range landFrac {
-		if lf > 0 {
-			cells = append(cells, i)
-		}
-	}
-	return cells
-}

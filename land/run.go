@@ -175,8 +175,11 @@ func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*p
 	if err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	p.landFrac, p.cells = lf.Values, landCells(lf.Values)
+	p.landFrac = lf.Values
 	if p.members, err = selectMembers(in.Models.Members, opt.DGVMs); err != nil {
+		return nil, fmt.Errorf("land %s: %w", m, err)
+	}
+	if p.cells, err = predictedCells(lf.Values, p.members); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -218,6 +221,28 @@ func checkInputs(in Inputs) error {
 	return nil
 }
 
+// predictedCells are the land cells some member covers: prediction costs
+// a row per cell, and a DGVM without output on a cell (Antarctica, for
+// most) gets none there.
+func predictedCells(landFrac []float32, members []*Model) ([]int, error) {
+	var cells []int
+	for c, lf := range landFrac {
+		if !(lf > 0) {
+			continue
+		}
+		for _, mm := range members {
+			if mm.Mask != nil && len(mm.Mask) != len(landFrac) {
+				return nil, fmt.Errorf("member %s: mask of %d cells, grid of %d", mm.Name, len(mm.Mask), len(landFrac))
+			}
+			if mm.Mask == nil || mm.Mask[c] {
+				cells = append(cells, c)
+				break
+			}
+		}
+	}
+	return cells, nil
+}
+
 func selectMembers(all []*Model, dgvms []string) ([]*Model, error) {
 	if dgvms == nil {
 		return all, nil
@@ -239,9 +264,6 @@ func (p *predictor) member(mm *Model) (Member, error) {
 	pred, err := mm.Emulator.PredictRows(p.x, p.nrow, Features().Names())
 	if err != nil {
 		return Member{}, fmt.Errorf("land %s: member %s: %w", p.m, mm.Name, err)
-	}
-	if mm.Mask != nil && len(mm.Mask) != p.g.Cells() {
-		return Member{}, fmt.Errorf("land %s: member %s: mask of %d cells on %v", p.m, mm.Name, len(mm.Mask), p.g)
 	}
 	off, err := mm.offsets(p.basis, p.m, p.xco2PPM)
 	if err != nil {
