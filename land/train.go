@@ -239,8 +239,7 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac []float32
 		return fmt.Errorf("train land member %s: %w", mm.Name, err)
 	}
 	s.Logger.Info("land member trained", "member", mm.Name, "r2", mm.Skill.R2, "rmse", mm.Skill.RMSE,
-		"trend_seasonal_per_ppm", mm.Trend.SeasonalSlopePerPPM, "trend_flat_per_ppm", mm.Trend.FlatSlopePerPPM,
-		"annual_error_gtc", mm.Skill.AnnualErrorGtC())
+		"trend_slopes_per_ppm", mm.Trend.SlopesPerPPM, "annual_error_gtc", mm.Skill.AnnualErrorGtC())
 	return nil
 }
 

@@ -69,9 +69,9 @@ func TestTrainLearnsKnownDGVM(t *testing.T) {
 		if e := math.Abs(sk.AnnualErrorGtC()); e > 0.25 {
 			t.Errorf("%s: annual global NBP error %.3f GtC/yr, want within 0.25", mm.Name, e)
 		}
-		// A vegetated cell (productivity proxy 0.5 all year) 10 ppm above
-		// the reference.
-		if off := mm.Trend.Offset(0.5, 0.5, mm.Trend.RefPPM+10); off <= 0 {
+		// A cell in its growing season (productivity 0.8, respiration 0.5)
+		// 10 ppm above the reference.
+		if off := mm.Trend.Offset([nTrendWeights]float32{0.8, 0.5}, mm.Trend.RefPPM+10); off <= 0 {
 			t.Errorf("%s: CO2 trend %+v adds %g, want > 0 (the world's NBP grows with CO2)", mm.Name, mm.Trend, off)
 		}
 	}

@@ -12,31 +12,44 @@ import (
 // fertilisation that makes the S2 sink grow), taken out of its target
 // before the trees learn it and added back to their predictions:
 //
-//	offset(cell, month) = (SeasonalSlopePerPPM·g + FlatSlopePerPPM·a) · (xCO2 − RefPPM)
+//	offset(cell, month) = Σ_k SlopesPerPPM[k]·w_k(cell, month) · (xCO2 − RefPPM)
 //
-// with g the cell's productivity proxy for the calendar month (NDVI times
-// shortwave radiation over 250 W m⁻², from the climatology) and a its
-// annual mean: CO2 raises photosynthesis where and when plants grow (g)
-// and, with a lag, respiration through the year (a), so the CO2-driven
-// change has a seasonal cycle, not only a level. Regression trees cannot
-// extrapolate: the held-out year and every month after it have more CO2
-// than any training month, so trees alone would predict the sink of the
-// last training years; and atmospheric CO2 is not among the features, as
-// trees would use it as a clock to memorise year-specific anomalies.
+// over two weights from the climatology (see trendBasis.weights): the
+// productivity proxy g of the calendar month (NDVI times shortwave
+// radiation over 250 W m⁻²) and the respiration proxy r (the annual mean
+// of g times 2^((T − T_annual)/10), a Q10 of 2). CO2 raises
+// photosynthesis where and when plants grow (g) and, with a lag,
+// respiration, which follows temperature through the year (r), so the
+// CO2-driven change has a seasonal cycle, not only a level. (A third,
+// flat weight fitted the twin world's held-out year worse: it let the
+// trend absorb interannual variability.)
+//
+// Regression trees cannot extrapolate: the held-out year and every month
+// after it have more CO2 than any training month, so trees alone would
+// predict the sink of the last training years; and atmospheric CO2 is not
+// among the features, as trees would use it as a clock to memorise
+// year-specific anomalies.
 type Trend struct {
-	SeasonalSlopePerPPM float64 `json:"seasonal_slope_g_c_m-2_month-1_per_ppm"`
-	FlatSlopePerPPM     float64 `json:"flat_slope_g_c_m-2_month-1_per_ppm"`
-	RefPPM              float64 `json:"ref_ppm"` // xCO2 at which the term is 0
+	// SlopesPerPPM are g C m⁻² month⁻¹ per µmol/mol per unit of weight,
+	// productivity first, then respiration.
+	SlopesPerPPM [nTrendWeights]float64 `json:"slopes_g_c_m-2_month-1_per_ppm"`
+	RefPPM       float64                `json:"ref_ppm"` // xCO2 at which the term is 0
 }
 
-// Offset is the trend term of a cell with weights g (seasonal) and a
-// (flat) at xCO2 x.
-func (t Trend) Offset(g, a float32, x float64) float32 {
-	return float32((t.SeasonalSlopePerPPM*float64(g) + t.FlatSlopePerPPM*float64(a)) * (x - t.RefPPM))
+// nTrendWeights is the number of trend regressors.
+const nTrendWeights = 2
+
+// Offset is the trend term of a cell with weights w at xCO2 x.
+func (t Trend) Offset(w [nTrendWeights]float32, x float64) float32 {
+	var s float64
+	for k, slope := range t.SlopesPerPPM {
+		s += slope * float64(w[k])
+	}
+	return float32(s * (x - t.RefPPM))
 }
 
 // zero reports whether the trend adds nothing.
-func (t Trend) zero() bool { return t.SeasonalSlopePerPPM == 0 && t.FlatSlopePerPPM == 0 }
+func (t Trend) zero() bool { return t.SlopesPerPPM == [nTrendWeights]float64{} }
 
 // trendBasis gives the trend's weights of every cell from the climatology.
 type trendBasis struct {
@@ -83,24 +96,24 @@ func (tb *trendBasis) productivity(mo int) ([]float32, error) {
 	return g, nil
 }
 
-// weights are g and r for calendar month mo: the productivity proxy, and
-// the respiration proxy r = a·2^((T − T_annual)/10), the annual
-// productivity with a Q10 of 2 on the month's climatological temperature.
-func (tb *trendBasis) weights(mo int) (g, r []float32, err error) {
-	if g, err = tb.productivity(mo); err != nil {
-		return nil, nil, err
+// weights are g and r for calendar month mo (see Trend).
+func (tb *trendBasis) weights(mo int) ([nTrendWeights][]float32, error) {
+	var w [nTrendWeights][]float32
+	g, err := tb.productivity(mo)
+	if err != nil {
+		return w, err
 	}
 	t, err := tb.clim.Mean(fieldT2m, mo)
 	if err != nil {
-		return nil, nil, fmt.Errorf("trend weights: %w", err)
+		return w, fmt.Errorf("trend weights: %w", err)
 	}
-	r = make([]float32, len(g))
+	r := make([]float32, len(g))
 	for i, a := range tb.annual {
 		if d := float64(t[i] - tb.tAnnual[i]); a > 0 && d == d {
 			r[i] = a * float32(math.Exp2(d/10))
 		}
 	}
-	return g, r, nil
+	return [nTrendWeights][]float32{g, r}, nil
 }
 
 // offsets is the trend term of every cell in month m at xCO2 x.
@@ -109,12 +122,12 @@ func (tb *trendBasis) offsets(t Trend, m grid.Month, x float64) ([]float32, erro
 	if t.zero() {
 		return off, nil
 	}
-	g, r, err := tb.weights(int(m.Month))
+	w, err := tb.weights(int(m.Month))
 	if err != nil {
 		return nil, err
 	}
 	for i := range off {
-		off[i] = t.Offset(g[i], r[i], x)
+		off[i] = t.Offset([nTrendWeights]float32{w[0][i], w[1][i]}, x)
 	}
 	return off, nil
 }
@@ -124,19 +137,18 @@ func (tb *trendBasis) offsets(t Trend, m grid.Month, x float64) ([]float32, erro
 const maxTrendCells = 20_000
 
 // fitTrend estimates the slopes by fixed effects: within each (cell,
-// calendar month) group the target is regressed on g·xCO2 and a·xCO2, and
-// the groups' sums are pooled, so the spatial pattern and the mean
-// seasonal cycle do not bias the slopes. Only months before heldOut are
-// used. Without seasonal contrast the flat term alone is fitted; with no
-// variation of CO2 within any group the slopes are 0.
+// calendar month) group the target is regressed on w_k·xCO2, and the
+// groups' sums are pooled, so the spatial pattern and the mean seasonal
+// cycle do not bias the slopes. Only months before heldOut are used.
+// Regressors that the others explain (or that never vary) get a slope of
+// 0; with no variation of CO2 within any group every slope is 0.
 func fitTrend(ctx context.Context, d drivers, tb *trendBasis, target string, months []grid.Month, cells []int, heldOut int) (Trend, error) {
 	step := max(1, (len(cells)+maxTrendCells-1)/maxTrendCells)
 	var sub []int
 	for k := 0; k < len(cells); k += step {
 		sub = append(sub, cells[k])
 	}
-	type sums struct{ n, x, y, xy, xx float64 }
-	groups := make([][12]sums, len(sub))
+	groups := make([][12]groupSums, len(sub))
 	var ref, nref float64
 	for _, m := range months {
 		if m.Year >= heldOut {
@@ -156,28 +168,40 @@ func fitTrend(ctx context.Context, d drivers, tb *trendBasis, target string, mon
 		ref += x
 		nref++
 		for k, c := range sub {
-			y := float64(f.Values[c])
-			if math.IsNaN(y) {
-				continue
+			if y := float64(f.Values[c]); !math.IsNaN(y) {
+				groups[k][m.Month-1].add(x, y)
 			}
-			g := &groups[k][m.Month-1]
-			g.n++
-			g.x += x
-			g.y += y
-			g.xy += x * y
-			g.xx += x * x
 		}
 	}
 	if nref == 0 {
 		return Trend{}, fmt.Errorf("trend of %s: no training month before %d", target, heldOut)
 	}
-	// Within a group the regressors are g·(x − x̄) and a·(x − x̄): their
-	// moments are the group's Sxx and Sxy times the weights.
-	var a11, a12, a22, b1, b2 float64
+	a, b, err := normalEquations(tb, sub, groups)
+	if err != nil {
+		return Trend{}, err
+	}
+	return Trend{SlopesPerPPM: solve(a, b), RefPPM: ref / nref}, nil
+}
+
+// groupSums are the moments of one (cell, calendar month) group.
+type groupSums struct{ n, x, y, xy, xx float64 }
+
+func (g *groupSums) add(x, y float64) {
+	g.n++
+	g.x += x
+	g.y += y
+	g.xy += x * y
+	g.xx += x * x
+}
+
+// normalEquations pools the groups: within a group the regressors are
+// w_k·(x − x̄), so their moments are the group's Sxx and Sxy times the
+// weights.
+func normalEquations(tb *trendBasis, sub []int, groups [][12]groupSums) (a [nTrendWeights][nTrendWeights]float64, b [nTrendWeights]float64, err error) {
 	for mo := 1; mo <= 12; mo++ {
-		gw, rw, err := tb.weights(mo)
+		w, err := tb.weights(mo)
 		if err != nil {
-			return Trend{}, err
+			return a, b, err
 		}
 		for k, c := range sub {
 			s := groups[k][mo-1]
@@ -185,23 +209,60 @@ func fitTrend(ctx context.Context, d drivers, tb *trendBasis, target string, mon
 				continue
 			}
 			sxx, sxy := s.xx-s.x*s.x/s.n, s.xy-s.x*s.y/s.n
-			g, a := float64(gw[c]), float64(rw[c])
-			a11 += g * g * sxx
-			a12 += g * a * sxx
-			a22 += a * a * sxx
-			b1 += g * sxy
-			b2 += a * sxy
+			for i := range nTrendWeights {
+				wi := float64(w[i][c])
+				b[i] += wi * sxy
+				for j := range nTrendWeights {
+					a[i][j] += wi * float64(w[j][c]) * sxx
+				}
+			}
 		}
 	}
-	t := Trend{RefPPM: ref / nref}
-	switch det := a11*a22 - a12*a12; {
-	case det > 1e-9*a11*a22:
-		t.SeasonalSlopePerPPM = (b1*a22 - b2*a12) / det
-		t.FlatSlopePerPPM = (a11*b2 - a12*b1) / det
-	case a22 > 0:
-		t.FlatSlopePerPPM = b2 / a22
+	return a, b, nil
+}
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting; a
+// regressor whose pivot is negligible (collinear with the ones before it,
+// or all zero) gets 0.
+func solve(a [nTrendWeights][nTrendWeights]float64, b [nTrendWeights]float64) [nTrendWeights]float64 {
+	const n = nTrendWeights
+	var scale float64
+	for i := range n {
+		scale = max(scale, math.Abs(a[i][i]))
 	}
-	return t, nil
+	active := [n]bool{}
+	for col := range n {
+		p := col
+		for r := col + 1; r < n; r++ {
+			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
+				p = r
+			}
+		}
+		a[col], a[p], b[col], b[p] = a[p], a[col], b[p], b[col]
+		if !(math.Abs(a[col][col]) > 1e-9*scale) {
+			continue
+		}
+		active[col] = true
+		for r := col + 1; r < n; r++ {
+			f := a[r][col] / a[col][col]
+			for c := col; c < n; c++ {
+				a[r][c] -= f * a[col][c]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	var x [n]float64
+	for i := n - 1; i >= 0; i-- {
+		if !active[i] {
+			continue
+		}
+		s := b[i]
+		for j := i + 1; j < n; j++ {
+			s -= a[i][j] * x[j]
+		}
+		x[i] = s / a[i][i]
+	}
+	return x
 }
 
 // xco2PPM reads the month's atmospheric CO2 from the constant xco2 field.

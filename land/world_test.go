@@ -246,20 +246,21 @@ func (w *synthWorld) anom(m grid.Month, i int, s uint64) float64 {
 
 // dgvmNBP is model's NBP, g C m-2 month-1 into land: production driven by
 // NDVI, light, temperature and soil moisture, respiration growing with
-// temperature, a lagged drought loss, CO2 fertilisation and the
-// climatological fire.
+// temperature, a lagged drought loss and the climatological fire; CO2
+// fertilises photosynthesis (β ln(CO2/370), as in many DGVMs).
 func (c cellState) dgvmNBP(model string, xco2 float64) float64 {
 	type law struct{ gpp, resp, q10, drought, beta float64 }
 	p := map[string]law{
-		"ALPHA": {180, 44.5, 2.0, 900, 0.05},
-		"BETA":  {160, 45, 1.7, 600, 0.07},
-		"GAMMA": {200, 48, 2.2, 1100, 0.04},
+		"ALPHA": {180, 44.5, 2.0, 900, 0.25},
+		"BETA":  {160, 45, 1.7, 600, 0.35},
+		"GAMMA": {200, 48, 2.2, 1100, 0.2},
 	}[model]
 	topt := 24.0
 	gpp := p.gpp * c.ndvi * (c.ssrd / 250) * math.Exp(-((c.t2m-topt)/14)*((c.t2m-topt)/14)) * c.swvl1 / (c.swvl1 + 0.08)
+	gpp *= 1 + p.beta*math.Log(xco2/370) // CO2 fertilisation of photosynthesis
 	resp := p.resp * (0.1 + c.ndviAnnual) * math.Pow(p.q10, (c.t2m-15)/10)
 	drought := -p.drought * c.ndviAnnual * math.Max(0, -c.swvl1AnomLag1)
-	return gpp - resp + drought + p.beta*c.ndviAnnual*(xco2-370) - c.fireCl
+	return gpp - resp + drought - c.fireCl
 }
 
 func (c cellState) value(name string, m grid.Month, xco2 float64) float64 {
