@@ -28,10 +28,11 @@ type Manifest struct {
 	Outputs     map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
 }
 
-// Timings are the stage durations of the run that produced a month. They
-// live in timings.json beside the manifest, the one file of a month that
-// differs between two runs on the same inputs: the manifest itself stays
-// byte-identical, so reproducibility can be checked file by file.
+// Timings are the stage durations, in seconds, of the run that produced a
+// month. They are logged and kept in the work directory
+// (.work/stages/YYYY-MM/timings.json), never published: everything
+// published for a month is byte-identical when it is rerun on the same
+// inputs.
 type Timings map[string]float64
 
 // ModelRef names a trained emulator and its model card.

@@ -85,6 +85,7 @@ type MonthResult struct {
 	CubeKey     string
 	Provisional []string
 	Outputs     map[string]string
+	Timings     Timings // stage durations (Stage only)
 }
 
 // Month computes month m, publishes it with scheduler/publish (all of the
@@ -164,8 +165,16 @@ func (r *Runner) Stage(ctx context.Context, m grid.Month, dir string) (*MonthRes
 	if err != nil {
 		return nil, err
 	}
+	// Timings go to the work directory, not the published month: they are
+	// the one thing that differs between two runs on the same inputs, and a
+	// published month must be byte-identical when rerun.
+	if err := writeJSON(stageDir(r.Cfg.WorkDir, m), "timings.json", timings); err != nil {
+		return nil, fmt.Errorf("save timings %s: %w", m, err)
+	}
+	res.Timings = timings
 	r.Log.Info("month done", "month", m, "e_fos", res.Budget.EFos.GtC, "s_ocean", res.Budget.SOcean.GtC,
-		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", c.Missing)
+		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", c.Missing,
+		"seconds", timings)
 	return res, nil
 }
 
@@ -204,7 +213,7 @@ func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, 
 		man.Config = string(y)
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)
-	if err := r.stageFiles(dir, m, res, man, timings); err != nil {
+	if err := r.stageFiles(dir, m, res, man); err != nil {
 		return nil, fmt.Errorf("stage %s: %w", m, err)
 	}
 	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing}, nil
@@ -229,9 +238,9 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget
 	return budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid}, nil
 }
 
-// stageFiles writes the month's grid file, budget.json, report, manifest
-// and timings into the staging directory dir.
-func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest, timings Timings) error {
+// stageFiles writes the month's grid file, budget.json, report and
+// manifest into the staging directory dir.
+func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest) error {
 	res.Grid.Meta = map[string]string{"carbonbudget:version": r.CodeVersion, "carbonbudget:config_hash": man.ConfigHash}
 	gridRel, _ := filepath.Rel(r.Cfg.OutputDir, output.GridPath(r.Cfg.OutputDir, m))
 	if err := output.WriteGrid(filepath.Join(dir, gridRel), res.Grid); err != nil {
@@ -265,18 +274,24 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if man.Outputs, err = checksums(dir, rel); err != nil {
 		return err
 	}
-	if err := writeJSON(monthDir, "manifest.json", man); err != nil {
-		return err
-	}
-	return writeJSON(monthDir, "timings.json", timings)
+	return writeJSON(monthDir, "manifest.json", man)
 }
 
-// tablesWith returns the tables including the month being published, for
-// its report.
+// tablesWith returns the tables of the published months up to and
+// including the month being published, for its report: the report shows
+// the budget as it stood at that month. Leaving out later months keeps a
+// month's files a function of its own inputs and the months before it, so
+// a rerun after an interrupted run gives the same bytes as an
+// uninterrupted one.
 func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []budget.Row, err error) {
 	months, err := budget.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return nil, nil, err
+	}
+	for m := range months {
+		if res.Month.Before(m) {
+			delete(months, m)
+		}
 	}
 	months[res.Month] = budget.MonthRecord{Budget: res.Budget, GAtmDeseasonalisedGtC: res.GAtmDeseasonalisedGtC,
 		OceanMembers: res.OceanMembers, LandMembers: res.LandMembers}
