@@ -14,10 +14,14 @@
 package fossil
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -120,8 +124,8 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 	}
 	// Errors within a sector are shared by its countries (one method);
 	// sectors are independent of each other.
-	for _, s := range sigma {
-		res.SigmaGtC += s * s
+	for _, sector := range slices.Sorted(maps.Keys(sigma)) {
+		res.SigmaGtC += sigma[sector] * sigma[sector]
 	}
 	res.SigmaGtC = math.Sqrt(res.SigmaGtC)
 	if err := ctx.Err(); err != nil {
@@ -188,8 +192,14 @@ func monthTotals(m grid.Month, recs []Record, allowIncomplete bool) ([]total, er
 	if len(sums) == 0 {
 		return nil, fmt.Errorf("fossil %s: no Carbon Monitor records for the month", m)
 	}
+	// In a fixed order: floating-point sums over these rows must give the
+	// same bits on every run (a map's order is random).
+	keys := slices.SortedFunc(maps.Keys(sums), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.country, b.country), strings.Compare(a.sector, b.sector))
+	})
 	out := make([]total, 0, len(sums))
-	for _, t := range sums {
+	for _, k := range keys {
+		t := sums[k]
 		if t.Days < m.Days() {
 			if !allowIncomplete {
 				return nil, fmt.Errorf("fossil %s: %s %s has %d of %d days (set allow_incomplete to complete the month from its daily mean)", m, t.country, t.sector, t.Days, m.Days())

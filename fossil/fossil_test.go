@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,3 +213,35 @@ func landFraction(b *boxMasks) []float32 {
 }
 
 func timeMonth(m int) time.Month { return time.Month(m) }
+
+// TestRunIsBitReproducible runs the same month many times: totals, σ,
+// national rows and the grid must be the same bits every time, or a
+// rerun of a month publishes different files (map iteration order is
+// random in Go, and floating-point addition is not associative).
+func TestRunIsBitReproducible(t *testing.T) {
+	g := grid.MustNew(2)
+	m := grid.Month{Year: 2023, Month: 3}
+	masks := newBoxMasks(g, allIDs())
+	recs := monthRecords(m, 0)
+	first, err := Run(context.Background(), m, Inputs{Records: recs, Grid: g, Countries: masks}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		res, err := Run(context.Background(), m, Inputs{Records: recs, Grid: g, Countries: masks}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.GtC != first.GtC || res.SigmaGtC != first.SigmaGtC || res.BunkersGtC != first.BunkersGtC {
+			t.Fatalf("run %d: GtC %v σ %v bunkers %v, first run %v %v %v", i, res.GtC, res.SigmaGtC, res.BunkersGtC, first.GtC, first.SigmaGtC, first.BunkersGtC)
+		}
+		if !slices.Equal(res.National, first.National) {
+			t.Fatalf("run %d: national rows in another order or with other values", i)
+		}
+		for c, v := range res.Grid.Values {
+			if math.Float32bits(v) != math.Float32bits(first.Grid.Values[c]) {
+				t.Fatalf("run %d: cell %d %v, first run %v", i, c, v, first.Grid.Values[c])
+			}
+		}
+	}
+}

@@ -2,6 +2,8 @@ package fossil
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -101,7 +103,8 @@ func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
 		totals[r.Country] += r.GtC
 	}
 	eu := totals[EUAndUK]
-	for name := range iso3 {
+	// Sorted iterations here and below: the same bits on every run.
+	for _, name := range slices.Sorted(maps.Keys(iso3)) {
 		if isEUMember(iso3[name]) {
 			totals[EUAndUK] -= totals[name]
 		}
@@ -113,7 +116,8 @@ func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
 		totals[EUAndUK] = 0
 	}
 	dens := make([]float64, gr.grid.Cells())
-	for row, gtc := range totals {
+	for _, row := range slices.Sorted(maps.Keys(totals)) {
+		gtc := totals[row]
 		w, ok := gr.weights[row]
 		if !ok {
 			return nil, fmt.Errorf("no gridding weights for row %q", row)
