@@ -224,10 +224,21 @@ func (c *Config) YAML() ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// Hash is the SHA-256 of the effective configuration, recorded with every
-// output so a month can be traced to the settings that made it.
+// ProvenanceYAML is the effective configuration without the settings that
+// only say where things are kept (output_dir, work_dir, models_dir), as it
+// is recorded in each month's manifest: the same month computed into two
+// directories gives the same bytes. (The manifest identifies the models by
+// their checksums and cards, the inputs by their paths and checksums.)
+func (c *Config) ProvenanceYAML() ([]byte, error) {
+	cc := *c
+	cc.OutputDir, cc.WorkDir, cc.ModelsDir = "", "", ""
+	return cc.YAML()
+}
+
+// Hash is the SHA-256 of ProvenanceYAML, recorded with every output so a
+// month can be traced to the settings that made it.
 func (c *Config) Hash() string {
-	b, _ := c.YAML()
+	b, _ := c.ProvenanceYAML()
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }

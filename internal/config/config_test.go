@@ -92,6 +92,10 @@ func TestHashChangesWithContent(t *testing.T) {
 	if a.Hash() != b.Hash() {
 		t.Error("same config, different hashes")
 	}
+	b.SetOutputDir(t.TempDir())
+	if a.Hash() != b.Hash() {
+		t.Error("the output directory changed the hash; it says where results go, not what they are")
+	}
 	b.LatencyMonths = 4
 	if a.Hash() == b.Hash() {
 		t.Error("different configs, same hash")

@@ -39,7 +39,7 @@ type Timings map[string]float64
 type ModelRef struct {
 	Component string          `json:"component"`
 	Name      string          `json:"name"`
-	Path      string          `json:"path"`
+	Path      string          `json:"path"` // relative to models_dir
 	SHA256    string          `json:"sha256"`
 	Card      json.RawMessage `json:"card,omitempty"`
 }

@@ -209,7 +209,7 @@ func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, 
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
 		Inputs: c.Catalogue, Provisional: c.Missing}
-	if y, err := r.Cfg.YAML(); err == nil {
+	if y, err := r.Cfg.ProvenanceYAML(); err == nil {
 		man.Config = string(y)
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)

@@ -49,7 +49,7 @@ func (l *Land) Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, er
 func (l *Land) Models() []ModelRef {
 	var refs []ModelRef
 	for _, mm := range l.Members.Members {
-		refs = append(refs, modelRef("land", mm.Name, filepath.Join(land.Dir(l.ModelsDir), mm.Name)))
+		refs = append(refs, modelRef("land", mm.Name, l.ModelsDir, filepath.Join(land.Dir(l.ModelsDir), mm.Name)))
 	}
 	return refs
 }

@@ -43,15 +43,20 @@ func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, 
 func (o *Ocean) Models() []ModelRef {
 	var refs []ModelRef
 	for _, mm := range o.Members.Members {
-		refs = append(refs, modelRef("ocean", mm.Name, filepath.Join(ocean.Dir(o.ModelsDir), mm.Name)))
+		refs = append(refs, modelRef("ocean", mm.Name, o.ModelsDir, filepath.Join(ocean.Dir(o.ModelsDir), mm.Name)))
 	}
 	return refs
 }
 
 // modelRef describes a saved emulator (<base>.json with <base>.card.json).
-func modelRef(component, name, base string) ModelRef {
+// Its path is relative to modelsDir, so the manifest does not change when
+// the models move; the checksum identifies the file.
+func modelRef(component, name, modelsDir, base string) ModelRef {
 	ref := ModelRef{Component: component, Name: name, Path: base + ".json"}
-	if b, err := os.ReadFile(ref.Path); err == nil {
+	if rel, err := filepath.Rel(modelsDir, ref.Path); err == nil {
+		ref.Path = rel
+	}
+	if b, err := os.ReadFile(base + ".json"); err == nil {
 		h := sha256.Sum256(b)
 		ref.SHA256 = hex.EncodeToString(h[:])
 	}
