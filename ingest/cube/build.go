@@ -31,6 +31,16 @@ type Builder struct {
 
 // NewBuilder returns a builder for cfg's grid; landFraction comes from
 // internal/regions.
+// ErrFileNotFound is a required input file that is not there (yet): the
+// operational job treats its month as not yet available rather than
+// failed. It matches fs.ErrNotExist.
+var ErrFileNotFound error = fileNotFound{}
+
+type fileNotFound struct{}
+
+func (fileNotFound) Error() string        { return "file not found" }
+func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
+
 func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), memo: map[string]any{}, regrd: map[[2]grid.Grid]*grid.Regridder{}}
@@ -86,7 +96,7 @@ func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
 					missing = append(missing, name)
 				}
 			case errors.Is(err, fs.ErrNotExist):
-				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: fmt.Errorf("source %q: file not found", name)}
+				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: fmt.Errorf("source %q: %w", name, ErrFileNotFound)}
 			default:
 				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: err}
 			}
