@@ -2,20 +2,24 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/scheduler"
 	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
+	"github.com/carbonbudget/carbonbudget/scheduler/plan"
 )
 
 // updater returns the scheduler's Updater for a, computing months through
 // the pipeline into the publish staging directory.
 func updater(env *Env, a *app, command string, wait bool) *scheduler.Updater {
 	u := &scheduler.Updater{OutDir: a.cfg.OutputDir, Command: command, ConfigHash: a.cfg.Hash(), CodeVersion: Version,
-		Wait: wait, InputHash: a.builder.InputHash, Log: env.Log,
+		Wait: wait, InputHash: inputHash(a.builder), Log: env.Log,
 		Compute: func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
 			j.Stage("compute")
 			res, err := a.runner.Stage(ctx, j.Month, j.StagingDir)
@@ -28,6 +32,20 @@ func updater(env *Env, a *app, command string, wait bool) *scheduler.Updater {
 		u.Progress = env.Stderr
 	}
 	return u
+}
+
+// inputHash is the planner's view of the builder's catalogue: a month
+// whose required files are not all there yet (the months after the last
+// reanalysis file, say) is unavailable, not an error that stops the
+// update.
+func inputHash(b *cube.Builder) plan.InputHash {
+	return func(m grid.Month) (string, []string, error) {
+		hash, missing, err := b.InputHash(m)
+		if errors.Is(err, cube.ErrFileNotFound) {
+			err = fmt.Errorf("%w: %w", plan.ErrUnavailable, err)
+		}
+		return hash, missing, err
+	}
 }
 
 func isTerminal(w any) bool {
