@@ -42,7 +42,7 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"runs": runs, "months": months})
+		return enc.Encode(statusView(runs, months))
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUN\tCOMMAND\tSTART\tEND\tSTATUS\tERROR")
@@ -61,4 +61,54 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%v\t%s\n", m.Month, m.Status, m.RunID, m.ProvisionalSources, m.Updated.UTC().Format(time.RFC3339))
 	}
 	return tw.Flush()
+}
+
+// StatusJSON is what `status --json` prints: a stable, script-facing view
+// of the ledger with months as "YYYY-MM".
+type StatusJSON struct {
+	Runs   []RunJSON   `json:"runs"`
+	Months []MonthJSON `json:"months"`
+}
+
+// RunJSON is one run of the ledger, newest first.
+type RunJSON struct {
+	ID          int64     `json:"id"`
+	Command     string    `json:"command"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"` // zero while running or when abandoned
+	Status      string    `json:"status"`
+	Error       string    `json:"error,omitempty"`
+	ConfigHash  string    `json:"config_hash"`
+	CodeVersion string    `json:"code_version"`
+	Host        string    `json:"host"`
+	PID         int       `json:"pid"`
+}
+
+// MonthJSON is the latest state of one month.
+type MonthJSON struct {
+	Month              string            `json:"month"`
+	RunID              int64             `json:"run_id"`
+	Status             string            `json:"status"`
+	InputHash          string            `json:"input_hash"`
+	ProvisionalSources []string          `json:"provisional_sources"`
+	OutputChecksums    map[string]string `json:"outputs_sha256"`
+	Error              string            `json:"error,omitempty"`
+	Updated            time.Time         `json:"updated"`
+}
+
+func statusView(runs []ledger.Run, months []ledger.MonthState) StatusJSON {
+	v := StatusJSON{Runs: []RunJSON{}, Months: []MonthJSON{}}
+	for _, r := range runs {
+		v.Runs = append(v.Runs, RunJSON{ID: r.ID, Command: r.Command, Start: r.Start.UTC(), End: r.End.UTC(), Status: string(r.Status),
+			Error: r.Error, ConfigHash: r.ConfigHash, CodeVersion: r.CodeVersion, Host: r.Host, PID: r.PID})
+	}
+	for _, m := range months {
+		prov := m.ProvisionalSources
+		if prov == nil {
+			prov = []string{}
+		}
+		v.Months = append(v.Months, MonthJSON{Month: m.Month.String(), RunID: m.RunID, Status: string(m.Status), InputHash: m.InputHash,
+			ProvisionalSources: prov, OutputChecksums: m.OutputChecksums, Error: m.Error, Updated: m.Updated.UTC()})
+	}
+	return v
 }
