@@ -93,6 +93,9 @@ var errNoShip = errors.New("no ship data")
 type drivers struct{ c Cubes }
 
 // Field implements emulator.Cubes.
+// GOBMField is the cube field of a GOBM's fgco2, "fgco2/<MODEL>".
+func GOBMField(model string) string { return gobmPrefix + model }
+
 func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
 	switch name {
 	case FieldXCO2:

@@ -56,6 +56,21 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing boo
 	if err != nil {
 		return nil, fmt.Errorf("%w (run 'carbonbudget train' first)", err)
 	}
+	if trainMissing {
+		if why := newModelYear(cubeGetter(ctx, b), om, lm); why != "" {
+			env.Log.Info("a new year of model output arrived: retraining the emulators", "why", why)
+			om.Close()
+			lm.Close()
+			rows, err := train(ctx, env, cfg, "all", 0)
+			if err != nil {
+				return nil, err
+			}
+			printSkill(env, rows)
+			if om, lm, err = loadModels(cfg); err != nil {
+				return nil, err
+			}
+		}
+	}
 	clim, err := land.LoadClimatology(filepath.Join(land.Dir(cfg.ModelsDir), land.ClimatologyFile))
 	if err != nil {
 		return nil, err
@@ -77,6 +92,39 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing boo
 		Ocean:   &pipeline.Ocean{Members: om, Cubes: ocean.CubeFunc(get), ModelsDir: cfg.ModelsDir},
 		Land:    &pipeline.Land{Members: lm, Cubes: land.CubeFunc(get), Climatology: clim, ELUC: eluc, ModelsDir: cfg.ModelsDir}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close() }}, nil
+}
+
+// newModelYear says why the members are stale, or "" when they are not: a
+// GOBM or DGVM whose output now covers December of the year after the
+// last one its emulator saw. Model runs arrive once a year (TRENDY and the
+// GOBMs of each Global Carbon Budget), and each new year is the most
+// valuable training data the emulators can get. A year whose inputs are
+// not complete yet (its December cube cannot be built) is not new.
+func newModelYear(cubes func(grid.Month) (*cube.Cube, error), om *ocean.Models, lm *land.Models) string {
+	type member struct {
+		field   string
+		heldOut int
+	}
+	var ms []member
+	for _, m := range om.Members {
+		if m.Kind == ocean.KindGOBM {
+			ms = append(ms, member{ocean.GOBMField(m.GOBM), m.Emulator.Card().HeldOutYear})
+		}
+	}
+	for _, m := range lm.Members {
+		ms = append(ms, member{land.NBPField(m.DGVM), m.Emulator.Card().HeldOutYear})
+	}
+	for _, m := range ms {
+		dec := grid.Month{Year: m.heldOut + 1, Month: 12}
+		c, err := cubes(dec)
+		if err != nil {
+			continue
+		}
+		if _, err := c.Field(m.field); err == nil {
+			return fmt.Sprintf("%s has output for %d; its emulator was trained through %d", m.field, dec.Year, m.heldOut)
+		}
+	}
+	return ""
 }
 
 func loadModels(cfg *config.Config) (*ocean.Models, *land.Models, error) {
