@@ -2,7 +2,9 @@ package budget
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -241,14 +243,16 @@ func memberSpread(months map[grid.Month]MonthRecord, start grid.Month, get func(
 			sums[name] += v
 		}
 	}
+	// Members in name order: the same bits on every run.
+	names := slices.Sorted(maps.Keys(sums))
 	var mean float64
-	for _, v := range sums {
-		mean += v
+	for _, n := range names {
+		mean += sums[n]
 	}
 	mean /= float64(len(sums))
 	var ss float64
-	for _, v := range sums {
-		ss += (v - mean) * (v - mean)
+	for _, n := range names {
+		ss += (sums[n] - mean) * (sums[n] - mean)
 	}
 	return math.Sqrt(ss / float64(len(sums)-1)), true
 }

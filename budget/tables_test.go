@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -124,5 +125,30 @@ func TestAnnualSigmaFromMemberTotals(t *testing.T) {
 	}
 	if math.Abs(y.SOceanSigma-12*0.03) > 1e-9 {
 		t.Errorf("without members the months' σ add up: got %g, want 0.36", y.SOceanSigma)
+	}
+}
+
+// TestMemberSpreadIsBitReproducible: the annual member spread of many
+// members of very different sizes must be the same bits on every call
+// (summing a map in its random order is not).
+func TestMemberSpreadIsBitReproducible(t *testing.T) {
+	months := map[grid.Month]MonthRecord{}
+	start := grid.Month{Year: 2023, Month: 1}
+	for i, m := range grid.Range(start, start.Add(11)) {
+		mem := map[string]float64{}
+		for j := 0; j < 16; j++ {
+			mem[fmt.Sprintf("m%02d", j)] = math.Pow(10, float64(j%8-4)) * (1 + 0.1*float64(i)) / 3
+		}
+		months[m] = MonthRecord{LandMembers: mem}
+	}
+	get := func(r MonthRecord) map[string]float64 { return r.LandMembers }
+	first, ok := memberSpread(months, start, get)
+	if !ok || !(first > 0) {
+		t.Fatalf("spread %v, %v", first, ok)
+	}
+	for i := 0; i < 50; i++ {
+		if got, _ := memberSpread(months, start, get); math.Float64bits(got) != math.Float64bits(first) {
+			t.Fatalf("call %d: spread %v, first call %v", i, got, first)
+		}
 	}
 }
