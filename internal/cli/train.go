@@ -64,7 +64,7 @@ func train(ctx context.Context, env *Env, cfg *config.Config, component string, 
 	if err != nil {
 		return nil, err
 	}
-	first := cfg.StartMonth().Year
+	first := cfg.TrainFromYear()
 	if heldOut == 0 {
 		if heldOut, err = lastInputYear(ctx, b, first); err != nil {
 			return nil, err

@@ -33,6 +33,7 @@ type Config struct {
 	ModelsDir     string            `yaml:"models_dir"`
 	InputDir      string            `yaml:"input_dir"`
 	Start         string            `yaml:"start"`
+	TrainFrom     int               `yaml:"train_from_year"`
 	LatencyMonths int               `yaml:"latency_months"`
 	Baseline      Baseline          `yaml:"baseline"`
 	Members       int               `yaml:"members"`
@@ -166,6 +167,9 @@ func (c *Config) Validate() error {
 	if c.LatencyMonths < 0 {
 		return fmt.Errorf("latency_months: %d is negative", c.LatencyMonths)
 	}
+	if c.TrainFrom != 0 && (c.TrainFrom < 1850 || c.TrainFrom > c.StartMonth().Year) {
+		return fmt.Errorf("train_from_year: %d: want 0 or a year from 1850 to the start year %d", c.TrainFrom, c.StartMonth().Year)
+	}
 	if c.Baseline.FromYear > c.Baseline.ToYear {
 		return fmt.Errorf("baseline: from_year %d after to_year %d", c.Baseline.FromYear, c.Baseline.ToYear)
 	}
@@ -190,6 +194,15 @@ func (c *Config) Grid() grid.Grid { return grid.MustNew(c.ResolutionDeg) }
 func (c *Config) StartMonth() grid.Month {
 	m, _ := grid.ParseMonth(c.Start) // checked by Validate
 	return m
+}
+
+// TrainFromYear is the first year the emulators train on: train_from_year,
+// or the start year when it is 0.
+func (c *Config) TrainFromYear() int {
+	if c.TrainFrom != 0 {
+		return c.TrainFrom
+	}
+	return c.StartMonth().Year
 }
 
 // SourcePath expands the path template of source name for month m and

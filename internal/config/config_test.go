@@ -38,6 +38,7 @@ func TestLoad(t *testing.T) {
 		{"typo.yaml", `unknown key "latency_month"`},
 		{"badres.yaml", "resolution_deg"},
 		{"badmodel.yaml", "{model}"},
+		{"badtrainfrom.yaml", "train_from_year: 2015"},
 		{"absent.yaml", "no such file"},
 	}
 	for _, tt := range tests {
@@ -99,6 +100,17 @@ func TestHashChangesWithContent(t *testing.T) {
 	b.LatencyMonths = 4
 	if a.Hash() == b.Hash() {
 		t.Error("different configs, same hash")
+	}
+}
+
+func TestTrainFromYear(t *testing.T) {
+	c, _ := Load("")
+	if got := c.TrainFromYear(); got != 2000 {
+		t.Errorf("default TrainFromYear %d, want 2000", got)
+	}
+	c.TrainFrom = 0
+	if got := c.TrainFromYear(); got != c.StartMonth().Year {
+		t.Errorf("train_from_year 0: TrainFromYear %d, want the start year %d", got, c.StartMonth().Year)
 	}
 }
 

@@ -13,9 +13,10 @@ import (
 const ConfigName = "carbonbudget.yaml"
 
 // configYAML points every source at the twin's files (the same layout as
-// the embedded default configuration), starts the operational job a year
-// after the first simulated year (the emulators need a year to train on)
-// and keeps the default baseline where the years allow it.
+// the embedded default configuration), trains the emulators from the
+// first simulated year, starts the operational job a year later (the
+// emulators need a year to train on) and keeps the default baseline where
+// the years allow it.
 func configYAML(opt Options) string {
 	from, to := 2015, 2022
 	if from < opt.FromYear || to > opt.ToYear-1 {
@@ -28,6 +29,7 @@ func configYAML(opt Options) string {
 	fmt.Fprintf(&b, "# The true fluxes are under truth/; the pipeline never reads them.\n\n")
 	fmt.Fprintf(&b, "resolution_deg: %g\ninput_dir: .\noutput_dir: carbonbudget-out\nwork_dir: carbonbudget-out/.work\nmodels_dir: carbonbudget-out/models\n", opt.ResDeg)
 	fmt.Fprintf(&b, "start: \"%04d-01\"\n", min(opt.FromYear+1, opt.ToYear))
+	fmt.Fprintf(&b, "train_from_year: %d\n", opt.FromYear)
 	fmt.Fprintf(&b, "baseline:\n  from_year: %d\n  to_year: %d\n\n", from, to)
 	b.WriteString(configSources)
 	return b.String()
