@@ -9,7 +9,7 @@ APT_PACKAGES := golang-go gcc make pkg-config git libgdal-dev gdal-bin libnetcdf
 	libxgboost-dev python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build run test bench regions clean
+.PHONY: setup build run test bench bench-demo regions clean
 
 # setup installs the system packages (skipping those already present) and
 # the Go modules.
@@ -42,6 +42,10 @@ test:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The README's main job from nothing, timed (issue 11: under 5 minutes).
+bench-demo:
+	bench/demo.sh
 
 # regions regenerates data/regions (committed; see its README) from
 # Natural Earth: npm world-atlas 2.0.2 and world-countries 5.1.0, installed
