@@ -2,29 +2,20 @@ package budget
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
 
 	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 )
-
-func sharedReal(t *testing.T, parts ...string) string {
-	t.Helper()
-	p := filepath.Join(append([]string{"..", "..", "shared", "data", "real"}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared not present: skipping the real-number check on %s", filepath.Join(parts...))
-	}
-	return p
-}
 
 // TestGCB2025Closes feeds the published Global Carbon Budget 2025 global
 // table through Close and checks that our B_IM reproduces the published
 // one for every year 1959–2024, and that G_ATM is 2.124 × a ppm growth
 // given to two decimals (NOAA publishes growth rates to 0.01 ppm).
 func TestGCB2025Closes(t *testing.T) {
-	tb, err := gcb.ReadFile(sharedReal(t, "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
+	tb, err := gcb.ReadFile(realdata.Path(t, "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +54,11 @@ func TestGCB2025Closes(t *testing.T) {
 // our implementation of NOAA's method and compares it with NOAA's published
 // global growth rates (co2_gr_gl.csv, vintage Jun 2026) for 1980–2024.
 func TestNOAAGrowthByOurMethod(t *testing.T) {
-	mm, err := noaa.ReadMonthlyFile(sharedReal(t, "noaa_gml", "co2_mm_gl.txt"))
+	mm, err := noaa.ReadMonthlyFile(realdata.Path(t, "noaa_gml", "co2_mm_gl.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	gr, err := noaa.ReadGrowthFile(sharedReal(t, "noaa_gml", "co2_gr_gl.csv"))
+	gr, err := noaa.ReadGrowthFile(realdata.Path(t, "noaa_gml", "co2_gr_gl.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

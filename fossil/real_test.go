@@ -3,9 +3,9 @@ package fossil
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
 
 	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -19,10 +19,7 @@ import (
 //	awk -F, '$1=="China" && $3=="Power" && $2 ~ /\/01\/2023$/ {s+=$4} END {print s}'   -> 460.5799 MtCO2 (31 days)
 //	awk -F, '$1=="WORLD" && $2 ~ /\/07\/2024$/ {s+=$4} END {print s}'                   -> 2998.77311 MtCO2 (186 rows)
 func TestRealCarbonMonitorMonth(t *testing.T) {
-	path := filepath.Join("..", "..", "shared", "data", "real", "carbon_monitor", "carbon_monitor_global.csv")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("../shared not present: skipping the real Carbon Monitor export")
-	}
+	path := realdata.Path(t, "carbon_monitor", "carbon_monitor_global.csv")
 	data, err := carbonmonitor.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

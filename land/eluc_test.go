@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -121,35 +123,10 @@ func TestELUCMonth(t *testing.T) {
 	}
 }
 
-// repoShared finds ../shared next to the repository root (the directory
-// holding go.mod).
-func repoShared(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("../shared not present: ", err)
-	}
-	return p
-}
-
 // TestReadELUCRealGCB2025 reads the real GCB 2025 land-use sheet: the
 // series runs 1959–2024 and 2025 is carried forward as projected.
 func TestReadELUCRealGCB2025(t *testing.T) {
-	path := repoShared(t, "data/real/gcb/gcb2025v1.0_land_use_change_emissions.csv")
+	path := realdata.Path(t, "gcb", "gcb2025v1.0_land_use_change_emissions.csv")
 	s, err := ReadELUCFile(path)
 	if err != nil {
 		t.Fatal(err)

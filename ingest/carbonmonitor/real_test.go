@@ -2,44 +2,19 @@ package carbonmonitor
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// realExport returns the real web export in ../shared (found by walking up
-// to the directory holding go.mod), skipping when absent.
-func realExport(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "real", "carbon_monitor", "carbon_monitor_global.csv")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared not present: %v", err)
-	}
-	return p
-}
 
 // The real export (PROVENANCE.md): 14 rows × 6 sectors × 425 days, 1 Jan –
 // 31 Jul of 2023 and of 2024. Expected values were computed with grep/awk
 // on the file, as quoted next to each.
 func TestRealExport(t *testing.T) {
-	d, err := ReadFile(realExport(t))
+	d, err := ReadFile(realdata.Path(t, "carbon_monitor", "carbon_monitor_global.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +91,7 @@ func TestRealExport(t *testing.T) {
 // difference of 5.2e-6, on 26/06/2023 Domestic Aviation: six significant
 // digits of rounding). science.md section 6 left this open.
 func TestRealWorldIsPartition(t *testing.T) {
-	d, err := ReadFile(realExport(t))
+	d, err := ReadFile(realdata.Path(t, "carbon_monitor", "carbon_monitor_global.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

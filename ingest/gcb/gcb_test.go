@@ -2,10 +2,11 @@ package gcb
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
 )
 
 func TestRead(t *testing.T) {
@@ -56,18 +57,9 @@ func TestValuesAndGaps(t *testing.T) {
 	}
 }
 
-func sharedGCB(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", "real", "gcb", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skip("../shared not present: skipping the real Global Carbon Budget 2025 tables")
-	}
-	return p
-}
-
 // The real GCB 2025 sheets (values read off the CSVs, see PROVENANCE.md).
 func TestRealGCB2025(t *testing.T) {
-	tb, err := ReadFile(sharedGCB(t, "gcb2025v1.0_global_carbon_budget.csv"))
+	tb, err := ReadFile(realdata.Path(t, "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,14 +72,14 @@ func TestRealGCB2025(t *testing.T) {
 	if _, ok, _ := tb.Value("ocean sink", 2025); ok {
 		t.Error("2025 ocean sink should be empty (only the fossil projection is given)")
 	}
-	luc, err := ReadFile(sharedGCB(t, "gcb2025v1.0_land_use_change_emissions.csv"))
+	luc, err := ReadFile(realdata.Path(t, "gcb", "gcb2025v1.0_land_use_change_emissions.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := luc.Series("GCB | Net"); err != nil {
 		t.Error(err)
 	}
-	ocean, err := ReadFile(sharedGCB(t, "gcb2025v1.0_ocean_sink.csv")) // lower-case "year" header
+	ocean, err := ReadFile(realdata.Path(t, "gcb", "gcb2025v1.0_ocean_sink.csv")) // lower-case "year" header
 	if err != nil || len(ocean.Columns) < 20 {
 		t.Errorf("ocean sink sheet: %v, %d columns", err, len(ocean.Columns))
 	}

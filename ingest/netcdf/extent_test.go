@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/fhs/go-netcdf/netcdf"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -83,7 +85,7 @@ func TestClassicExtent(t *testing.T) {
 			fx.netcdf4 = false
 			return fx.write(t, "small.nc")
 		},
-		"eraint_uvz.nc (64-bit offset)": func(t *testing.T) string { return realFile(t, "eraint_uvz.nc") },
+		"eraint_uvz.nc (64-bit offset)": func(t *testing.T) string { return realdata.Path(t, "gridded", "eraint_uvz.nc") },
 	}
 	for name, path := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -2,43 +2,18 @@ package netcdf
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-// realFile returns a file of ../shared/data/real/gridded (found by walking
-// up to the directory holding go.mod), skipping when absent.
-func realFile(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "real", "gridded", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared not present: %v", err)
-	}
-	return p
-}
-
 func openReal(t *testing.T, name string) *File {
 	t.Helper()
-	f, err := Open(realFile(t, name))
+	f, err := Open(realdata.Path(t, "gridded", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,49 +2,24 @@ package noaa
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// realFile returns the path of a real NOAA sample in ../shared (found by
-// walking up to the directory holding go.mod), skipping when absent.
-func realFile(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "real", "noaa_gml", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared not present: %s (%v)", name, err)
-	}
-	return p
-}
 
 // The values below were read off the files with grep (PROVENANCE.md lists
 // the files, their sources and checksums); they are pinned to each file's
 // vintage, not to "the NOAA value".
 
 func TestRealMonthlyGlobal(t *testing.T) {
-	txt, err := ReadMonthlyFile(realFile(t, "co2_mm_gl.txt"))
+	txt, err := ReadMonthlyFile(realdata.Path(t, "noaa_gml", "co2_mm_gl.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	csv, err := ReadMonthlyFile(realFile(t, "co2_mm_gl.csv"))
+	csv, err := ReadMonthlyFile(realdata.Path(t, "noaa_gml", "co2_mm_gl.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +57,7 @@ func TestRealMonthlyGlobal(t *testing.T) {
 }
 
 func TestRealMonthlyMaunaLoa(t *testing.T) {
-	m, err := ReadMonthlyFile(realFile(t, "co2_mm_mlo.txt"))
+	m, err := ReadMonthlyFile(realdata.Path(t, "noaa_gml", "co2_mm_mlo.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +117,7 @@ func TestRealGrowth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			g, err := ReadGrowthFile(realFile(t, tt.file))
+			g, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +137,7 @@ func TestRealGrowth(t *testing.T) {
 }
 
 func TestRealAnnualMean(t *testing.T) {
-	a, err := ReadAnnualMeanFile(realFile(t, "co2_annmean_gl.csv"))
+	a, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +148,7 @@ func TestRealAnnualMean(t *testing.T) {
 	if r, _ := a.Year(2015); r.MeanPPM != 399.65 {
 		t.Errorf("2015 = %+v, want 399.65", r)
 	}
-	old, err := ReadAnnualMeanFile(realFile(t, "co2_annmean_gl_vintage2020-11.txt"))
+	old, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl_vintage2020-11.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,17 +165,17 @@ func TestRealAnnualMean(t *testing.T) {
 // ErrWrongKind rather than a wrong parse.
 func TestRealWrongKind(t *testing.T) {
 	for _, f := range []string{"co2_gr_gl.csv", "co2_annmean_gl.csv", "co2_gr_gl_vintage2020-11.txt"} {
-		if _, err := ReadMonthlyFile(realFile(t, f)); err == nil {
+		if _, err := ReadMonthlyFile(realdata.Path(t, "noaa_gml", f)); err == nil {
 			t.Errorf("ReadMonthly(%s) succeeded", f)
 		}
 	}
-	if _, err := ReadGrowthFile(realFile(t, "co2_annmean_gl.csv")); err == nil {
+	if _, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl.csv")); err == nil {
 		t.Error("ReadGrowth(co2_annmean_gl.csv) succeeded")
 	}
-	if _, err := ReadAnnualMeanFile(realFile(t, "co2_gr_mlo_vintage2022-10.txt")); err == nil {
+	if _, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_gr_mlo_vintage2022-10.txt")); err == nil {
 		t.Error("ReadAnnualMean(co2_gr_mlo) succeeded")
 	}
-	if _, err := ReadGrowthFile(realFile(t, "co2_mm_mlo.txt")); err == nil {
+	if _, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", "co2_mm_mlo.txt")); err == nil {
 		t.Error("ReadGrowth(co2_mm_mlo.txt) succeeded")
 	}
 }

@@ -8,35 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// realGRIB returns ../shared/data/real/gridded/era5-2mt-2019-03-uk.grib
-// (found by walking up to the directory holding go.mod), skipping when
-// absent.
-func realGRIB(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "real", "gridded", "era5-2mt-2019-03-uk.grib")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared not present: %v", err)
-	}
-	return p
-}
 
 var march2019 = grid.Month{Year: 2019, Month: 3}
 
@@ -52,7 +28,7 @@ var march2019 = grid.Month{Year: 2019, Month: 3}
 // which prints 744 values for each pixel: (X 0, Y 0) 280.907950,
 // (24, 16) 280.954324, (48, 32) 281.930141 K.
 func TestRealGRIB(t *testing.T) {
-	path := realGRIB(t)
+	path := realdata.Path(t, "gridded", "era5-2mt-2019-03-uk.grib")
 	f, err := ReadGRIB(path, "2t", march2019)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +61,7 @@ func TestRealGRIB(t *testing.T) {
 }
 
 func TestRealGRIBErrors(t *testing.T) {
-	path := realGRIB(t)
+	path := realdata.Path(t, "gridded", "era5-2mt-2019-03-uk.grib")
 	_, err := ReadGRIB(path, "2t", grid.Month{Year: 2019, Month: 4})
 	var se *ingest.SourceError
 	if !errors.Is(err, ingest.ErrMissing) || !errors.As(err, &se) || se.Path != path || se.Variable != "2t" {
@@ -106,7 +82,7 @@ func TestRealGRIBErrors(t *testing.T) {
 }
 
 func TestGRIBTruncated(t *testing.T) {
-	b, err := os.ReadFile(realGRIB(t))
+	b, err := os.ReadFile(realdata.Path(t, "gridded", "era5-2mt-2019-03-uk.grib"))
 	if err != nil {
 		t.Fatal(err)
 	}

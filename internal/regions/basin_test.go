@@ -3,9 +3,9 @@ package regions
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
 
 	"github.com/airbusgeo/godal"
 
@@ -31,10 +31,7 @@ var maskBasin = map[int]string{
 // definitions are comparable: between 35°S and 60°N (so Hudson Bay is
 // the only Arctic water compared), by ocean area.
 func TestBasinsAgainstRealMask(t *testing.T) {
-	path := filepath.Join(filepath.Dir(repoRoot(t)), "shared", "data", "real", "gridded", "basin_mask.nc")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("../shared not present: skipping the comparison with the real basin mask")
-	}
+	path := realdata.Path(t, "gridded", "basin_mask.nc")
 	godal.RegisterAll()
 	ds, err := godal.Open(fmt.Sprintf("NETCDF:%q:basin", path), godal.RasterOnly(), godal.SkipWarnings)
 	if err != nil {

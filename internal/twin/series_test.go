@@ -5,44 +5,20 @@ import (
 	"encoding/csv"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/realdata"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// sharedDir finds ../shared beside the repository (the directory holding
-// go.mod), or skips the test.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared not present: no go.mod above the package")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared", "data", "real")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("../shared not present: ", err)
-	}
-	return shared
-}
 
 // TestONITableMatchesCPCFile checks every embedded ONI value against the
 // real file, season by season.
 func TestONITableMatchesCPCFile(t *testing.T) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "enso", "oni.ascii.txt"))
+	f, err := os.Open(realdata.Path(t, "enso", "oni.ascii.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +45,7 @@ func TestONITableMatchesCPCFile(t *testing.T) {
 // TestGCBTablesMatchSheet checks the embedded GCB 2025 columns against the
 // extracted sheet (rounded to 1e-4 in the table).
 func TestGCBTablesMatchSheet(t *testing.T) {
-	f, err := os.Open(filepath.Join(sharedDir(t), "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
+	f, err := os.Open(realdata.Path(t, "gcb", "gcb2025v1.0_global_carbon_budget.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
