@@ -41,22 +41,41 @@ func WriteMonth(dir string, r *Result) error {
 	return output.AtomicWriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
-		return enc.Encode(jsonSafe(rec))
+		return enc.Encode(rec)
 	})
 }
 
-// jsonSafe zeroes the NaN anomalies, which JSON cannot hold. They carry no
-// information in budget.json: WriteTables computes every anomaly afresh
-// across all published months.
-func jsonSafe(rec MonthRecord) MonthRecord {
-	out := rec
-	out.Regional = append([]RegionRow(nil), rec.Regional...)
-	for i := range out.Regional {
-		if math.IsNaN(out.Regional[i].AnomalyGtC) {
-			out.Regional[i].AnomalyGtC = 0
-		}
+// MarshalJSON writes an anomaly that does not exist yet (NaN: the
+// baseline months are not published) as null, which JSON can hold and a
+// reader cannot mistake for "no anomaly".
+func (r RegionRow) MarshalJSON() ([]byte, error) {
+	type plain RegionRow
+	var anomaly *float64
+	if !math.IsNaN(r.AnomalyGtC) {
+		anomaly = &r.AnomalyGtC
 	}
-	return out
+	return json.Marshal(struct {
+		plain
+		AnomalyGtC *float64 `json:"anomaly_gtc"`
+	}{plain(r), anomaly})
+}
+
+// UnmarshalJSON reads a null anomaly back as NaN.
+func (r *RegionRow) UnmarshalJSON(b []byte) error {
+	type plain RegionRow
+	var v struct {
+		plain
+		AnomalyGtC *float64 `json:"anomaly_gtc"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = RegionRow(v.plain)
+	r.AnomalyGtC = math.NaN()
+	if v.AnomalyGtC != nil {
+		r.AnomalyGtC = *v.AnomalyGtC
+	}
+	return nil
 }
 
 // ReadMonths loads every published month's budget.json under out.

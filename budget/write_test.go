@@ -1,7 +1,10 @@
 package budget
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,5 +47,31 @@ func TestWriteMonthAndTables(t *testing.T) {
 	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil || len(recs) != 1+9+8 || recs[0][0] != "period" {
 		t.Errorf("budget_annual.csv: %d records, err %v", len(recs), err)
+	}
+}
+
+// TestRegionRowAnomalyJSON: an anomaly that does not exist yet is null in
+// budget.json (never 0, which would claim "no anomaly") and reads back as
+// NaN; a real one round-trips exactly.
+func TestRegionRowAnomalyJSON(t *testing.T) {
+	for _, a := range []float64{math.NaN(), 0, -0.125, 1e-9} {
+		row := RegionRow{Month: "2023-07", RegionID: "BRA", Component: "land_sink", GtC: 0.5, AnomalyGtC: a}
+		b, err := json.Marshal(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isNull := bytes.Contains(b, []byte(`"anomaly_gtc":null`)); isNull != math.IsNaN(a) {
+			t.Errorf("anomaly %v encoded as %s", a, b)
+		}
+		if bytes.Count(b, []byte(`"anomaly_gtc"`)) != 1 {
+			t.Errorf("anomaly_gtc appears %d times in %s", bytes.Count(b, []byte(`"anomaly_gtc"`)), b)
+		}
+		var back RegionRow
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.RegionID != "BRA" || back.GtC != 0.5 || !(back.AnomalyGtC == a || math.IsNaN(a) && math.IsNaN(back.AnomalyGtC)) {
+			t.Errorf("round trip of %+v gave %+v", row, back)
+		}
 	}
 }
