@@ -134,17 +134,8 @@ func checkedField(c Cubes, m grid.Month, name, units string, g grid.Grid) (*grid
 	if err != nil {
 		return nil, err
 	}
-	if f == nil {
-		return nil, fmt.Errorf("field %q, %s: nil", name, m)
-	}
-	if err := f.Check(); err != nil {
-		return nil, fmt.Errorf("field %q, %s: %w", name, m, err)
-	}
-	if f.Units != units {
-		return nil, fmt.Errorf("field %q, %s: units %q, want %q", name, m, f.Units, units)
-	}
-	if f.Grid != g {
-		return nil, fmt.Errorf("field %q, %s: on grid %v, want %v", name, m, f.Grid, g)
+	if err := f.Expect(units, g); err != nil {
+		return nil, fmt.Errorf("%s, %s: %w", name, m, err)
 	}
 	return f, nil
 }

@@ -131,7 +131,7 @@ func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, *grid.Field, error) {
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
-	s.Params = withDefaults(s.Params, DefaultParams())
+	s.Params = s.Params.WithDefaults(DefaultParams())
 	s.Rounds = cmpOr(s.Rounds, DefaultRounds)
 	s.MaxTrainRows = cmpOr(s.MaxTrainRows, DefaultMaxTrainRows)
 	lf, err := landFraction(c, grid.Month{Year: s.FirstYear, Month: 1}, grid.Grid{})
@@ -166,32 +166,6 @@ func cmpOr(v, def int) int {
 		return def
 	}
 	return v
-}
-
-// withDefaults fills p's zero fields from d.
-func withDefaults(p, d xgb.Params) xgb.Params {
-	if p.MaxDepth == 0 {
-		p.MaxDepth = d.MaxDepth
-	}
-	if p.Eta == 0 {
-		p.Eta = d.Eta
-	}
-	if p.Subsample == 0 {
-		p.Subsample = d.Subsample
-	}
-	if p.ColsampleByTree == 0 {
-		p.ColsampleByTree = d.ColsampleByTree
-	}
-	if p.MinChildWeight == 0 {
-		p.MinChildWeight = d.MinChildWeight
-	}
-	if p.Seed == 0 {
-		p.Seed = d.Seed
-	}
-	if p.NThread == 0 {
-		p.NThread = d.NThread
-	}
-	return p
 }
 
 // trainMember trains member mm on the months in FirstYear..HeldOutYear

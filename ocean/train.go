@@ -121,7 +121,7 @@ func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, grid.Grid, []float32, error) 
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
 	}
-	s.Params = withDefaults(s.Params, DefaultParams())
+	s.Params = s.Params.WithDefaults(DefaultParams())
 	if s.Rounds == 0 {
 		s.Rounds = DefaultRounds
 	}
@@ -137,32 +137,6 @@ func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, grid.Grid, []float32, error) 
 		return s, grid.Grid{}, nil, fmt.Errorf("train ocean: field %q, %s: units %q and %d values on %v", fieldLandFrac, first, lf.Units, len(lf.Values), lf.Grid)
 	}
 	return s, lf.Grid, oceanFraction(lf.Values), nil
-}
-
-// withDefaults fills p's zero fields from d.
-func withDefaults(p, d xgb.Params) xgb.Params {
-	if p.MaxDepth == 0 {
-		p.MaxDepth = d.MaxDepth
-	}
-	if p.Eta == 0 {
-		p.Eta = d.Eta
-	}
-	if p.Subsample == 0 {
-		p.Subsample = d.Subsample
-	}
-	if p.ColsampleByTree == 0 {
-		p.ColsampleByTree = d.ColsampleByTree
-	}
-	if p.MinChildWeight == 0 {
-		p.MinChildWeight = d.MinChildWeight
-	}
-	if p.Seed == 0 {
-		p.Seed = d.Seed
-	}
-	if p.NThread == 0 {
-		p.NThread = d.NThread
-	}
-	return p
 }
 
 // oceanFraction is 1 − land fraction, clamped to 0..1; NaN land counts as

@@ -34,6 +34,24 @@ func (f *Field) Check() error {
 	return nil
 }
 
+// Expect checks that f exists, holds one value per cell and is in units on
+// grid g: what a stage checks of every field it takes from a cube.
+func (f *Field) Expect(units string, g Grid) error {
+	if f == nil {
+		return fmt.Errorf("nil field")
+	}
+	if err := f.Check(); err != nil {
+		return err
+	}
+	if f.Units != units {
+		return fmt.Errorf("field %q: units %q, want %q", f.Name, f.Units, units)
+	}
+	if f.Grid != g {
+		return fmt.Errorf("field %q: on grid %v, want %v", f.Name, f.Grid, g)
+	}
+	return nil
+}
+
 // Clone returns a deep copy.
 func (f *Field) Clone() *Field {
 	c := *f

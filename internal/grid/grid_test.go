@@ -3,6 +3,7 @@ package grid
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -263,5 +264,27 @@ func TestMonth(t *testing.T) {
 	}
 	if n := len(Range(Month{2023, 11}, Month{2024, 2})); n != 4 {
 		t.Errorf("Range has %d months, want 4", n)
+	}
+}
+
+func TestFieldExpect(t *testing.T) {
+	g, other := MustNew(2), MustNew(1)
+	ok := &Field{Name: "sst", Units: "degC", Grid: g, Values: make([]float32, g.Cells())}
+	tests := []struct {
+		name string
+		f    *Field
+		want string // "" for no error
+	}{
+		{"ok", ok, ""},
+		{"nil", nil, "nil field"},
+		{"short", &Field{Name: "sst", Units: "degC", Grid: g, Values: make([]float32, 3)}, "3 values"},
+		{"units", &Field{Name: "sst", Units: "K", Grid: g, Values: ok.Values}, `units "K", want "degC"`},
+		{"grid", &Field{Name: "sst", Units: "degC", Grid: other, Values: make([]float32, other.Cells())}, "on grid"},
+	}
+	for _, tt := range tests {
+		err := tt.f.Expect("degC", g)
+		if (tt.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Expect = %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }

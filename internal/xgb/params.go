@@ -28,6 +28,35 @@ type Params struct {
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
+// WithDefaults fills the zero fields among MaxDepth, Eta, Subsample,
+// ColsampleByTree, MinChildWeight, Seed and NThread from d: a component's
+// defaults under the few settings a caller chose. (A zero Seed is
+// replaced too; ask for seed 0 through d.)
+func (p Params) WithDefaults(d Params) Params {
+	if p.MaxDepth == 0 {
+		p.MaxDepth = d.MaxDepth
+	}
+	if p.Eta == 0 {
+		p.Eta = d.Eta
+	}
+	if p.Subsample == 0 {
+		p.Subsample = d.Subsample
+	}
+	if p.ColsampleByTree == 0 {
+		p.ColsampleByTree = d.ColsampleByTree
+	}
+	if p.MinChildWeight == 0 {
+		p.MinChildWeight = d.MinChildWeight
+	}
+	if p.Seed == 0 {
+		p.Seed = d.Seed
+	}
+	if p.NThread == 0 {
+		p.NThread = d.NThread
+	}
+	return p
+}
+
 // ExtraParamNames are the XGBoost parameters Params.Extra and
 // Booster.SetParam accept besides the typed fields of Params.
 var ExtraParamNames = []string{

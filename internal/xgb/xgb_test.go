@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -321,5 +322,14 @@ func TestCancelAndClose(t *testing.T) {
 	}
 	if _, err := LoadJSONBytes([]byte("not json")); err == nil {
 		t.Error("LoadJSONBytes accepted garbage")
+	}
+}
+
+func TestParamsWithDefaults(t *testing.T) {
+	d := Params{MaxDepth: 6, Eta: 0.2, Subsample: 0.8, ColsampleByTree: 0.9, MinChildWeight: 2, Seed: 7, NThread: 2}
+	got := Params{Eta: 0.05, NThread: 1}.WithDefaults(d)
+	want := Params{MaxDepth: 6, Eta: 0.05, Subsample: 0.8, ColsampleByTree: 0.9, MinChildWeight: 2, Seed: 7, NThread: 1}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("WithDefaults = %+v, want %+v (the caller's Eta and NThread kept, the rest from the defaults)", got, want)
 	}
 }
