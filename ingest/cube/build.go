@@ -29,8 +29,6 @@ type Builder struct {
 	regrd map[[2]grid.Grid]*grid.Regridder
 }
 
-// NewBuilder returns a builder for cfg's grid; landFraction comes from
-// internal/regions.
 // ErrFileNotFound is a required input file that is not there (yet): the
 // operational job treats its month as not yet available rather than
 // failed. It matches fs.ErrNotExist.
@@ -41,6 +39,8 @@ type fileNotFound struct{}
 func (fileNotFound) Error() string        { return "file not found" }
 func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 
+// NewBuilder returns a builder for cfg's grid; landFraction comes from
+// internal/regions.
 func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), memo: map[string]any{}, regrd: map[[2]grid.Grid]*grid.Regridder{}}
