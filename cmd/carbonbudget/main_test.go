@@ -428,7 +428,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		t.Fatalf("ledger runs %+v, want three", st.Runs)
 	}
 	// Runs are newest first: the waiting update began after the run ended.
-	if upd, run := st.Runs[0], st.Runs[1]; upd.Command != "update" || run.Command != "run" || upd.Start.Before(run.End) {
+	if upd, run := st.Runs[0], st.Runs[1]; upd.Command != "update" || run.Command != "run" || run.End == nil || upd.Start.Before(*run.End) {
 		t.Errorf("update --wait %+v did not wait for run %+v", upd, run)
 	}
 }
@@ -575,8 +575,8 @@ func TestScheduleFiresAndStopsOnSIGTERM(t *testing.T) {
 		t.Errorf("the first scheduled run is %+v, want an update, ok", oldest)
 	}
 	for _, r := range st.Runs {
-		if r.Status == "running" {
-			t.Errorf("run %d still running after the daemon stopped", r.ID)
+		if r.Status == "running" || r.End == nil {
+			t.Errorf("run %d %s, ended %v, after the daemon stopped", r.ID, r.Status, r.End)
 		}
 	}
 	if len(st.Months) != nMonths {

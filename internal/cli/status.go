@@ -72,16 +72,16 @@ type StatusJSON struct {
 
 // RunJSON is one run of the ledger, newest first.
 type RunJSON struct {
-	ID          int64     `json:"id"`
-	Command     string    `json:"command"`
-	Start       time.Time `json:"start"`
-	End         time.Time `json:"end"` // zero while running or when abandoned
-	Status      string    `json:"status"`
-	Error       string    `json:"error,omitempty"`
-	ConfigHash  string    `json:"config_hash"`
-	CodeVersion string    `json:"code_version"`
-	Host        string    `json:"host"`
-	PID         int       `json:"pid"`
+	ID          int64      `json:"id"`
+	Command     string     `json:"command"`
+	Start       time.Time  `json:"start"`
+	End         *time.Time `json:"end"` // null while running or when abandoned
+	Status      string     `json:"status"`
+	Error       string     `json:"error,omitempty"`
+	ConfigHash  string     `json:"config_hash"`
+	CodeVersion string     `json:"code_version"`
+	Host        string     `json:"host"`
+	PID         int        `json:"pid"`
 }
 
 // MonthJSON is the latest state of one month.
@@ -99,8 +99,13 @@ type MonthJSON struct {
 func statusView(runs []ledger.Run, months []ledger.MonthState) StatusJSON {
 	v := StatusJSON{Runs: []RunJSON{}, Months: []MonthJSON{}}
 	for _, r := range runs {
-		v.Runs = append(v.Runs, RunJSON{ID: r.ID, Command: r.Command, Start: r.Start.UTC(), End: r.End.UTC(), Status: string(r.Status),
-			Error: r.Error, ConfigHash: r.ConfigHash, CodeVersion: r.CodeVersion, Host: r.Host, PID: r.PID})
+		rj := RunJSON{ID: r.ID, Command: r.Command, Start: r.Start.UTC(), Status: string(r.Status),
+			Error: r.Error, ConfigHash: r.ConfigHash, CodeVersion: r.CodeVersion, Host: r.Host, PID: r.PID}
+		if !r.End.IsZero() {
+			end := r.End.UTC()
+			rj.End = &end
+		}
+		v.Runs = append(v.Runs, rj)
 	}
 	for _, m := range months {
 		prov := m.ProvisionalSources
