@@ -34,7 +34,10 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	opt.ResDeg = cfg.ResolutionDeg
 	if _, err := os.Stat(filepath.Join(cfg.InputDir, "carbonbudget.yaml")); err != nil {
 		fmt.Fprintf(env.Stdout, "writing the twin world (seed %d, %d-%d, %g°) to %s ...\n", opt.Seed, opt.FromYear, opt.ToYear, opt.ResDeg, cfg.InputDir)
-		if err := twin.Write(ctx, cfg.InputDir, opt, env.Log); err != nil {
+		bar := newProgress(env, len(opt.Months()))
+		err := twin.WriteProgress(ctx, cfg.InputDir, opt, env.Log, bar)
+		bar.Finish()
+		if err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,10 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	start := time.Now()
-	if err := twin.Write(ctx, *out, opt, env.Log); err != nil {
+	bar := newProgress(env, len(opt.Months()))
+	err = twin.WriteProgress(ctx, *out, opt, env.Log, bar)
+	bar.Finish()
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "twin world (seed %d, %d-%d, %g°) written to %s in %s\nrun it with: carbonbudget run --config %s\n",

@@ -74,23 +74,31 @@ func train(ctx context.Context, env *Env, cfg *config.Config, component string, 
 		return nil, fmt.Errorf("%w: held-out year %d must follow the first training year %d", ErrUsage, heldOut, first)
 	}
 	env.Log.Info("ingesting training months", "from", first, "to", heldOut)
-	for _, m := range grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: heldOut, Month: 12}) {
+	months := grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: heldOut, Month: 12})
+	bar := newProgress(env, len(months)+len(trainers)) // a step per month, then per component
+	defer bar.Finish()
+	for _, m := range months {
+		bar.Begin(m.String(), "ingest")
 		if _, err := b.Cube(ctx, m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
+		bar.Step()
 	}
 	var rows []skillRow
 	found := false
 	for _, t := range trainers {
 		if component != "all" && component != t.name {
+			bar.Step()
 			continue
 		}
 		found = true
+		bar.Begin("", "train "+t.name)
 		r, err := t.fn(ctx, env, cfg, cubeGetter(ctx, b), first, heldOut)
 		if err != nil {
 			return nil, fmt.Errorf("train %s: %w", t.name, err)
 		}
 		rows = append(rows, r...)
+		bar.Step()
 	}
 	if !found {
 		return nil, fmt.Errorf("%w: unknown component %q (ocean, land or all)", ErrUsage, component)

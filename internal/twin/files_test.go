@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,15 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// countingProgress records what WriteProgress reports.
+type countingProgress struct {
+	begun []string
+	steps int
+}
+
+func (p *countingProgress) Begin(month, _ string) { p.begun = append(p.begun, month) }
+func (p *countingProgress) Step()                 { p.steps++ }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -110,8 +120,16 @@ func TestWriteIsDeterministic(t *testing.T) {
 	a := fileHashes(t, smallWorld(t))
 	time.Sleep(1100 * time.Millisecond)
 	dirB := filepath.Join(t.TempDir(), "b")
-	if err := Write(context.Background(), dirB, smallOptions(), quietLog()); err != nil {
+	var p countingProgress // the progress hook must not change a byte
+	if err := WriteProgress(context.Background(), dirB, smallOptions(), quietLog(), &p); err != nil {
 		t.Fatal(err)
+	}
+	var want []string
+	for _, m := range smallOptions().Months() {
+		want = append(want, m.String())
+	}
+	if p.steps != len(want) || !slices.Equal(p.begun, want) {
+		t.Errorf("progress: %d steps over months %v, want one per month %v", p.steps, p.begun, want)
 	}
 	b := fileHashes(t, dirB)
 	if len(a) != len(b) || len(a) < 90 {

@@ -13,9 +13,22 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
+// Progress hears of each month as it is simulated and written
+// (scheduler/progress's Reporter is one).
+type Progress interface {
+	Begin(month, stage string)
+	Step()
+}
+
 // Write simulates the twin world of opt on the real land mask and writes
 // every input file, the truth and a configuration under dir.
 func Write(ctx context.Context, dir string, opt Options, log *slog.Logger) error {
+	return WriteProgress(ctx, dir, opt, log, nil)
+}
+
+// WriteProgress is Write telling p (when not nil) of each month: one step
+// per month, Months() in all.
+func WriteProgress(ctx context.Context, dir string, opt Options, log *slog.Logger, p Progress) error {
 	if err := opt.Validate(); err != nil {
 		return err
 	}
@@ -29,13 +42,17 @@ func Write(ctx context.Context, dir string, opt Options, log *slog.Logger) error
 		return err
 	}
 	log.Info("twin world built", "world", w.String(), "elapsed", time.Since(start).Round(time.Millisecond))
-	return w.WriteTo(ctx, dir, log)
+	return w.writeTo(ctx, dir, log, p)
 }
 
 // WriteTo runs the world from its first month and writes it under dir.
 // Simulation and writing overlap: the world computes month m+1 while
 // month m is written.
 func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error {
+	return w.writeTo(ctx, dir, log, nil)
+}
+
+func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Progress) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	models, err := openModelFiles(dir, w.geo.g, w.opt)
@@ -49,7 +66,7 @@ func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error
 		defer close(months)
 		simErr <- w.simulate(ctx, months, free)
 	}()
-	mw := &monthWriter{w: w, dir: dir, models: models, log: log}
+	mw := &monthWriter{w: w, dir: dir, models: models, log: log, progress: p}
 	for f := range months {
 		if err == nil {
 			err = mw.write(f)
@@ -102,19 +119,23 @@ func (w *World) simulate(ctx context.Context, out chan<- *MonthFields, free <-ch
 // monthWriter writes each month as it arrives and keeps what the files
 // written at the end need.
 type monthWriter struct {
-	w       *World
-	dir     string
-	models  []*modelFile
-	year    []*yearFile
-	budgets []MonthBudget
-	log     *slog.Logger
-	started time.Time
+	w        *World
+	dir      string
+	models   []*modelFile
+	year     []*yearFile
+	budgets  []MonthBudget
+	log      *slog.Logger
+	started  time.Time
+	progress Progress // nil: none
 }
 
 func (mw *monthWriter) write(f *MonthFields) error {
 	w, g, m := mw.w, mw.w.geo.g, f.Month
 	if mw.started.IsZero() {
 		mw.started = time.Now()
+	}
+	if mw.progress != nil {
+		mw.progress.Begin(m.String(), "twin world")
 	}
 	if m.Month == time.January {
 		mw.year = yearFiles(mw.dir, m.Year)
@@ -139,6 +160,9 @@ func (mw *monthWriter) write(f *MonthFields) error {
 		return err
 	}
 	mw.budgets = append(mw.budgets, f.Budget)
+	if mw.progress != nil {
+		mw.progress.Step()
+	}
 	if m.Month != time.December {
 		return nil
 	}
