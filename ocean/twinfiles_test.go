@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -113,7 +112,7 @@ func (t *fileTruth) truth(m grid.Month) (*monthTruth, error) {
 // by 'carbonbudget synth' and read through the ingest cube, exactly as the
 // pipeline reads it: point CARBONBUDGET_TWIN at the synth directory (it
 // is skipped otherwise). It trains on the years from the configuration's
-// start to the last one, holds out the last, and reports as
+// train_from_year to the last one, holds out the last, and reports as
 // BenchmarkTwinSkill; the GOBMs' output ends a year before the last, as
 // in reality, and each member's S_OCEAN of the last year is compared with
 // the GOBM's withheld output from the truth.
@@ -154,7 +153,7 @@ func BenchmarkTwinFilesSkill(b *testing.B) {
 
 // firstLastYears are the configuration's first year and the truth's last.
 func firstLastYears(cfg *config.Config, tr *fileTruth) (first, last int) {
-	first, _ = strconv.Atoi(strings.SplitN(cfg.Start, "-", 2)[0])
+	first = cfg.TrainFromYear() // as `carbonbudget train` does
 	for m := range tr.budget {
 		last = max(last, m.Year)
 	}
