@@ -53,6 +53,11 @@ type Updater struct {
 	ConfigHash  string
 	CodeVersion string
 	Wait        bool           // wait for the lock instead of failing with a *lock.HeldError
+	// Locked says the caller already holds OutDir's lock (lock.Acquire) and
+	// keeps it for the Updater's whole run: the command line takes it
+	// before it loads or trains the models, so that a second run is turned
+	// away at once and training itself is covered.
+	Locked bool
 	InputHash   plan.InputHash // required by Update; RunMonths records it when set
 	Compute     MonthFunc
 	Log         *slog.Logger // nil discards
@@ -107,11 +112,13 @@ func (u *Updater) session(ctx context.Context, todo func(context.Context, *ledge
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	lk, err := lock.Acquire(ctx, u.OutDir, u.Wait)
-	if err != nil {
-		return nil, err
+	if !u.Locked {
+		lk, err := lock.Acquire(ctx, u.OutDir, u.Wait)
+		if err != nil {
+			return nil, err
+		}
+		defer lk.Release()
 	}
-	defer lk.Release()
 	rep, err := publish.Recover(u.OutDir)
 	if err != nil {
 		return nil, err

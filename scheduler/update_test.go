@@ -316,3 +316,32 @@ func TestRunMonthsRecomputesRequested(t *testing.T) {
 		t.Fatalf("outcomes %v, feb computed %d times; want February recomputed and 2030-01 failed", got, w.callsOf(feb23))
 	}
 }
+
+// TestLockedUpdaterUsesTheCallersLock: with Locked the Updater runs under
+// the lock its caller took (a second Acquire in the same process would be
+// refused, flock being per open file); without it, it is refused.
+func TestLockedUpdaterUsesTheCallersLock(t *testing.T) {
+	ctx := context.Background()
+	out := t.TempDir()
+	lk, err := lock.Acquire(ctx, out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lk.Release()
+	w := newFakeWorld(jan23, 2)
+	if _, err := w.updater(out).Update(ctx, jan23, now23, 3); !errors.Is(err, lock.ErrHeld) {
+		t.Fatalf("unlocked Updater under a held lock: %v, want lock.ErrHeld", err)
+	}
+	u := w.updater(out)
+	u.Locked = true
+	sum, err := u.Update(ctx, jan23, now23, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Outcomes) != 2 {
+		t.Errorf("locked Updater computed %d months, want 2", len(sum.Outcomes))
+	}
+	if held, _, _ := lock.Held(out); !held {
+		t.Error("the Updater released the caller's lock")
+	}
+}

@@ -433,6 +433,44 @@ func TestConcurrentUpdates(t *testing.T) {
 	}
 }
 
+// TestSecondRunRefusedWhileTraining: the lock is taken before the models
+// are loaded or trained, so while a first `update` trains its missing
+// emulators a second `update` and a `train` are turned away at once,
+// naming the holder, instead of training into the same directory.
+func TestSecondRunRefusedWhileTraining(t *testing.T) {
+	fixture(t)
+	dir := t.TempDir()
+	cfg, err := writeConfig(filepath.Join(dir, "fresh.yaml"), fix.world, firstMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(cfg)
+	b = bytes.Replace(b, []byte("models_dir: "+fix.models), []byte("models_dir: "+filepath.Join(dir, "models")), 1)
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	first, firstErr, exited := start(t, "update", "--config", cfg, "--out", out)
+	waitHolder(t, out, first.Process.Pid, exited)
+	for _, args := range [][]string{{"update"}, {"train"}} {
+		t0 := time.Now()
+		_, err := carbonbudget(context.Background(), append(args, "--config", cfg, "--out", out)...)
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(err.Error(), "pid "+strconv.Itoa(first.Process.Pid)) {
+			t.Errorf("%s while the first update trains: %v; want exit 1 naming pid %d", args[0], err, first.Process.Pid)
+		}
+		t.Logf("%s refused after %v", args[0], time.Since(t0).Round(time.Millisecond))
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the first update ended (%v) before the others were refused: not a test of training\n%s", err, tail(firstErr.String(), 2000))
+	default:
+	}
+	if !strings.Contains(firstErr.String(), "training them first") {
+		t.Errorf("the first update is not training:\n%s", tail(firstErr.String(), 2000))
+	}
+}
+
 // linkWorld makes a copy of the fixture's world out of symlinks, leaving
 // out the files named in without (relative to the world).
 func linkWorld(t *testing.T, without ...string) string {

@@ -44,7 +44,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *yearsRun < 1 || *yearsRun > opt.ToYear-cfg.StartMonth().Year {
 		return fmt.Errorf("%w: --years-run %d: want 1..%d", ErrUsage, *yearsRun, opt.ToYear-cfg.StartMonth().Year)
 	}
-	a, err := openApp(ctx, env, cfg, true)
+	a, err := openApp(ctx, env, cfg, true, false)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	first := grid.Month{Year: opt.ToYear - *yearsRun + 1, Month: 1}
 	months := grid.Range(first, grid.Month{Year: opt.ToYear, Month: 12})
 	fmt.Fprintf(env.Stdout, "computing %s to %s ...\n", months[0], months[len(months)-1])
-	sum, err := updater(env, a, "demo", false).RunMonths(ctx, months)
+	sum, err := updater(env, a, "demo").RunMonths(ctx, months)
 	if err := finish(env, a, sum, err); err != nil {
 		return err
 	}

@@ -16,10 +16,10 @@ import (
 )
 
 // updater returns the scheduler's Updater for a, computing months through
-// the pipeline into the publish staging directory.
-func updater(env *Env, a *app, command string, wait bool) *scheduler.Updater {
+// the pipeline into the publish staging directory, under the lock a holds.
+func updater(env *Env, a *app, command string) *scheduler.Updater {
 	u := &scheduler.Updater{OutDir: a.cfg.OutputDir, Command: command, ConfigHash: a.cfg.Hash(), CodeVersion: Version,
-		Wait: wait, InputHash: inputHash(a.builder), Log: env.Log,
+		Locked: true, InputHash: inputHash(a.builder), Log: env.Log,
 		Compute: func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
 			j.Stage("compute")
 			res, err := a.runner.Stage(ctx, j.Month, j.StagingDir)
@@ -89,13 +89,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, true)
+	a, err := openApp(ctx, env, cfg, true, *wait)
 	if err != nil {
 		return err
 	}
 	defer a.close()
 	a.runner.NetCDF = *nc
-	sum, err := updater(env, a, "run", *wait).RunMonths(ctx, list)
+	sum, err := updater(env, a, "run").RunMonths(ctx, list)
 	return finish(env, a, sum, err)
 }
 
@@ -116,12 +116,12 @@ func runUpdate(ctx context.Context, env *Env, args []string) error {
 // minus the latency that is missing, failed, provisional with its source
 // now present, or whose inputs changed.
 func update(ctx context.Context, env *Env, cfg *config.Config, wait bool) error {
-	a, err := openApp(ctx, env, cfg, true)
+	a, err := openApp(ctx, env, cfg, true, wait)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	sum, err := updater(env, a, "update", wait).Update(ctx, cfg.StartMonth(), nowFunc(), cfg.LatencyMonths)
+	sum, err := updater(env, a, "update").Update(ctx, cfg.StartMonth(), nowFunc(), cfg.LatencyMonths)
 	return finish(env, a, sum, err)
 }
 
@@ -139,12 +139,12 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, false)
+	a, err := openApp(ctx, env, cfg, false, false)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	u := updater(env, a, "budget", false)
+	u := updater(env, a, "budget")
 	u.Compute = func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
 		res, err := a.runner.StageBudget(ctx, j.Month, j.StagingDir)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/land"
 	"github.com/carbonbudget/carbonbudget/ocean"
+	"github.com/carbonbudget/carbonbudget/scheduler/lock"
 )
 
 // trainer trains one component's members on the cubes of the training
@@ -36,10 +37,11 @@ type skillRow struct {
 }
 
 func runTrain(ctx context.Context, env *Env, args []string) error {
-	fs, c := newFlagSet(env, "train", "train [--component ocean|land|all] [--held-out YEAR] [--config FILE] [--out DIR]", true)
+	fs, c := newFlagSet(env, "train", "train [--component ocean|land|all] [--held-out YEAR] [--models DIR] [--wait] [--config FILE] [--out DIR]", true)
 	component := fs.String("component", "all", "which members to train: ocean, land or all")
 	heldOut := fs.Int("held-out", 0, "held-out year N (0: the last year with inputs)")
 	models := fs.String("models", "", "directory for the trained models (overrides models_dir)")
+	wait := fs.Bool("wait", false, "wait for a run holding the output directory instead of exiting")
 	if err := parse(fs, c, env, args, false); err != nil {
 		return err
 	}
@@ -50,6 +52,14 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if *models != "" {
 		cfg.ModelsDir = *models
 	}
+	// Under the output directory's lock, as run and update train: a run
+	// in progress keeps the models it loaded, and its manifests must name
+	// the files it used.
+	lk, err := lock.Acquire(ctx, cfg.OutputDir, *wait)
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	rows, err := train(ctx, env, cfg, *component, *heldOut)
 	if err != nil {
 		return err

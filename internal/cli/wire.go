@@ -16,6 +16,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/land"
 	"github.com/carbonbudget/carbonbudget/ocean"
+	"github.com/carbonbudget/carbonbudget/scheduler/lock"
 )
 
 // app is the pipeline wired for one configuration: regions, the cube
@@ -34,10 +35,23 @@ func cubeGetter(ctx context.Context, b *cube.Builder) func(grid.Month) (*cube.Cu
 	return func(m grid.Month) (*cube.Cube, error) { return b.Cube(ctx, m) }
 }
 
-// openApp wires the pipeline. With trainMissing, members that have not been
-// trained yet are trained first (the operational job does that the first
-// time); otherwise missing models are an error that says what to run.
-func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing bool) (*app, error) {
+// openApp takes the output directory's lock (waiting for it with wait)
+// and wires the pipeline; the app holds the lock until close. The lock
+// comes first, so a second run is turned away before it loads or trains
+// anything, and training runs under it. With trainMissing, members that
+// have not been trained yet are trained first (the operational job does
+// that the first time), and retrained when a new year of model output
+// arrived; otherwise missing models are an error that says what to run.
+func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wait bool) (a *app, err error) {
+	lk, err := lock.Acquire(ctx, cfg.OutputDir, wait)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			lk.Release()
+		}
+	}()
 	set, err := regions.Load(cfg.Grid())
 	if err != nil {
 		return nil, err
@@ -91,7 +105,7 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing boo
 		SCement: budget.CementCarbonation,
 		Ocean:   &pipeline.Ocean{Members: om, Cubes: ocean.CubeFunc(get), ModelsDir: cfg.ModelsDir},
 		Land:    &pipeline.Land{Members: lm, Cubes: land.CubeFunc(get), Climatology: clim, ELUC: eluc, ModelsDir: cfg.ModelsDir}}
-	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close() }}, nil
+	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close(); lk.Release() }}, nil
 }
 
 // newModelYear says why the members are stale, or "" when they are not: a
