@@ -52,16 +52,16 @@ type Updater struct {
 	Command     string // recorded in the ledger: "run", "update", "schedule"
 	ConfigHash  string
 	CodeVersion string
-	Wait        bool           // wait for the lock instead of failing with a *lock.HeldError
+	Wait        bool // wait for the lock instead of failing with a *lock.HeldError
 	// Locked says the caller already holds OutDir's lock (lock.Acquire) and
 	// keeps it for the Updater's whole run: the command line takes it
 	// before it loads or trains the models, so that a second run is turned
 	// away at once and training itself is covered.
-	Locked bool
-	InputHash   plan.InputHash // required by Update; RunMonths records it when set
-	Compute     MonthFunc
-	Log         *slog.Logger // nil discards
-	Progress    io.Writer    // nil: no progress display
+	Locked    bool
+	InputHash plan.InputHash // required by Update; RunMonths records it when set
+	Compute   MonthFunc
+	Log       *slog.Logger // nil discards
+	Progress  io.Writer    // nil: no progress display
 }
 
 // Summary is what an Update or RunMonths did.
