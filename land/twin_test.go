@@ -2,9 +2,7 @@ package land
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"slices"
@@ -52,26 +50,15 @@ func (t *twinCubes) Field(m grid.Month, name string) (*grid.Field, error) {
 
 // runTwin runs the twin world of opt and keeps its land months.
 func runTwin(tb testing.TB, opt twin.Options) *twinCubes {
-	g := grid.MustNew(opt.ResDeg)
-	rs, err := regions.Load(g)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w, err := twin.New(rs, opt)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tc := &twinCubes{g: g, land: w.LandFraction(), months: map[grid.Month]*twinMonth{}, dgvms: twin.DGVMNames[:]}
-	for {
-		mf, err := w.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
+	tc := &twinCubes{g: grid.MustNew(opt.ResDeg), months: map[grid.Month]*twinMonth{}, dgvms: twin.DGVMNames[:]}
+	w, err := twin.EachMonth(context.Background(), opt, func(mf *twin.MonthFields) error {
 		tc.months[mf.Month] = tc.month(mf, opt)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
+	tc.land = w.LandFraction()
 	return tc
 }
 

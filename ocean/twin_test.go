@@ -2,9 +2,7 @@ package ocean
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"strconv"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/internal/twin"
 )
 
@@ -61,26 +58,15 @@ func (t *twinCubes) XCO2PPM(m grid.Month) (float64, error) {
 
 // runTwin runs the twin world of opt and keeps its months.
 func runTwin(tb testing.TB, opt twin.Options) *twinCubes {
-	g := grid.MustNew(opt.ResDeg)
-	rs, err := regions.Load(g)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w, err := twin.New(rs, opt)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tc := &twinCubes{g: g, land: w.LandFraction(), months: map[grid.Month]*twinMonth{}, gobms: twin.GOBMNames[:]}
-	for {
-		mf, err := w.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			tb.Fatal(err)
-		}
+	tc := &twinCubes{g: grid.MustNew(opt.ResDeg), months: map[grid.Month]*twinMonth{}, gobms: twin.GOBMNames[:]}
+	w, err := twin.EachMonth(context.Background(), opt, func(mf *twin.MonthFields) error {
 		tc.months[mf.Month] = tc.month(mf, opt)
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
+	tc.land = w.LandFraction()
 	return tc
 }
 

@@ -51,32 +51,12 @@ func newFileTruth(dir string, g grid.Grid, gobms []string) (*fileTruth, error) {
 	return ft, nil
 }
 
-func (t *fileTruth) truthCol(m grid.Month, name string) ([]float32, error) {
-	path := filepath.Join(t.dir, "truth", "grid", fmt.Sprintf("year=%04d", m.Year), fmt.Sprintf("month=%02d", int(m.Month)), "part-0.parquet")
-	gf, err := output.ReadGrid(path)
-	if err != nil {
-		return nil, err
-	}
-	col, ok := gf.Columns[name]
-	if !ok {
-		return nil, fmt.Errorf("no column")
-	}
-	out := make([]float32, t.g.Cells())
-	for i := range out {
-		out[i] = float32(math.NaN())
-	}
-	for k, id := range gf.CellIDs {
-		out[id] = col[k]
-	}
-	return out, nil
-}
-
 func (t *fileTruth) truth(m grid.Month) (*monthTruth, error) {
 	b, ok := t.budget[m]
 	if !ok {
 		return nil, fmt.Errorf("truth: no budget row for %s", m)
 	}
-	path := filepath.Join(t.dir, "truth", "grid", fmt.Sprintf("year=%04d", m.Year), fmt.Sprintf("month=%02d", int(m.Month)), "part-0.parquet")
+	path := output.GridPath(filepath.Join(t.dir, "truth"), m)
 	gf, err := output.ReadGrid(path)
 	if err != nil {
 		return nil, err

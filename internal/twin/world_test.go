@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -275,4 +276,28 @@ func detrendedSD(v []float64) float64 {
 		ss += r * r
 	}
 	return math.Sqrt(ss / (n - 2))
+}
+
+// TestEachMonth hands every month to fn once, in order, and stops at fn's
+// first error.
+func TestEachMonth(t *testing.T) {
+	var got []grid.Month
+	w, err := EachMonth(context.Background(), smallOptions(), func(f *MonthFields) error {
+		got = append(got, f.Month)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := smallOptions().Months(); !slices.Equal(got, want) {
+		t.Errorf("months %v, want %v", got, want)
+	}
+	if len(w.LandFraction()) != w.Grid().Cells() {
+		t.Errorf("land fraction of %d cells on a %d-cell grid", len(w.LandFraction()), w.Grid().Cells())
+	}
+	stop := errors.New("stop")
+	n := 0
+	if _, err := EachMonth(context.Background(), smallOptions(), func(*MonthFields) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+		t.Errorf("fn's error: EachMonth returned %v after %d months, want stop after 1", err, n)
+	}
 }

@@ -45,6 +45,33 @@ func WriteProgress(ctx context.Context, dir string, opt Options, log *slog.Logge
 	return w.writeTo(ctx, dir, log, p)
 }
 
+// EachMonth builds the world of opt on the real land mask, as Write does,
+// and hands every month to fn in order instead of writing files: for
+// skill tests that keep a world in memory. Each MonthFields is fn's to
+// keep. It returns the world (its grid and land fraction).
+func EachMonth(ctx context.Context, opt Options, fn func(*MonthFields) error) (*World, error) {
+	set, err := regions.Load(grid.MustNew(opt.ResDeg))
+	if err != nil {
+		return nil, fmt.Errorf("twin: land mask: %w", err)
+	}
+	w, err := New(set, opt)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		f, err := w.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return w, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := fn(f); err != nil {
+			return nil, err
+		}
+	}
+}
+
 // WriteTo runs the world from its first month and writes it under dir.
 // Simulation and writing overlap: the world computes month m+1 while
 // month m is written.
