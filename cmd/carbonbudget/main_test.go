@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -82,21 +83,21 @@ func makeFixture() error {
 	if _, err := carbonbudget(context.Background(), "synth", "--out", fix.world, "--years", worldYears, "--res", "2"); err != nil {
 		return err
 	}
-	train, err := writeConfig(filepath.Join(dir, "train.yaml"), fix.world, "2020-01")
+	train, err := writeConfig(filepath.Join(dir, "train.yaml"), fix.world, fix.models, "2020-01")
 	if err != nil {
 		return err
 	}
 	if _, err := carbonbudget(context.Background(), "train", "--config", train); err != nil {
 		return err
 	}
-	fix.config, err = writeConfig(filepath.Join(dir, "run.yaml"), fix.world, firstMonth)
+	fix.config, err = writeConfig(filepath.Join(dir, "run.yaml"), fix.world, fix.models, firstMonth)
 	return err
 }
 
 // writeConfig writes the twin's configuration with its inputs at world,
-// the fixture's models, the given start month and one member per
+// its models in models, the given start month and one member per
 // component.
-func writeConfig(path, world, start string) (string, error) {
+func writeConfig(path, world, models, start string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(fix.world, "carbonbudget.yaml"))
 	if err != nil {
 		return "", err
@@ -107,7 +108,7 @@ func writeConfig(path, world, start string) (string, error) {
 		case strings.HasPrefix(l, "input_dir:"):
 			l = "input_dir: " + world
 		case strings.HasPrefix(l, "models_dir:"):
-			l = "models_dir: " + fix.models
+			l = "models_dir: " + models
 		case strings.HasPrefix(l, "start:"):
 			l = fmt.Sprintf("start: %q", start)
 		}
@@ -288,7 +289,7 @@ func TestKillRunAtRandomPoints(t *testing.T) {
 	if kills < 10 {
 		t.Fatalf("only %d of the runs were killed while running", kills)
 	}
-	t.Logf("kills left %v months published (over a %v run)", slices.Sorted(mapKeys(seen)), span.Round(time.Millisecond))
+	t.Logf("kills left %v months published (over a %v run)", slices.Sorted(maps.Keys(seen)), span.Round(time.Millisecond))
 
 	if _, err := carbonbudget(ctx, runArgs(out)...); err != nil {
 		t.Fatal(err)
@@ -312,16 +313,6 @@ func TestKillRunAtRandomPoints(t *testing.T) {
 	}
 	if len(st.Months) != nMonths {
 		t.Errorf("ledger has %d months, want %d", len(st.Months), nMonths)
-	}
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -440,13 +431,8 @@ func TestConcurrentUpdates(t *testing.T) {
 func TestSecondRunRefusedWhileTraining(t *testing.T) {
 	fixture(t)
 	dir := t.TempDir()
-	cfg, err := writeConfig(filepath.Join(dir, "fresh.yaml"), fix.world, firstMonth)
+	cfg, err := writeConfig(filepath.Join(dir, "fresh.yaml"), fix.world, filepath.Join(dir, "models"), firstMonth)
 	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(cfg)
-	b = bytes.Replace(b, []byte("models_dir: "+fix.models), []byte("models_dir: "+filepath.Join(dir, "models")), 1)
-	if err := os.WriteFile(cfg, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out")
@@ -502,7 +488,7 @@ func TestProvisionalMonthBecomesFinal(t *testing.T) {
 	fixture(t)
 	const late = "socat/SOCATv_202212.tsv"
 	world := linkWorld(t, late)
-	cfg, err := writeConfig(filepath.Join(t.TempDir(), "late.yaml"), world, firstMonth)
+	cfg, err := writeConfig(filepath.Join(t.TempDir(), "late.yaml"), world, fix.models, firstMonth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -632,18 +618,13 @@ func TestNewModelYearRetrains(t *testing.T) {
 	if _, err := carbonbudget(context.Background(), "synth", "--out", world, "--years", "2019-2023", "--res", "2"); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := writeConfig(filepath.Join(dir, "new.yaml"), world, "2020-01")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The models are a copy of the fixture's (trained through 2021).
 	models := filepath.Join(dir, "models")
 	if err := os.CopyFS(models, os.DirFS(fix.models)); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(cfg)
-	b = bytes.Replace(b, []byte("models_dir: "+fix.models), []byte("models_dir: "+models), 1)
-	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+	cfg, err := writeConfig(filepath.Join(dir, "new.yaml"), world, models, "2020-01")
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Only retraining is under test: run one month.
