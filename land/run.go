@@ -225,15 +225,17 @@ func checkInputs(in Inputs) error {
 // a row per cell, and a DGVM without output on a cell (Antarctica, for
 // most) gets none there.
 func predictedCells(landFrac []float32, members []*Model) ([]int, error) {
+	for _, mm := range members {
+		if mm.Mask != nil && len(mm.Mask) != len(landFrac) {
+			return nil, fmt.Errorf("member %s: mask of %d cells, grid of %d", mm.Name, len(mm.Mask), len(landFrac))
+		}
+	}
 	var cells []int
 	for c, lf := range landFrac {
 		if !(lf > 0) {
 			continue
 		}
 		for _, mm := range members {
-			if mm.Mask != nil && len(mm.Mask) != len(landFrac) {
-				return nil, fmt.Errorf("member %s: mask of %d cells, grid of %d", mm.Name, len(mm.Mask), len(landFrac))
-			}
 			if mm.Mask == nil || mm.Mask[c] {
 				cells = append(cells, c)
 				break
