@@ -77,7 +77,7 @@ func TestExtremeHeatCells(t *testing.T) {
 		lat, lon := w.g.Centre(i)
 		in := lf > 0 && heatBox.in(lat, lon)
 		if in {
-			wantNet += float64(r.Net.Values[i]) * w.g.RowAreaM2(i/w.g.NLon) * float64(lf) / gramsPerGt
+			wantNet += float64(r.Net.Values[i]) * w.g.RowAreaM2(i/w.g.NLon) * float64(lf) / emulator.GramsPerGt
 			wantW[i] = lf
 		}
 		if got := r.HeatCells.Values[i]; (got == 1) != in || (lf > 0 && got != got) {

@@ -219,7 +219,7 @@ func TestRegionsAddUp(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := w.g.Sum(r.NBPMean.Values, wts) / gramsPerGt
+			want := w.g.Sum(r.NBPMean.Values, wts) / emulator.GramsPerGt
 			if math.Abs(rt.NBPGtC-want) > 1e-6*math.Max(1e-3, math.Abs(want)) {
 				t.Errorf("%s: NBP %.8f GtC, Σ NBPMean·area·weight %.8f", rt.ID, rt.NBPGtC, want)
 			}

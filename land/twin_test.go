@@ -81,11 +81,11 @@ func (t *twinCubes) month(mf *twin.MonthFields, opt twin.Options) *twinMonth {
 	put(fieldSsrd, "W m-2", mf.SsrdWPerM2)
 	put(fieldSwvl1, "m3 m-3", mf.Swvl1)
 	put(fieldNDVI, "1", mf.NDVI)
-	put(fieldFire, fluxUnits, mf.Fire)
-	put(fieldXCO2, xco2Units, xco2)
+	put(fieldFire, emulator.FluxUnits, mf.Fire)
+	put(fieldXCO2, emulator.XCO2Units, xco2)
 	if mf.Month.Year <= opt.ModelLastYear() {
 		for j, name := range t.dgvms {
-			put(NBPField(name), fluxUnits, mf.NBPModel[j])
+			put(NBPField(name), emulator.FluxUnits, mf.NBPModel[j])
 		}
 	}
 	return tm
@@ -182,7 +182,7 @@ func ensembleSkill(b *testing.B, tc *twinCubes, ms *Models, rs *regions.Set, opt
 		truth.add(m.Year, GlobalID, tm.budget.SLand)
 		for j, v := range rs.SumLand(tm.nbp) {
 			if id := rs.Regions()[j].ID; id != GlobalID { // the budget's own sum above
-				truth.add(m.Year, id, v/gramsPerGt)
+				truth.add(m.Year, id, v/emulator.GramsPerGt)
 			}
 		}
 	}
