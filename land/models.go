@@ -100,11 +100,11 @@ func Load(modelsDir string) (*Models, error) {
 	}
 	if err := ms.readExtra(man); err != nil {
 		ms.Close()
-		return nil, fmt.Errorf("load land models from %s: %w", Dir(modelsDir), err)
+		return nil, fmt.Errorf("load land models from %s: %w", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	if err := ms.check(); err != nil {
 		ms.Close()
-		return nil, fmt.Errorf("load land models from %s: %w", Dir(modelsDir), err)
+		return nil, fmt.Errorf("load land models from %s: %w", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	if err := ms.loadClimatology(filepath.Join(Dir(modelsDir), ClimatologyFile)); err != nil {
 		ms.Close()

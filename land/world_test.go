@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 )

@@ -87,7 +87,7 @@ func Load(modelsDir string) (*Models, error) {
 	var x ensembleExtra
 	if err := json.Unmarshal(man.Extra, &x); err != nil || !(x.TransferCoeff > 0) {
 		emulator.CloseAll(ems)
-		return nil, fmt.Errorf("load ocean models from %s: no transfer coefficient (%v)", Dir(modelsDir), err)
+		return nil, fmt.Errorf("load ocean models from %s: no transfer coefficient (%v)", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	ms := &Models{Grid: man.Grid.Grid(), HeldOutYear: man.HeldOutYear, TransferCoeff: x.TransferCoeff,
 		KwTargetCmPerHour: x.KwTargetCmPerHour, KwMeanCmPerHour: x.KwMeanCmPerHour}
@@ -96,7 +96,7 @@ func Load(modelsDir string) (*Models, error) {
 	}
 	if err := ms.check(); err != nil {
 		ms.Close()
-		return nil, fmt.Errorf("load ocean models from %s: %w", Dir(modelsDir), err)
+		return nil, fmt.Errorf("load ocean models from %s: %w", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	return ms, nil
 }
