@@ -37,12 +37,7 @@ func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, m grid.Month,
 			cells = append(cells, c)
 		}
 	}
-	x, nrow, _, err := b.Rows(m, cells)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pred, err = mm.Emulator.PredictRows(x, nrow, Features().Names())
-	if err != nil {
+	if pred, err = mm.Emulator.PredictCells(b, m, cells); err != nil {
 		return nil, nil, nil, err
 	}
 	xco2, err := xco2PPM(d.c, m)

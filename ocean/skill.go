@@ -39,12 +39,7 @@ func predictTargetCells(d drivers, b *emulator.Builder, mm *Model, target string
 			cells = append(cells, c)
 		}
 	}
-	x, nrow, _, err := b.Rows(m, cells)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	pred, err = mm.Emulator.PredictRows(x, nrow, Features().Names())
-	if err != nil {
+	if pred, err = mm.Emulator.PredictCells(b, m, cells); err != nil {
 		return nil, nil, nil, err
 	}
 	return pred, f.Values, cells, nil

@@ -149,3 +149,13 @@ func CloseAll(models []*Model) error {
 
 // GridSpecOf is g as a card or manifest records it.
 func GridSpecOf(g grid.Grid) GridSpec { return gridSpec(g) }
+
+// PredictCells predicts month mo on cells from b's feature matrix, in the
+// order of cells. b's spec must be the model's.
+func (m *Model) PredictCells(b *Builder, mo grid.Month, cells []int) ([]float32, error) {
+	x, nrow, _, err := b.Rows(mo, cells)
+	if err != nil {
+		return nil, err
+	}
+	return m.PredictRows(x, nrow, b.Spec().Names())
+}
