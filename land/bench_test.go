@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
 // benchDGVMs are the three members of the benchmarks (the low-latency
@@ -100,23 +99,18 @@ func BenchmarkRunQuarterDegree(b *testing.B) {
 	for _, mm := range ms.Members {
 		mm.Mask = nil // every land cell of the finer grid
 	}
-	rs, err := regions.Load(g)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := &ELUCSeries{Source: "bench", FirstYear: 2000, GtCPerYear: make([]float64, 11)}
 	m := grid.Month{Year: 2010, Month: 6}
+	in := Inputs{Cubes: mustCubes(b, cubes, m), Models: ms}
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuSeconds()
 	for i := 0; i < b.N; i++ {
-		r, err := Run(context.Background(), m, Inputs{Cubes: cubes, Models: ms, Regions: rs, ELUC: s}, Options{})
+		r, err := Run(context.Background(), m, in, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if i == 0 {
 			b.ReportMetric(r.SLandGtC, "GtC")
-			b.ReportMetric(float64(len(r.Regions)), "regions")
 		}
 	}
 	// The CPU time of the process (both cores): on a machine shared with

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -41,7 +42,7 @@ var sdFields = map[string]bool{fieldT2m: true}
 type Climatology struct {
 	grid                grid.Grid
 	firstYear, lastYear int
-	src                 Cubes // nil when loaded
+	src                 emulator.Cubes // nil when loaded
 
 	mu   sync.Mutex
 	mean map[climKey][]float32
@@ -53,20 +54,20 @@ type climKey struct {
 	mo   int // 1..12; 0 is the annual mean
 }
 
-// NewClimatology returns the climatology of the cubes over firstYear..
+// NewClimatology returns the climatology of the cubes of a over firstYear..
 // lastYear (0, 0: the default 2015–2022) on grid g. Entries are computed
 // on first use; Fill computes them ahead.
-func NewClimatology(c Cubes, g grid.Grid, firstYear, lastYear int) (*Climatology, error) {
+func NewClimatology(a Archive, g grid.Grid, firstYear, lastYear int) (*Climatology, error) {
 	if firstYear == 0 && lastYear == 0 {
 		firstYear, lastYear = DefaultBaselineFirstYear, DefaultBaselineLastYear
 	}
 	if lastYear < firstYear || firstYear <= 0 {
 		return nil, fmt.Errorf("land climatology: years %d-%d", firstYear, lastYear)
 	}
-	if g.Cells() == 0 || c == nil {
+	if g.Cells() == 0 || a == nil {
 		return nil, fmt.Errorf("land climatology %d-%d: no grid or no cubes", firstYear, lastYear)
 	}
-	return &Climatology{grid: g, firstYear: firstYear, lastYear: lastYear, src: c,
+	return &Climatology{grid: g, firstYear: firstYear, lastYear: lastYear, src: cubeFields(a.Cube),
 		mean: map[climKey][]float32{}, sd: map[climKey][]float32{}}, nil
 }
 
@@ -191,7 +192,7 @@ func (cl *Climatology) compute(name string, mo int) (mean, sd []float32, err err
 	mu, m2 := make([]float64, n), make([]float64, n)
 	for y := cl.firstYear; y <= cl.lastYear; y++ {
 		m := grid.Month{Year: y, Month: monthOf(mo)}
-		f, err := checkedField(cl.src, m, name, units, cl.grid)
+		f, err := emulator.CheckedField(cl.src, m, name, units, cl.grid)
 		if err != nil {
 			return nil, nil, fmt.Errorf("land climatology %d-%d: %w", cl.firstYear, cl.lastYear, err)
 		}
@@ -229,7 +230,7 @@ func (cl *Climatology) compute(name string, mo int) (mean, sd []float32, err err
 // fire_c or a DGVM's NBP.
 func climUnits(name string) (string, bool) {
 	if strings.HasPrefix(name, nbpPrefix) {
-		return fluxUnits, true
+		return emulator.FluxUnits, true
 	}
 	u, ok := driverUnits[name]
 	return u, ok

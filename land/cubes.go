@@ -5,28 +5,56 @@ import (
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-// Cubes serves the month cubes the stage reads: fields by month and
-// canonical name (see the pipeline contract). *cube.Store and the
-// emulator's Cubes have this shape; CubeFunc adapts a cube getter. Run
-// reads month m and the three months before it (lagged features).
-type Cubes interface {
-	Field(m grid.Month, name string) (*grid.Field, error)
+// Archive serves the month cubes Train and NewClimatology read, one month
+// at a time, as *cube.Store does. Run reads no archive: it is handed the
+// cubes its lagged features need.
+type Archive interface {
+	Cube(m grid.Month) (*cube.Cube, error)
 }
 
-// CubeFunc adapts a cube getter, such as a closure over the pipeline's
-// Cube(ctx, m), to Cubes.
-type CubeFunc func(m grid.Month) (*cube.Cube, error)
+// cubeFields serves the fields of a getter's cubes by month and name
+// (emulator.Cubes).
+type cubeFields func(grid.Month) (*cube.Cube, error)
 
-// Field returns field name of month m's cube.
-func (f CubeFunc) Field(m grid.Month, name string) (*grid.Field, error) {
+// Field implements emulator.Cubes.
+func (f cubeFields) Field(m grid.Month, name string) (*grid.Field, error) {
 	c, err := f(m)
 	if err != nil {
 		return nil, err
 	}
 	return c.Field(name)
+}
+
+// handed serves the cubes Run is handed for month m, months m−lagMonths..m
+// oldest first, and fails for other months. Each must be of its month and
+// on grid g.
+func handed(m grid.Month, g grid.Grid, cs []*cube.Cube) (cubeFields, error) {
+	if len(cs) != lagMonths+1 {
+		return nil, fmt.Errorf("handed %d cubes, want the %d of %s..%s", len(cs), lagMonths+1, m.Add(-lagMonths), m)
+	}
+	byMonth := make(map[grid.Month]*cube.Cube, len(cs))
+	for i, c := range cs {
+		want := m.Add(i - lagMonths)
+		switch {
+		case c == nil:
+			return nil, fmt.Errorf("no cube for %s (Inputs.Cubes[%d])", want, i)
+		case c.Month != want:
+			return nil, fmt.Errorf("Inputs.Cubes[%d] is the cube of %s, want %s", i, c.Month, want)
+		case c.Grid != g:
+			return nil, fmt.Errorf("cube of %s on %v, models on %v", want, c.Grid, g)
+		}
+		byMonth[want] = c
+	}
+	return func(mo grid.Month) (*cube.Cube, error) {
+		if c, ok := byMonth[mo]; ok {
+			return c, nil
+		}
+		return nil, fmt.Errorf("no cube for %s: Run is handed %s..%s", mo, m.Add(-lagMonths), m)
+	}, nil
 }
 
 // Names and units of the cube fields the stage reads (pipeline contract).
@@ -37,13 +65,9 @@ const (
 	fieldSwvl1    = "swvl1"         // m3 m-3, NaN over ocean
 	fieldNDVI     = "ndvi"          // 1, NaN over ocean
 	fieldFire     = "fire_c"        // g C m-2 month-1 per m² of land, to the atmosphere
-	fieldXCO2     = "xco2"          // 1e-6, NOAA global mean as a constant field
+	fieldXCO2     = "xco2"          // emulator.XCO2Units, NOAA global mean as a constant field
 	fieldLandFrac = "land_fraction" // 1, static
 	nbpPrefix     = "nbp/"          // g C m-2 month-1 per m² of land, into land
-
-	fluxUnits  = "g C m-2 month-1"
-	xco2Units  = "1e-6"
-	gramsPerGt = 1e15
 )
 
 // Suffixes of the fields the stage derives from a driver and the
@@ -57,7 +81,7 @@ const (
 // driverUnits are the units of the drivers the emulators read.
 var driverUnits = map[string]string{
 	fieldT2m: "degC", fieldTp: "mm month-1", fieldSsrd: "W m-2", fieldSwvl1: "m3 m-3", fieldNDVI: "1",
-	fieldFire: fluxUnits,
+	fieldFire: emulator.FluxUnits,
 }
 
 // Drivers lists the meteorological and satellite drivers of the emulators.
@@ -70,7 +94,7 @@ func NBPField(model string) string { return nbpPrefix + model }
 // derived from clim, to the emulator package. It keeps no cache: the
 // emulator's builder caches what it reads, and clim its means.
 type drivers struct {
-	c    Cubes
+	c    emulator.Cubes
 	clim *Climatology
 }
 
@@ -113,7 +137,7 @@ func (d drivers) anomaly(m grid.Month, name, source string) (*grid.Field, error)
 	if !ok {
 		return nil, fmt.Errorf("derived field %q: %q is not a driver", name, source)
 	}
-	f, err := checkedField(d.c, m, source, units, d.clim.Grid())
+	f, err := emulator.CheckedField(d.c, m, source, units, d.clim.Grid())
 	if err != nil {
 		return nil, err
 	}
@@ -128,21 +152,9 @@ func (d drivers) anomaly(m grid.Month, name, source string) (*grid.Field, error)
 	return out, nil
 }
 
-// checkedField fetches a field and checks its units and grid.
-func checkedField(c Cubes, m grid.Month, name, units string, g grid.Grid) (*grid.Field, error) {
-	f, err := c.Field(m, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Expect(units, g); err != nil {
-		return nil, fmt.Errorf("%s, %s: %w", name, m, err)
-	}
-	return f, nil
-}
-
 // landFraction reads the static land fraction (served for any month) on
 // grid g, or on its own grid when g is zero.
-func landFraction(c Cubes, m grid.Month, g grid.Grid) (*grid.Field, error) {
+func landFraction(c emulator.Cubes, m grid.Month, g grid.Grid) (*grid.Field, error) {
 	f, err := c.Field(m, fieldLandFrac)
 	if err != nil {
 		return nil, err
@@ -150,7 +162,7 @@ func landFraction(c Cubes, m grid.Month, g grid.Grid) (*grid.Field, error) {
 	if g.Cells() == 0 && f != nil {
 		g = f.Grid
 	}
-	return checkedField(staticCubes{f}, m, fieldLandFrac, "1", g)
+	return emulator.CheckedField(staticCubes{f}, m, fieldLandFrac, "1", g)
 }
 
 // staticCubes serves one field, for checkedField.

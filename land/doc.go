@@ -1,15 +1,19 @@
 // Package land estimates the land carbon sink of one month, on the
-// analysis grid and per region, the way the low-latency budget does (Ke et
-// al. 2024, science.md §3): one XGBoost emulator per dynamic global
-// vegetation model (DGVM), trained on that model's past S2 output and
-// driven by the month's reanalysis and satellite data, plus observed fire
-// emissions, plus the land-use change emission E_LUC of a bookkeeping
-// series.
+// analysis grid, the way the low-latency budget does (Ke et al. 2024,
+// science.md §3): one XGBoost emulator per dynamic global vegetation model
+// (DGVM), trained on that model's past S2 output and driven by the month's
+// reanalysis and satellite data, plus observed fire emissions. E_LUC is
+// not the stage's (the budget takes it from the cube), nor are regional
+// totals and anomalies (the budget package's).
+//
+// Inputs. Run is handed the cubes of months m−3..m (ingest/cube), which
+// its lagged features read, and a Climatology; Train and NewClimatology
+// read years of cubes from an Archive.
 //
 // Units and signs (science.md §1, §5; pipeline contract). Every flux per
 // cell is in g C m⁻² month⁻¹ per m² of LAND, NaN where a cell has no land.
-// NBP and S_LAND are positive INTO the land (uptake); fire emissions and
-// E_LUC are positive TO the atmosphere. A total is Σ value·area·landFraction
+// NBP and S_LAND are positive INTO the land (uptake); fire emissions are
+// positive TO the atmosphere. A total is Σ value·area·landFraction
 // in GtC per month (1 GtC = 1e15 g C); the budget annualises.
 //
 // Emulators. A member learns nbp/<MODEL> from the drivers of Features:
@@ -25,7 +29,8 @@
 // Training splits by time: all years up to N−1 fit, year N stops training
 // early and is scored (MemberSkill).
 //
-// Ensemble. S_LAND is the mean of the member totals (GCB: the mean NBP of
+// Ensemble (internal/emulator, shared with the ocean stage). S_LAND is the
+// mean of the member totals (GCB: the mean NBP of
 // the DGVM S2 runs), σ the sample standard deviation of the member totals;
 // the grid carries the per-cell mean and standard deviation.
 //
@@ -38,12 +43,13 @@
 // "DGVMs that simulate fire already include it in NBP. Check before adding
 // GFED, to avoid double counting").
 //
-// E_LUC (see ELUCSeries) is spread evenly over the days of the year; years
-// beyond the series carry the last value forward and are flagged projected,
-// as the Global Carbon Budget does, with its ±0.7 GtC/yr uncertainty.
-//
 // Extreme heat. A land cell is under extreme heat when its 2 m temperature
 // anomaly exceeds twice the standard deviation of that calendar month's
 // temperature over the baseline years; the net flux of those cells is
 // reported (Ke et al. 2024 report the gross loss of such regions in 2023).
+//
+// Files: Train saves <models>/land/<member>.json and <member>.card.json,
+// climatology.gob and members.json (emulator.SaveMembers), whose land
+// records are the climatology years and each member's trend, target and
+// mask.
 package land

@@ -3,6 +3,7 @@ package land
 import (
 	"math"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -89,5 +90,5 @@ func heatNet(net, heat []float32) []float32 {
 
 // sumGtC is Σ value·area·landFraction in GtC.
 func sumGtC(g grid.Grid, values, landFrac []float32) float64 {
-	return g.Sum(values, landFrac) / gramsPerGt
+	return g.Sum(values, landFrac) / emulator.GramsPerGt
 }

@@ -4,14 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // Model is one trained ensemble member: the emulator of one DGVM.
@@ -28,7 +25,7 @@ type Model struct {
 	// every land cell); the member predicts there only, so its total covers
 	// the same land as the model's own.
 	Mask  []bool
-	Skill MemberSkill
+	Skill emulator.MemberSkill
 }
 
 // Models is the trained land ensemble. Close it when done.
@@ -46,103 +43,97 @@ type Models struct {
 	Climatology *Climatology
 }
 
-// manifest is <models>/land/members.json.
-type manifest struct {
-	Grid          emulator.GridSpec `json:"grid"`
-	HeldOutYear   int               `json:"held_out_year"`
-	ClimFirstYear int               `json:"climatology_first_year"`
-	ClimLastYear  int               `json:"climatology_last_year"`
-	Members       []manifestMember  `json:"members"`
+// ensembleExtra and memberExtra are the land's records in members.json
+// (emulator.Manifest).
+type ensembleExtra struct {
+	ClimFirstYear int `json:"climatology_first_year"`
+	ClimLastYear  int `json:"climatology_last_year"`
 }
 
-type manifestMember struct {
-	Name          string      `json:"name"`
-	DGVM          string      `json:"dgvm"`
-	AnomalyTarget bool        `json:"anomaly_target"`
-	Trend         Trend       `json:"trend"`
-	Mask          [][2]int    `json:"mask_cell_ranges,omitempty"` // [first, end) runs of masked-in cells
-	Skill         MemberSkill `json:"skill"`
+type memberExtra struct {
+	AnomalyTarget bool     `json:"anomaly_target"`
+	Trend         Trend    `json:"trend"`
+	Mask          [][2]int `json:"mask_cell_ranges,omitempty"` // [first, end) runs of masked-in cells
 }
+
+// kindDGVM is the kind of every land member in the manifest.
+const kindDGVM = "dgvm"
 
 // Dir is where the land members live under a models directory.
 func Dir(modelsDir string) string { return filepath.Join(modelsDir, "land") }
-
-const manifestFile = "members.json"
 
 // memberName is the file name of DGVM model's emulator.
 func memberName(model string) string { return "dgvm-" + model }
 
 // Save writes every member (<models>/land/<name>.json and <name>.card.json)
-// and then the manifest members.json, which names them; a crash before the
-// manifest is renamed into place leaves the previous manifest and the files
-// it names.
+// and then the manifest members.json, which names them
+// (emulator.SaveMembers).
 func (ms *Models) Save(modelsDir string) error {
-	dir := Dir(modelsDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("save land models: %w", err)
-	}
-	man := manifest{Grid: gridSpecOf(ms.Grid), HeldOutYear: ms.HeldOutYear,
-		ClimFirstYear: ms.ClimFirstYear, ClimLastYear: ms.ClimLastYear}
-	for _, m := range ms.Members {
-		if err := m.Emulator.Save(dir, m.Name); err != nil {
-			return fmt.Errorf("save land model %s: %w", m.Name, err)
-		}
-		man.Members = append(man.Members, manifestMember{m.Name, m.DGVM, m.AnomalyTarget, m.Trend, maskRanges(m.Mask), m.Skill})
-	}
-	data, err := json.MarshalIndent(man, "", "  ")
+	man, err := emulator.NewManifest(ms.Grid, ms.HeldOutYear, ensembleExtra{ms.ClimFirstYear, ms.ClimLastYear})
 	if err != nil {
 		return fmt.Errorf("save land models: %w", err)
 	}
-	return output.AtomicWriteFile(filepath.Join(dir, manifestFile), func(w io.Writer) error {
-		_, err := w.Write(append(data, '\n'))
-		return err
-	})
-}
-
-func gridSpecOf(g grid.Grid) emulator.GridSpec {
-	return emulator.GridSpec{WestDeg: g.West, NorthDeg: g.North, DLonDeg: g.DLon, DLatDeg: g.DLat, NLon: g.NLon, NLat: g.NLat}
+	ems := make([]*emulator.Model, len(ms.Members))
+	for i, m := range ms.Members {
+		mm := emulator.ManifestMember{Name: m.Name, Kind: kindDGVM, Model: m.DGVM, Skill: m.Skill}
+		if err := man.Add(mm, memberExtra{m.AnomalyTarget, m.Trend, maskRanges(m.Mask)}); err != nil {
+			return fmt.Errorf("save land models: %w", err)
+		}
+		ems[i] = m.Emulator
+	}
+	if err := emulator.SaveMembers(Dir(modelsDir), man, ems); err != nil {
+		return fmt.Errorf("save land models: %w", err)
+	}
+	return nil
 }
 
 // Load reads the members Save wrote under modelsDir and checks that each
 // was trained on the manifest's grid with Features.
 func Load(modelsDir string) (*Models, error) {
-	path := filepath.Join(Dir(modelsDir), manifestFile)
-	data, err := os.ReadFile(path)
+	man, ems, err := emulator.LoadMembers(Dir(modelsDir), Features())
 	if err != nil {
 		return nil, fmt.Errorf("load land models: %w", err)
 	}
-	var man manifest
-	if err := json.Unmarshal(data, &man); err != nil {
-		return nil, fmt.Errorf("load land models %s: %w", path, err)
+	ms := &Models{Grid: man.Grid.Grid(), HeldOutYear: man.HeldOutYear}
+	for i, mm := range man.Members {
+		ms.Members = append(ms.Members, &Model{Name: mm.Name, DGVM: mm.Model, Emulator: ems[i], Skill: mm.Skill})
 	}
-	if len(man.Members) == 0 || man.ClimLastYear < man.ClimFirstYear || man.ClimFirstYear <= 0 {
-		return nil, fmt.Errorf("load land models %s: no members or no climatology years", path)
-	}
-	ms := &Models{Grid: man.Grid.Grid(), HeldOutYear: man.HeldOutYear,
-		ClimFirstYear: man.ClimFirstYear, ClimLastYear: man.ClimLastYear}
-	for _, mm := range man.Members {
-		em, err := emulator.Load(Dir(modelsDir), mm.Name)
-		if err != nil {
-			ms.Close()
-			return nil, fmt.Errorf("load land models %s: %w", path, err)
-		}
-		mask, err := maskFromRanges(mm.Mask, ms.Grid.Cells())
-		ms.Members = append(ms.Members, &Model{Name: mm.Name, DGVM: mm.DGVM, Emulator: em, Trend: mm.Trend,
-			AnomalyTarget: mm.AnomalyTarget, Mask: mask, Skill: mm.Skill})
-		if err != nil {
-			ms.Close()
-			return nil, fmt.Errorf("load land models %s: member %s: %w", path, mm.Name, err)
-		}
+	if err := ms.readExtra(man); err != nil {
+		ms.Close()
+		return nil, fmt.Errorf("load land models from %s: %w", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	if err := ms.check(); err != nil {
 		ms.Close()
-		return nil, fmt.Errorf("load land models %s: %w", path, err)
+		return nil, fmt.Errorf("load land models from %s: %w", filepath.Join(Dir(modelsDir), emulator.ManifestFile), err)
 	}
 	if err := ms.loadClimatology(filepath.Join(Dir(modelsDir), ClimatologyFile)); err != nil {
 		ms.Close()
 		return nil, err
 	}
 	return ms, nil
+}
+
+// readExtra sets the climatology years and each member's trend, target
+// and mask from the manifest's land records.
+func (ms *Models) readExtra(man *emulator.Manifest) error {
+	var x ensembleExtra
+	if err := json.Unmarshal(man.Extra, &x); err != nil || x.ClimLastYear < x.ClimFirstYear || x.ClimFirstYear <= 0 {
+		return fmt.Errorf("no climatology years (%v)", err)
+	}
+	ms.ClimFirstYear, ms.ClimLastYear = x.ClimFirstYear, x.ClimLastYear
+	for i, mm := range man.Members {
+		var mx memberExtra
+		if err := json.Unmarshal(mm.Extra, &mx); err != nil {
+			return fmt.Errorf("member %s: %w", mm.Name, err)
+		}
+		mask, err := maskFromRanges(mx.Mask, ms.Grid.Cells())
+		if err != nil {
+			return fmt.Errorf("member %s: %w", mm.Name, err)
+		}
+		m := ms.Members[i]
+		m.Trend, m.AnomalyTarget, m.Mask = mx.Trend, mx.AnomalyTarget, mask
+	}
+	return nil
 }
 
 // loadClimatology reads the saved climatology, when there is one, and
@@ -164,17 +155,13 @@ func (ms *Models) loadClimatology(path string) error {
 }
 
 // check verifies that every member predicts on the models' grid from
-// Features, in order, so one feature matrix serves them all.
+// Features, in order, so one feature matrix serves them all, and that
+// each emulates its own DGVM.
 func (ms *Models) check() error {
-	want := strings.Join(Features().Names(), ",")
 	seen := map[string]bool{}
 	for _, m := range ms.Members {
-		card := m.Emulator.Card()
-		if g := card.Grid.Grid(); g != ms.Grid {
-			return fmt.Errorf("member %s on grid %v, models on %v", m.Name, g, ms.Grid)
-		}
-		if got := strings.Join(card.Spec.Names(), ","); got != want {
-			return fmt.Errorf("member %s: features %s, want %s", m.Name, got, want)
+		if err := emulator.CheckMember(m.Emulator, m.Name, ms.Grid, Features()); err != nil {
+			return err
 		}
 		if m.DGVM == "" || seen[m.DGVM] {
 			return fmt.Errorf("member %s: DGVM name %q empty or repeated", m.Name, m.DGVM)
@@ -186,13 +173,11 @@ func (ms *Models) check() error {
 
 // Close frees every member.
 func (ms *Models) Close() error {
-	var errs []error
-	for _, m := range ms.Members {
-		if m.Emulator != nil {
-			errs = append(errs, m.Emulator.Close())
-		}
+	ems := make([]*emulator.Model, len(ms.Members))
+	for i, m := range ms.Members {
+		ems[i] = m.Emulator
 	}
-	return errors.Join(errs...)
+	return emulator.CloseAll(ems)
 }
 
 // maskRanges encodes a cell mask as [first, end) runs; nil stays nil.

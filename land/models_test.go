@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -40,11 +42,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Fatal("Load did not read the saved climatology")
 	}
 	m := grid.Month{Year: synthHeldOutYear, Month: 9}
-	a, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms, Climatology: clim}, Options{})
+	a, err := Run(context.Background(), m, Inputs{Cubes: mustCubes(t, w, m), Models: ms, Climatology: clim}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Run(context.Background(), m, Inputs{Cubes: w, Models: loaded}, Options{})
+	b, err := Run(context.Background(), m, Inputs{Cubes: mustCubes(t, w, m), Models: loaded}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,21 +66,23 @@ func TestLoadRejectsBadManifest(t *testing.T) {
 	_, ms, _ := trainedSynth(t)
 	for _, tc := range []struct {
 		name   string
-		edit   func(*manifest)
+		edit   func(*emulator.Manifest)
 		errMsg string
 	}{
-		{"overlapping mask runs", func(m *manifest) { m.Members[0].Mask = [][2]int{{5, 10}, {8, 12}} }, "mask run"},
-		{"a member twice", func(m *manifest) { m.Members[1].DGVM = m.Members[0].DGVM }, "repeated"},
-		{"no climatology years", func(m *manifest) { m.ClimFirstYear = 0 }, "climatology years"},
+		{"overlapping mask runs", func(m *emulator.Manifest) {
+			m.Members[0].Extra, _ = json.Marshal(memberExtra{Mask: [][2]int{{5, 10}, {8, 12}}})
+		}, "mask run"},
+		{"a member twice", func(m *emulator.Manifest) { m.Members[1].Model = m.Members[0].Model }, "repeated"},
+		{"no climatology years", func(m *emulator.Manifest) { m.Extra, _ = json.Marshal(ensembleExtra{}) }, "climatology years"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if err := ms.Save(dir); err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(Dir(dir), manifestFile)
+			path := filepath.Join(Dir(dir), emulator.ManifestFile)
 			data, _ := os.ReadFile(path)
-			var man manifest
+			var man emulator.Manifest
 			if err := json.Unmarshal(data, &man); err != nil {
 				t.Fatal(err)
 			}
@@ -115,27 +119,27 @@ func TestRunInputErrors(t *testing.T) {
 		in     Inputs
 		errMsg string
 	}{
-		{"no climatology", Inputs{Cubes: w, Models: &bare}, "no climatology"},
-		{"climatology of other years", Inputs{Cubes: w, Models: ms, Climatology: other}, "models trained against"},
-		{"no models", Inputs{Cubes: w, Climatology: clim}, "no trained members"},
-		{"month without a cube", Inputs{Cubes: w, Models: ms, Climatology: clim}, "no cube for 2013-01"},
+		{"no climatology", Inputs{Cubes: mustCubes(t, w, m), Models: &bare}, "no climatology"},
+		{"climatology of other years", Inputs{Cubes: mustCubes(t, w, m), Models: ms, Climatology: other}, "models trained against"},
+		{"no models", Inputs{Cubes: mustCubes(t, w, m), Climatology: clim}, "no trained members"},
+		{"no cubes", Inputs{Models: ms, Climatology: clim}, "want the 4"},
+		{"a cube missing", Inputs{Cubes: append([]*cube.Cube{nil}, mustCubes(t, w, m)[1:]...), Models: ms, Climatology: clim}, "no cube for 2012-02"},
+		{"cubes of another month", Inputs{Cubes: mustCubes(t, w, m.Add(-1)), Models: ms, Climatology: clim}, "is the cube of 2012-01, want 2012-02"},
 	} {
-		mm := m
-		if strings.Contains(tc.name, "without a cube") {
-			mm = grid.Month{Year: synthHeldOutYear + 1, Month: 1}
-		}
-		_, err := Run(context.Background(), mm, tc.in, Options{})
-		if err == nil || !strings.Contains(err.Error(), tc.errMsg) || !strings.Contains(err.Error(), mm.String()) {
-			t.Errorf("%s: error %v, want one naming %s and containing %q", tc.name, err, mm, tc.errMsg)
+		_, err := Run(context.Background(), m, tc.in, Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.errMsg) || !strings.Contains(err.Error(), m.String()) {
+			t.Errorf("%s: error %v, want one naming %s and containing %q", tc.name, err, m, tc.errMsg)
 		}
 	}
 	noFire := newWorldLike(t)
 	noFire.noFire = true
-	r, err := Run(context.Background(), m, Inputs{Cubes: noFire, Models: ms, Climatology: clim, Missing: []string{"socat"}}, Options{})
+	cs := mustCubes(t, noFire, m)
+	cs[len(cs)-1].Missing = []string{"socat"}
+	r, err := Run(context.Background(), m, Inputs{Cubes: cs, Models: ms, Climatology: clim}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Provisional || !slices.Equal(r.Missing, []string{SourceFire, SourceLandUse, "socat"}) || r.Fire != nil || r.NetGtC != r.SLandGtC {
-		t.Errorf("no fire, no E_LUC: provisional %v, missing %v, fire %v, net %.4f vs S_LAND %.4f", r.Provisional, r.Missing, r.Fire != nil, r.NetGtC, r.SLandGtC)
+	if !r.Provisional || !slices.Equal(r.Missing, []string{SourceFire, "socat"}) || r.Fire != nil || r.NetGtC != r.SLandGtC {
+		t.Errorf("no fire: provisional %v, missing %v, fire %v, net %.4f vs S_LAND %.4f", r.Provisional, r.Missing, r.Fire != nil, r.NetGtC, r.SLandGtC)
 	}
 }

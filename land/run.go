@@ -7,33 +7,25 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
 // Inputs are what Run reads for a month.
 type Inputs struct {
-	// Cubes serves month m and the three months before it (lagged
-	// features); fire_c of month m may be absent (a late source).
-	Cubes  Cubes
+	// Cubes are the cubes of months m−3, m−2, m−1 and m, in that order
+	// (the lagged features read the three months before m), all on the
+	// models' grid. fire_c of month m may be absent (a late source); the
+	// late sources month m's cube lacks (its Missing) make the result
+	// provisional.
+	Cubes  []*cube.Cube
 	Models *Models // the trained members
 	// Climatology is the baseline the models were trained against (same
 	// years and grid); nil: Models.Climatology (the one Train used or Load
 	// read from <models>/land/climatology.gob). The anomaly features, the
 	// fire anomaly and the extreme-heat test read it.
 	Climatology *Climatology
-	// Regions, when set, gives the regional totals; its grid must be the
-	// models'.
-	Regions Regions
-	// Baseline, when set, gives the anomalies of the global and regional
-	// totals (see NewBaseline).
-	Baseline *Baseline
-	// ELUC is the bookkeeping E_LUC series; without it the result has no
-	// E_LUC and is provisional.
-	ELUC *ELUCSeries
-	// Missing lists the late sources absent from the month's cube
-	// (cube.Cube.Missing); any of them makes the result provisional.
-	Missing []string
 }
 
 // Options tunes Run. The zero value is the production setting.
@@ -51,8 +43,7 @@ type Options struct {
 
 // Sources named in Result.Missing.
 const (
-	SourceFire    = "fire"     // fire_c absent from the cube
-	SourceLandUse = "land_use" // no E_LUC series
+	SourceFire = "fire" // fire_c absent from the cube
 )
 
 // Member is one ensemble member's result for the month.
@@ -88,33 +79,22 @@ type Result struct {
 	// FireGapCells counts land cells with no fire value or climatology
 	// (anomaly taken as 0).
 	FireGapCells int
-	// E_LUC of the month, to the atmosphere; ELUCProjected when carried
-	// forward beyond the series.
-	ELUCGtC, ELUCSigmaGtC float64
-	ELUCProjected         bool
 	// HeatNetGtC is the net flux of the cells under extreme heat (negative:
 	// a net loss), HeatCellCount their number and HeatAreaM2 their land
 	// area.
 	HeatNetGtC    float64
 	HeatCellCount int
 	HeatAreaM2    float64
-	Regions       []RegionTotal // nil without Inputs.Regions
-	// Anomaly is the global Totals minus the baseline mean of the calendar
-	// month; HasAnomaly is false without a baseline.
-	Anomaly    Totals
-	HasAnomaly bool
-	// Provisional is set when a source was missing (fire, E_LUC or a late
-	// source of the cube); Missing names them.
+	// Provisional is set when a source was missing (fire or a late source
+	// of month m's cube); Missing names them.
 	Provisional bool
 	Missing     []string
-
-	fireInNet bool // the fire anomaly was subtracted from the net flux
 }
 
 // Run estimates the land sink of month m: every member predicts NBP on
 // its land cells, the ensemble combines them, the observed fire anomaly
-// turns NBP into the net land flux, and E_LUC comes from the bookkeeping
-// series (see the package documentation).
+// turns NBP into the net land flux, and the cells under extreme heat are
+// marked (see the package documentation).
 func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, error) {
 	p, err := newPredictor(ctx, m, in, opt)
 	if err != nil {
@@ -128,22 +108,15 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 		}
 		r.Members = append(r.Members, mr)
 	}
-	r.ensemble(p.g, p.landFrac)
+	r.ensemble(p.g)
 	if err := r.fire(p, opt); err != nil {
 		return nil, err
 	}
 	if err := r.heat(p, opt); err != nil {
 		return nil, err
 	}
-	if err := r.eluc(in.ELUC); err != nil {
-		return nil, err
-	}
-	if in.Regions != nil {
-		r.regions(in.Regions)
-	}
-	r.applyBaseline(in.Baseline)
-	for _, s := range in.Missing {
-		r.Missing = appendMissing(r.Missing, s)
+	for _, s := range in.Cubes[len(in.Cubes)-1].Missing {
+		r.Missing = emulator.AppendMissing(r.Missing, s)
 	}
 	r.Provisional = len(r.Missing) > 0
 	return r, nil
@@ -152,6 +125,7 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 // predictor holds one month's feature matrix for every member.
 type predictor struct {
 	in       Inputs
+	d        drivers
 	m        grid.Month
 	g        grid.Grid
 	landFrac []float32
@@ -170,8 +144,12 @@ func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*p
 	if err := checkInputs(in); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	p := &predictor{in: in, m: m, g: in.Models.Grid}
-	lf, err := landFraction(in.Cubes, m, p.g)
+	cs, err := handed(m, in.Models.Grid, in.Cubes)
+	if err != nil {
+		return nil, fmt.Errorf("land %s: %w", m, err)
+	}
+	p := &predictor{in: in, d: drivers{cs, in.Climatology}, m: m, g: in.Models.Grid}
+	lf, err := landFraction(cs, m, p.g)
 	if err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
@@ -185,14 +163,14 @@ func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*p
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	b, err := emulator.NewBuilder(p.g, Features(), drivers{in.Cubes, in.Climatology})
+	b, err := emulator.NewBuilder(p.g, Features(), p.d)
 	if err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
 	if p.x, p.nrow, _, err = b.Rows(m, p.cells); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	if p.xco2PPM, err = xco2PPM(in.Cubes, m); err != nil {
+	if p.xco2PPM, err = xco2PPM(cs, m); err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
 	if p.basis, err = newTrendBasis(in.Climatology); err != nil {
@@ -203,8 +181,8 @@ func newPredictor(ctx context.Context, m grid.Month, in Inputs, opt Options) (*p
 
 func checkInputs(in Inputs) error {
 	switch {
-	case in.Cubes == nil || in.Models == nil || len(in.Models.Members) == 0:
-		return errors.New("no cubes or no trained members")
+	case in.Models == nil || len(in.Models.Members) == 0:
+		return errors.New("no trained members")
 	case in.Climatology == nil:
 		return errors.New("no climatology (the anomaly features need the baseline the models were trained with)")
 	}
@@ -214,9 +192,6 @@ func checkInputs(in Inputs) error {
 	}
 	if cl.Grid() != ms.Grid {
 		return fmt.Errorf("climatology on %v, models on %v", cl.Grid(), ms.Grid)
-	}
-	if in.Regions != nil && in.Regions.Grid() != ms.Grid {
-		return fmt.Errorf("regions on %v, models on %v", in.Regions.Grid(), ms.Grid)
 	}
 	return nil
 }
@@ -249,14 +224,9 @@ func selectMembers(all []*Model, dgvms []string) ([]*Model, error) {
 	if dgvms == nil {
 		return all, nil
 	}
-	var out []*Model
-	for _, mm := range all {
-		if slices.Contains(dgvms, mm.DGVM) {
-			out = append(out, mm)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no trained member among DGVMs %v", dgvms)
+	out, err := emulator.SelectMembers(all, func(mm *Model) bool { return slices.Contains(dgvms, mm.DGVM) })
+	if err != nil {
+		return nil, fmt.Errorf("no trained member among DGVMs %v: %w", dgvms, err)
 	}
 	return out, nil
 }
@@ -271,7 +241,7 @@ func (p *predictor) member(mm *Model) (Member, error) {
 	if err != nil {
 		return Member{}, fmt.Errorf("land %s: %w", p.m, err)
 	}
-	out := Member{Name: mm.Name, DGVM: mm.DGVM, NBP: grid.NewField(p.g, "nbp/"+mm.DGVM, fluxUnits)}
+	out := Member{Name: mm.Name, DGVM: mm.DGVM, NBP: grid.NewField(p.g, "nbp/"+mm.DGVM, emulator.FluxUnits)}
 	for k, c := range p.cells {
 		if mm.Mask == nil || mm.Mask[c] {
 			out.NBP.Values[c] = pred[k] + off[c]
@@ -283,30 +253,16 @@ func (p *predictor) member(mm *Model) (Member, error) {
 
 // ensemble combines the members into the per-cell mean and spread and the
 // totals. A cell's mean is over the members that cover it.
-func (r *Result) ensemble(g grid.Grid, landFrac []float32) {
-	r.NBPMean = grid.NewField(g, "nbp_mean", fluxUnits)
-	r.NBPSD = grid.NewField(g, "nbp_sd", fluxUnits)
+func (r *Result) ensemble(g grid.Grid) {
 	totals := make([]float64, len(r.Members))
+	fields := make([][]float32, len(r.Members))
 	for j, mr := range r.Members {
-		totals[j] = mr.GtC
+		totals[j], fields[j] = mr.GtC, mr.NBP.Values
 	}
-	r.SLandGtC, r.SigmaGtC = meanSD(totals)
-	x := make([]float64, 0, len(r.Members))
-	for i, lf := range landFrac {
-		if !(lf > 0) {
-			continue
-		}
-		x = x[:0]
-		for _, mr := range r.Members {
-			if v := mr.NBP.Values[i]; v == v {
-				x = append(x, float64(v))
-			}
-		}
-		if len(x) > 0 {
-			mean, sd := meanSD(x)
-			r.NBPMean.Values[i], r.NBPSD.Values[i] = float32(mean), float32(sd)
-		}
-	}
+	r.SLandGtC, r.SigmaGtC = emulator.MeanSD(totals, nil)
+	mean, sd := emulator.CellMeanSD(fields, nil)
+	r.NBPMean = &grid.Field{Name: "nbp_mean", Units: emulator.FluxUnits, Grid: g, Values: mean}
+	r.NBPSD = &grid.Field{Name: "nbp_sd", Units: emulator.FluxUnits, Grid: g, Values: sd}
 }
 
 // fire reads the month's fire emissions, takes their anomaly and makes
@@ -316,9 +272,9 @@ func (r *Result) fire(p *predictor, opt Options) error {
 	r.Net = r.NBPMean.Clone()
 	r.Net.Name = "land_net"
 	r.NetGtC = r.SLandGtC
-	f, err := checkedField(p.in.Cubes, p.m, fieldFire, fluxUnits, p.g)
+	f, err := emulator.CheckedField(p.d.c, p.m, fieldFire, emulator.FluxUnits, p.g)
 	if err != nil {
-		r.Missing = appendMissing(r.Missing, SourceFire)
+		r.Missing = emulator.AppendMissing(r.Missing, SourceFire)
 		return nil
 	}
 	clim, err := p.in.Climatology.Mean(fieldFire, int(p.m.Month))
@@ -326,8 +282,8 @@ func (r *Result) fire(p *predictor, opt Options) error {
 		return fmt.Errorf("land %s: fire climatology: %w", p.m, err)
 	}
 	ff := fireAnomaly(f.Values, clim, p.landFrac)
-	r.Fire = &grid.Field{Name: "fire", Units: fluxUnits, Grid: p.g, Values: ff.fire}
-	r.FireAnomaly = &grid.Field{Name: "fire_anomaly", Units: fluxUnits, Grid: p.g, Values: ff.anomaly}
+	r.Fire = &grid.Field{Name: "fire", Units: emulator.FluxUnits, Grid: p.g, Values: ff.fire}
+	r.FireAnomaly = &grid.Field{Name: "fire_anomaly", Units: emulator.FluxUnits, Grid: p.g, Values: ff.anomaly}
 	r.FireGapCells = ff.gapCells
 	r.FireGtC = sumGtC(p.g, ff.fire, p.landFrac)
 	r.FireAnomalyGtC = sumGtC(p.g, ff.anomaly, p.landFrac)
@@ -338,7 +294,6 @@ func (r *Result) fire(p *predictor, opt Options) error {
 		r.Net.Values[i] = NetFlux(v, ff.anomaly[i])
 	}
 	r.NetGtC = r.SLandGtC - r.FireAnomalyGtC
-	r.fireInNet = true
 	return nil
 }
 
@@ -348,7 +303,7 @@ func (r *Result) heat(p *predictor, opt Options) error {
 	if sigmas == 0 {
 		sigmas = 2
 	}
-	t2m, err := checkedField(p.in.Cubes, p.m, fieldT2m, driverUnits[fieldT2m], p.g)
+	t2m, err := emulator.CheckedField(p.d.c, p.m, fieldT2m, driverUnits[fieldT2m], p.g)
 	if err != nil {
 		return fmt.Errorf("land %s: %w", p.m, err)
 	}
@@ -378,69 +333,4 @@ func heatArea(heat, landFrac []float32) []float32 {
 		}
 	}
 	return w
-}
-
-// eluc sets E_LUC from the series.
-func (r *Result) eluc(s *ELUCSeries) error {
-	if s == nil {
-		r.Missing = appendMissing(r.Missing, SourceLandUse)
-		return nil
-	}
-	em, err := s.Month(r.Month)
-	if err != nil {
-		return fmt.Errorf("land %s: %w", r.Month, err)
-	}
-	r.ELUCGtC, r.ELUCSigmaGtC, r.ELUCProjected = em.GtC, em.SigmaGtC, em.Projected
-	return nil
-}
-
-// regions sums the members, fire and heat cells over the regions.
-func (r *Result) regions(rs Regions) {
-	fields := make([][]float32, len(r.Members))
-	for j, mr := range r.Members {
-		fields[j] = mr.NBP.Values
-	}
-	var fire, anom []float32
-	if r.Fire != nil {
-		fire, anom = r.Fire.Values, r.FireAnomaly.Values
-	}
-	r.Regions = regionTotals(rs, fields, fire, anom, heatNet(r.Net.Values, r.HeatCells.Values), r.fireInNet)
-}
-
-// Totals returns the month's totals by region (and GlobalID), for
-// baselines.
-func (r *Result) Totals() MonthTotals {
-	t := MonthTotals{Month: r.Month, Totals: map[string]Totals{}}
-	for _, rt := range r.Regions {
-		t.Totals[rt.ID] = rt.Totals
-	}
-	t.Totals[GlobalID] = r.globalTotals() // the stage's own global sums
-	return t
-}
-
-func (r *Result) globalTotals() Totals {
-	return Totals{NBPGtC: r.SLandGtC, FireGtC: r.FireGtC, FireAnomalyGtC: r.FireAnomalyGtC, NetGtC: r.NetGtC}
-}
-
-// applyBaseline sets the anomalies of the global totals and the regions.
-func (r *Result) applyBaseline(b *Baseline) {
-	if b == nil {
-		return
-	}
-	if v, ok := b.Mean(GlobalID, r.Month); ok {
-		r.Anomaly, r.HasAnomaly = r.globalTotals().minus(v), true
-	}
-	for i := range r.Regions {
-		rt := &r.Regions[i]
-		if v, ok := b.Mean(rt.ID, r.Month); ok {
-			rt.Anomaly, rt.HasAnomaly = rt.Totals.minus(v), true
-		}
-	}
-}
-
-func appendMissing(list []string, src string) []string {
-	if slices.Contains(list, src) {
-		return list
-	}
-	return append(list, src)
 }

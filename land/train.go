@@ -66,8 +66,12 @@ func DefaultParams() xgb.Params {
 // Train fits one emulator per DGVM (target nbp/<MODEL>, g C m⁻² month⁻¹
 // into land, every month with output in FirstYear..N−1, early-stopped and
 // scored on year N) and saves them when spec.ModelsDir is set.
-func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
-	s, lf, err := resolveSpec(c, spec)
+//
+// It reads the cubes of FirstYear..HeldOutYear, and the three months
+// before each (lagged features), from a.
+func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
+	c := cubeFields(a.Cube)
+	s, lf, err := resolveSpec(a, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +125,8 @@ func (ms *Models) climatologyFields() []string {
 
 // resolveSpec fills defaults, reads the land fraction and makes the
 // climatology when none is given.
-func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, *grid.Field, error) {
+func resolveSpec(a Archive, s TrainSpec) (TrainSpec, *grid.Field, error) {
+	c := cubeFields(a.Cube)
 	if s.FirstYear == 0 || s.HeldOutYear <= s.FirstYear {
 		return s, nil, fmt.Errorf("train land: first year %d and held-out year %d: need first < held-out", s.FirstYear, s.HeldOutYear)
 	}
@@ -140,7 +145,7 @@ func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, *grid.Field, error) {
 	}
 	if s.Climatology == nil {
 		first, last := climYears(s.FirstYear, s.HeldOutYear)
-		if s.Climatology, err = NewClimatology(c, lf.Grid, first, last); err != nil {
+		if s.Climatology, err = NewClimatology(a, lf.Grid, first, last); err != nil {
 			return s, nil, fmt.Errorf("train land: %w", err)
 		}
 	}
@@ -198,10 +203,10 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac []float32
 		}
 	}
 	es := emulator.TrainSpec{
-		Name: mm.Name, Target: target, TargetUnits: fluxUnits, Grid: d.clim.Grid(), Spec: Features(),
+		Name: mm.Name, Target: target, TargetUnits: emulator.FluxUnits, Grid: d.clim.Grid(), Spec: Features(),
 		TrainMonths: months, HeldOutYear: heldOut, Cells: cells,
 		Params: s.Params, Rounds: s.Rounds, EarlyStoppingRounds: s.EarlyStoppingRounds,
-		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area, trend removed)",
+		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / emulator.GramsPerGt, SumUnits: "GtC month-1 (full cell area, trend removed)",
 		Logger: s.Logger,
 	}
 	if mm.Emulator, _, err = emulator.Train(ctx, es, d, detrended(d, mm, tb)); err != nil {
@@ -222,7 +227,7 @@ func trainMember(ctx context.Context, d drivers, s TrainSpec, landFrac []float32
 // first months of the cubes have no months before them), and the land
 // cells with a value in any of the months before last (the training
 // months).
-func memberCoverage(ctx context.Context, c Cubes, target string, landFrac []float32, first, last int) ([]grid.Month, []bool, error) {
+func memberCoverage(ctx context.Context, c emulator.Cubes, target string, landFrac []float32, first, last int) ([]grid.Month, []bool, error) {
 	var months []grid.Month
 	mask := make([]bool, len(landFrac))
 	for _, m := range grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: last, Month: 12}) {
@@ -289,7 +294,7 @@ func detrended(d drivers, mm *Model, tb *trendBasis) emulator.TargetFunc {
 }
 
 // meanXCO2 is the mean atmospheric CO2 over the climatology's years.
-func meanXCO2(c Cubes, clim *Climatology) (float64, error) {
+func meanXCO2(c emulator.Cubes, clim *Climatology) (float64, error) {
 	first, last := clim.Years()
 	var sum float64
 	months := grid.Range(grid.Month{Year: first, Month: 1}, grid.Month{Year: last, Month: 12})

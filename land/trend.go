@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -266,13 +267,13 @@ func solve(a [nTrendWeights][nTrendWeights]float64, b [nTrendWeights]float64) [n
 }
 
 // xco2PPM reads the month's atmospheric CO2 from the constant xco2 field.
-func xco2PPM(c Cubes, m grid.Month) (float64, error) {
+func xco2PPM(c emulator.Cubes, m grid.Month) (float64, error) {
 	f, err := c.Field(m, fieldXCO2)
 	if err != nil {
 		return 0, err
 	}
-	if f == nil || f.Units != xco2Units {
-		return 0, fmt.Errorf("field %q, %s: missing or units not %q", fieldXCO2, m, xco2Units)
+	if f == nil || f.Units != emulator.XCO2Units {
+		return 0, fmt.Errorf("field %q, %s: missing or units not %q", fieldXCO2, m, emulator.XCO2Units)
 	}
 	for _, v := range f.Values {
 		if v > 0 {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/internal/twin"
@@ -81,11 +82,11 @@ func (t *twinCubes) month(mf *twin.MonthFields, opt twin.Options) *twinMonth {
 	put(fieldSsrd, "W m-2", mf.SsrdWPerM2)
 	put(fieldSwvl1, "m3 m-3", mf.Swvl1)
 	put(fieldNDVI, "1", mf.NDVI)
-	put(fieldFire, fluxUnits, mf.Fire)
-	put(fieldXCO2, xco2Units, xco2)
+	put(fieldFire, emulator.FluxUnits, mf.Fire)
+	put(fieldXCO2, emulator.XCO2Units, xco2)
 	if mf.Month.Year <= opt.ModelLastYear() {
 		for j, name := range t.dgvms {
-			put(NBPField(name), fluxUnits, mf.NBPModel[j])
+			put(NBPField(name), emulator.FluxUnits, mf.NBPModel[j])
 		}
 	}
 	return tm
@@ -163,13 +164,20 @@ func (y yearly) anomaly(year int, id string, first, last int) float64 {
 func ensembleSkill(b *testing.B, tc *twinCubes, ms *Models, rs *regions.Set, opt twin.Options) {
 	ours, nbpOnly, truth := yearly{}, yearly{}, yearly{}
 	for _, m := range grid.Range(grid.Month{Year: DefaultBaselineFirstYear, Month: 1}, grid.Month{Year: opt.ToYear, Month: 12}) {
-		r, err := Run(context.Background(), m, Inputs{Cubes: tc, Models: ms, Regions: rs}, Options{})
+		r, err := Run(context.Background(), m, Inputs{Cubes: mustCubes(b, tc, m), Models: ms}, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, rt := range r.Regions {
-			ours.add(m.Year, rt.ID, rt.NetGtC)
-			nbpOnly.add(m.Year, rt.ID, rt.NBPGtC)
+		ours.add(m.Year, regions.GlobalID, r.NetGtC)
+		nbpOnly.add(m.Year, regions.GlobalID, r.SLandGtC)
+		// The stage has no regions (the budget sums them): sum its fields
+		// here as the truth's below.
+		net, nbp := rs.SumLand(r.Net.Values), rs.SumLand(r.NBPMean.Values)
+		for j, reg := range rs.Regions() {
+			if reg.ID != regions.GlobalID {
+				ours.add(m.Year, reg.ID, net[j]/emulator.GramsPerGt)
+				nbpOnly.add(m.Year, reg.ID, nbp[j]/emulator.GramsPerGt)
+			}
 		}
 		ours.add(m.Year, "sigma2", r.SigmaGtC) // summed as fully correlated below
 		ours.add(m.Year, "fire", r.FireGtC)
@@ -179,31 +187,31 @@ func ensembleSkill(b *testing.B, tc *twinCubes, ms *Models, rs *regions.Set, opt
 			truth.add(m.Year, "dgvm_mean", v/float64(len(tm.budget.DGVM)))
 		}
 		truth.add(m.Year, "fire", tm.budget.Fire)
-		truth.add(m.Year, GlobalID, tm.budget.SLand)
+		truth.add(m.Year, regions.GlobalID, tm.budget.SLand)
 		for j, v := range rs.SumLand(tm.nbp) {
-			if id := rs.Regions()[j].ID; id != GlobalID { // the budget's own sum above
-				truth.add(m.Year, id, v/gramsPerGt)
+			if id := rs.Regions()[j].ID; id != regions.GlobalID { // the budget's own sum above
+				truth.add(m.Year, id, v/emulator.GramsPerGt)
 			}
 		}
 	}
 	for year := DefaultBaselineFirstYear; year <= opt.ToYear; year++ {
-		b.Logf("%d: truth %.3f, DGVM mean %.3f, ours NBP %.3f net %.3f; fire %.3f (truth %.3f), anomaly %.3f", year, truth[year][GlobalID],
-			truth[year]["dgvm_mean"], nbpOnly[year][GlobalID], ours[year][GlobalID], ours[year]["fire"], truth[year]["fire"], ours[year]["fire_anomaly"])
+		b.Logf("%d: truth %.3f, DGVM mean %.3f, ours NBP %.3f net %.3f; fire %.3f (truth %.3f), anomaly %.3f", year, truth[year][regions.GlobalID],
+			truth[year]["dgvm_mean"], nbpOnly[year][regions.GlobalID], ours[year][regions.GlobalID], ours[year]["fire"], truth[year]["fire"], ours[year]["fire_anomaly"])
 	}
 	for _, year := range []int{opt.ModelLastYear(), opt.ToYear} {
-		got, want := ours[year][GlobalID], truth[year][GlobalID]
+		got, want := ours[year][regions.GlobalID], truth[year][regions.GlobalID]
 		b.ReportMetric(got-want, fmt.Sprintf("GtC_err_net_%d", year))
 		b.Logf("%d: net land flux %.3f GtC (NBP alone %.3f, σ %.3f) vs true S_LAND %.3f (error %+.3f)",
-			year, got, nbpOnly[year][GlobalID], ours[year]["sigma2"], want, got-want)
+			year, got, nbpOnly[year][regions.GlobalID], ours[year]["sigma2"], want, got-want)
 		if math.Abs(got-want) > 0.4 {
 			b.Errorf("%d: ensemble net land flux %.3f GtC/yr, truth %.3f; want within 0.4", year, got, want)
 		}
 	}
 	const weak = 2023
 	first, last := DefaultBaselineFirstYear, DefaultBaselineLastYear
-	got, want := ours.anomaly(weak, GlobalID, first, last), truth.anomaly(weak, GlobalID, first, last)
+	got, want := ours.anomaly(weak, regions.GlobalID, first, last), truth.anomaly(weak, regions.GlobalID, first, last)
 	b.ReportMetric(got, "GtC_anom_2023")
-	b.Logf("%d anomaly vs %d-%d: ours %+.3f GtC (NBP alone %+.3f), truth %+.3f", weak, first, last, got, nbpOnly.anomaly(weak, GlobalID, first, last), want)
+	b.Logf("%d anomaly vs %d-%d: ours %+.3f GtC (NBP alone %+.3f), truth %+.3f", weak, first, last, got, nbpOnly.anomaly(weak, regions.GlobalID, first, last), want)
 	if !(want < 0) || !(got < 0) || got > 0.5*want {
 		b.Errorf("%d anomaly %+.3f GtC/yr, truth %+.3f: want negative and at least half the true size", weak, got, want)
 	}

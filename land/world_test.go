@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
@@ -92,8 +93,8 @@ func (w *synthWorld) cached() *fieldCache {
 
 var synthUnits = map[string]string{
 	fieldT2m: "degC", fieldTp: "mm month-1", fieldSsrd: "W m-2", fieldSwvl1: "m3 m-3", fieldNDVI: "1",
-	fieldFire: fluxUnits, fieldXCO2: xco2Units,
-	nbpPrefix + "ALPHA": fluxUnits, nbpPrefix + "BETA": fluxUnits, nbpPrefix + "GAMMA": fluxUnits,
+	fieldFire: emulator.FluxUnits, fieldXCO2: emulator.XCO2Units,
+	nbpPrefix + "ALPHA": emulator.FluxUnits, nbpPrefix + "BETA": emulator.FluxUnits, nbpPrefix + "GAMMA": emulator.FluxUnits,
 }
 
 func (w *synthWorld) Field(m grid.Month, name string) (*grid.Field, error) {

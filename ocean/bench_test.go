@@ -2,48 +2,15 @@ package ocean
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
-// frozenMonth serves one month of a world from memory, so a benchmark
-// times the stage and not the synthetic world's generator.
-type frozenMonth struct {
-	m      grid.Month
-	fields map[string]*grid.Field
-	xco2   float64
-}
-
-func freeze(w *synthWorld, m grid.Month) (*frozenMonth, error) {
-	f := &frozenMonth{m: m, fields: map[string]*grid.Field{}}
-	for _, name := range []string{fieldLandFrac, fieldSST, fieldSalinity, fieldMLD, fieldChl, fieldWindSq, fieldIce, fieldMSL, fieldShip} {
-		fld, err := w.Field(m, name)
-		if err != nil {
-			return nil, err
-		}
-		f.fields[name] = fld
-	}
-	var err error
-	f.xco2, err = w.XCO2PPM(m)
-	return f, err
-}
-
-func (f *frozenMonth) Field(m grid.Month, name string) (*grid.Field, error) {
-	if fld, ok := f.fields[name]; ok && (m == f.m || name == fieldLandFrac) {
-		return fld, nil
-	}
-	return nil, fmt.Errorf("frozen %s: no field %q for %s", f.m, name, m)
-}
-
-func (f *frozenMonth) XCO2PPM(m grid.Month) (float64, error) {
-	if m != f.m {
-		return 0, fmt.Errorf("frozen %s: no CO2 for %s", f.m, m)
-	}
-	return f.xco2, nil
-}
+// freeze is month m of w as one cube, generated before the timer starts.
+func freeze(w *synthWorld, m grid.Month) (*cube.Cube, error) { return w.Cube(m) }
 
 // benchModels trains the production-size members (three GOBMs and the
 // reconstruction, DefaultParams, early stopping off, so every member keeps
@@ -64,7 +31,7 @@ func benchModels(b *testing.B) *Models {
 
 // BenchmarkRunQuarterDegree is one month at 0.25° (1,036,800 cells, about
 // 700,000 with ocean): features, four members of DefaultRounds trees,
-// the reconstruction's flux, the ensemble and the regional totals. The
+// the reconstruction's flux and the ensemble. The
 // trees were fitted on the 2° world: a tree's cost does not depend on the
 // grid it was fitted on, only on its depth and the rows it predicts.
 func BenchmarkRunQuarterDegree(b *testing.B) {
@@ -73,7 +40,7 @@ func BenchmarkRunQuarterDegree(b *testing.B) {
 	g := grid.Global(0.25)
 	ms.Grid = g
 	for _, mm := range ms.Members {
-		mm.Emulator.Card().Grid = gridSpecOf(g) // the same trees, relabelled
+		mm.Emulator.Card().Grid = emulator.GridSpecOf(g) // the same trees, relabelled
 	}
 	w, err := newSynthWorld(g, 2010, 2010, 42)
 	if err != nil {
@@ -84,14 +51,10 @@ func BenchmarkRunQuarterDegree(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rs, err := regions.Load(g)
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := Run(context.Background(), m, Inputs{Cubes: month, Models: ms, Regions: rs}, Options{})
+		r, err := Run(context.Background(), m, Inputs{Cube: month, Models: ms}, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

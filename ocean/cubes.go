@@ -6,42 +6,26 @@ import (
 	"math"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/seawater"
 )
 
-// Cubes serves the month cubes the stage reads: fields by month and
-// canonical name (see the pipeline contract), and the month's global mean
-// atmospheric CO2. Training walks many months; Run reads month m (and the
-// months before it when a feature is lagged).
-type Cubes interface {
-	Field(m grid.Month, name string) (*grid.Field, error)
-	XCO2PPM(m grid.Month) (float64, error)
+// Archive serves the month cubes Train reads, one month at a time, as
+// *cube.Store does. Run reads no archive: it is handed month m's cube.
+type Archive interface {
+	Cube(m grid.Month) (*cube.Cube, error)
 }
 
-// CubeFunc adapts a cube getter, such as (*cube.Store).Cube or a closure
-// over the pipeline's Cube(ctx, m), to Cubes.
-type CubeFunc func(m grid.Month) (*cube.Cube, error)
-
-// Field returns field name of month m's cube.
-func (f CubeFunc) Field(m grid.Month, name string) (*grid.Field, error) {
-	c, err := f(m)
-	if err != nil {
-		return nil, err
+// handed serves the one cube Run is handed, and fails for other months
+// (no ocean feature is lagged).
+func handed(c *cube.Cube) func(grid.Month) (*cube.Cube, error) {
+	return func(m grid.Month) (*cube.Cube, error) {
+		if c.Month != m {
+			return nil, fmt.Errorf("ocean: no cube for %s (handed %s)", m, c.Month)
+		}
+		return c, nil
 	}
-	return c.Field(name)
-}
-
-// XCO2PPM returns month m's NOAA global mean CO2.
-func (f CubeFunc) XCO2PPM(m grid.Month) (float64, error) {
-	c, err := f(m)
-	if err != nil {
-		return 0, err
-	}
-	if !(c.XCO2PPM > 0) {
-		return 0, fmt.Errorf("cube %s: no atmospheric CO2 (XCO2PPM = %v)", m, c.XCO2PPM)
-	}
-	return c.XCO2PPM, nil
 }
 
 // Names of the fields the stage reads from the cube and the fields it
@@ -58,8 +42,11 @@ const (
 	fieldShip     = "fco2_ship"     // uatm, NaN without data, absent when SOCAT is late
 	gobmPrefix    = "fgco2/"        // g C m-2 month-1 into the ocean
 
-	// FieldXCO2 is derived: the month's XCO2PPM on every cell, so the
-	// emulators can take atmospheric CO2 as a feature.
+	// FieldXCO2 is derived: the cube's XCO2PPM on every cell, in the
+	// cube's units (emulator.XCO2Units), so the emulators can take
+	// atmospheric CO2 as a feature. It replaces the cube's own constant
+	// xco2 field, which holds the same value: derived from XCO2PPM, it
+	// fails when the month has no CO2 instead of serving zeros.
 	FieldXCO2 = "xco2"
 	// FieldDeltaPCO2Ship is derived: ship pCO2 minus atmospheric pCO2 on
 	// the cells with ship data, the reconstruction's target.
@@ -78,24 +65,23 @@ const (
 	FieldSeasonSin = "season_sin"
 	FieldSeasonCos = "season_cos"
 
-	xco2Units  = "umol mol-1"
-	pco2Units  = "uatm"
-	fluxUnits  = "g C m-2 month-1"
-	hPaPerAtm  = 1013.25
-	gramsPerGt = 1e15
+	pco2Units = "uatm"
+	hPaPerAtm = 1013.25
 )
 
 // errNoShip marks a month whose cube has no ship data.
 var errNoShip = errors.New("no ship data")
 
-// drivers serves the cube's fields plus the derived ones to the emulator
+// drivers serves the cubes' fields plus the derived ones to the emulator
 // package. It keeps no cache: the emulator's builder caches what it reads.
-type drivers struct{ c Cubes }
+type drivers struct {
+	cube func(grid.Month) (*cube.Cube, error)
+}
 
-// Field implements emulator.Cubes.
 // GOBMField is the cube field of a GOBM's fgco2, "fgco2/<MODEL>".
 func GOBMField(model string) string { return gobmPrefix + model }
 
+// Field implements emulator.Cubes.
 func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
 	switch name {
 	case FieldXCO2:
@@ -107,19 +93,40 @@ func (d drivers) Field(m grid.Month, name string) (*grid.Field, error) {
 	case FieldDeltaPCO2Ship:
 		return d.deltaPCO2Ship(m)
 	}
-	return d.c.Field(m, name)
+	return d.raw(m, name)
+}
+
+// raw is field name of month m's cube.
+func (d drivers) raw(m grid.Month, name string) (*grid.Field, error) {
+	c, err := d.cube(m)
+	if err != nil {
+		return nil, err
+	}
+	return c.Field(name)
+}
+
+// xco2PPM is month m's NOAA global mean CO2.
+func (d drivers) xco2PPM(m grid.Month) (float64, error) {
+	c, err := d.cube(m)
+	if err != nil {
+		return 0, err
+	}
+	if !(c.XCO2PPM > 0) {
+		return 0, fmt.Errorf("cube %s: no atmospheric CO2 (XCO2PPM = %v)", m, c.XCO2PPM)
+	}
+	return c.XCO2PPM, nil
 }
 
 func (d drivers) xco2Field(m grid.Month) (*grid.Field, error) {
-	lf, err := d.c.Field(m, fieldLandFrac)
+	lf, err := d.raw(m, fieldLandFrac)
 	if err != nil {
 		return nil, err
 	}
-	x, err := d.c.XCO2PPM(m)
+	x, err := d.xco2PPM(m)
 	if err != nil {
 		return nil, err
 	}
-	f := grid.NewField(lf.Grid, FieldXCO2, xco2Units)
+	f := grid.NewField(lf.Grid, FieldXCO2, emulator.XCO2Units)
 	for i := range f.Values {
 		f.Values[i] = float32(x)
 	}
@@ -140,7 +147,7 @@ func (d drivers) surface(m grid.Month, g grid.Grid, withWind bool) (*surface, er
 			return nil
 		}
 		var f *grid.Field
-		if f, err = checkedField(d.c, m, name, units, g); err != nil {
+		if f, err = emulator.CheckedField(d, m, name, units, g); err != nil {
 			return nil
 		}
 		return f.Values
@@ -152,22 +159,10 @@ func (d drivers) surface(m grid.Month, g grid.Grid, withWind bool) (*surface, er
 	if err != nil {
 		return nil, err
 	}
-	if s.xco2PPM, err = d.c.XCO2PPM(m); err != nil {
+	if s.xco2PPM, err = d.xco2PPM(m); err != nil {
 		return nil, fmt.Errorf("atmospheric CO2, %s: %w", m, err)
 	}
 	return s, nil
-}
-
-// checkedField fetches a field and checks its units and grid.
-func checkedField(c Cubes, m grid.Month, name, units string, g grid.Grid) (*grid.Field, error) {
-	f, err := c.Field(m, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Expect(units, g); err != nil {
-		return nil, fmt.Errorf("%s, %s: %w", name, m, err)
-	}
-	return f, nil
 }
 
 // airPCO2 is the pCO2 of air in equilibrium with the sea surface of cell i
@@ -182,7 +177,7 @@ func (s *surface) airPCO2(i int) float64 {
 // month's xCO2 as the CO2 mole fraction of the gas phase; its effect is
 // below 1e-3 of the correction) and subtracts the air pCO2.
 func (d drivers) deltaPCO2Ship(m grid.Month) (*grid.Field, error) {
-	ship, err := d.c.Field(m, fieldShip)
+	ship, err := d.raw(m, fieldShip)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errNoShip, err)
 	}
@@ -212,7 +207,7 @@ func (d drivers) deltaPCO2Ship(m grid.Month) (*grid.Field, error) {
 const coastRadiusDeg = 2.5
 
 func (d drivers) coastField(m grid.Month) (*grid.Field, error) {
-	lf, err := d.c.Field(m, fieldLandFrac)
+	lf, err := d.raw(m, fieldLandFrac)
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +265,7 @@ func boxMean(g grid.Grid, v []float32, radiusDeg float64) []float32 {
 }
 
 func (d drivers) seasonField(m grid.Month, name string) (*grid.Field, error) {
-	lf, err := d.c.Field(m, fieldLandFrac)
+	lf, err := d.raw(m, fieldLandFrac)
 	if err != nil {
 		return nil, err
 	}

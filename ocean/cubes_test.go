@@ -1,7 +1,6 @@
 package ocean
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -51,7 +50,7 @@ func TestDeltaPCO2Ship(t *testing.T) {
 	}
 	w.uniform = true
 	m := grid.Month{Year: 2001, Month: 6}
-	f, err := drivers{w}.Field(m, FieldDeltaPCO2Ship)
+	f, err := drivers{w.Cube}.Field(m, FieldDeltaPCO2Ship)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,32 +70,27 @@ func TestDeltaPCO2Ship(t *testing.T) {
 	}
 }
 
-// TestCubeFunc: the adapter serves a cube's fields and CO2, and says which
-// month lacks CO2.
-func TestCubeFunc(t *testing.T) {
+// TestHanded: Run's drivers serve the handed cube's fields and CO2, and
+// fail, naming the month, for a month not handed or a cube without CO2.
+func TestHanded(t *testing.T) {
 	g := grid.Global(30)
 	m := grid.Month{Year: 2023, Month: 5}
 	sst := grid.NewField(g, fieldSST, "degC")
-	cubes := map[grid.Month]*cube.Cube{
-		m:        {Month: m, Grid: g, Fields: map[string]*grid.Field{fieldSST: sst}, XCO2PPM: 421.3},
-		m.Add(1): {Month: m.Add(1), Grid: g, Fields: map[string]*grid.Field{}},
-	}
-	cf := CubeFunc(func(mo grid.Month) (*cube.Cube, error) {
-		if c, ok := cubes[mo]; ok {
-			return c, nil
-		}
-		return nil, fmt.Errorf("no cube for %s", mo)
-	})
-	if f, err := cf.Field(m, fieldSST); err != nil || f != sst {
+	d := drivers{handed(&cube.Cube{Month: m, Grid: g, Fields: map[string]*grid.Field{fieldSST: sst}, XCO2PPM: 421.3})}
+	if f, err := d.Field(m, fieldSST); err != nil || f != sst {
 		t.Errorf("Field(sst) = %v, %v; want the cube's field", f, err)
 	}
-	if x, err := cf.XCO2PPM(m); err != nil || x != 421.3 {
-		t.Errorf("XCO2PPM = %v, %v; want 421.3", x, err)
+	if x, err := d.xco2PPM(m); err != nil || x != 421.3 {
+		t.Errorf("xco2PPM = %v, %v; want 421.3", x, err)
 	}
-	if _, err := cf.XCO2PPM(m.Add(1)); err == nil || !strings.Contains(err.Error(), "2023-06") {
-		t.Errorf("XCO2PPM of a cube without CO2: %v, want an error naming 2023-06", err)
+	if _, err := d.Field(m.Add(-1), fieldSST); err == nil || !strings.Contains(err.Error(), "2023-04") {
+		t.Errorf("Field of a month not handed: %v, want an error naming 2023-04", err)
 	}
-	if _, err := cf.Field(m.Add(1), fieldSST); err == nil || !strings.Contains(err.Error(), `"sst"`) {
-		t.Errorf("Field of a missing variable: %v, want an error naming sst", err)
+	if _, err := d.Field(m, fieldMSL); err == nil || !strings.Contains(err.Error(), `"msl"`) {
+		t.Errorf("Field of a missing variable: %v, want an error naming msl", err)
+	}
+	noCO2 := drivers{handed(&cube.Cube{Month: m, Grid: g, Fields: map[string]*grid.Field{}})}
+	if _, err := noCO2.xco2PPM(m); err == nil || !strings.Contains(err.Error(), "2023-05") {
+		t.Errorf("xco2PPM of a cube without CO2: %v, want an error naming 2023-05", err)
 	}
 }

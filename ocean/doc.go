@@ -1,5 +1,6 @@
 // Package ocean estimates the ocean carbon sink S_OCEAN of one month, on
-// the analysis grid and per region, the way the low-latency budget does:
+// the analysis grid, the way the low-latency budget does (regional totals
+// and anomalies are the budget package's):
 // XGBoost emulators of global ocean biogeochemistry models (GOBMs), one per
 // model, plus a data-driven reconstruction of surface-ocean pCO2 from ship
 // observations (SOCAT) whose sea-air flux is computed with the bulk formula
@@ -10,7 +11,12 @@
 // month⁻¹ per cell, NaN where a cell has no ocean. A total is
 // Σ value·area·oceanFraction (cells that are partly land count by their
 // ocean part), in GtC per month (1 GtC = 1e15 g C). pCO2 is in µatm,
-// atmospheric CO2 (xCO2) in µmol mol⁻¹.
+// atmospheric CO2 (xCO2) in µmol mol⁻¹, which the cube spells "1e-6"
+// (emulator.XCO2Units).
+//
+// Inputs. Run is handed month m's cube (ingest/cube) and reads nothing
+// else; its Missing lists the late sources. Train reads years of cubes
+// from an Archive.
 //
 // Members. A GOBM emulator learns fgco2/<MODEL> (g C m⁻² month⁻¹, into the
 // ocean) from the month's drivers (Features). The reconstruction learns
@@ -35,6 +41,9 @@
 // per cell and in total.
 //
 // Files: Train saves <models>/ocean/<member>.json and <member>.card.json
-// for each member (internal/emulator) and members.json, the manifest with
-// the transfer coefficient and each member's held-out skill.
+// for each member and members.json, the manifest with each member's
+// held-out skill and, as the ocean's extra record, the transfer
+// coefficient (emulator.SaveMembers). The ensemble's mean and spread, the
+// member selection and the skill are internal/emulator's, shared with the
+// land stage.
 package ocean

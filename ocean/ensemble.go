@@ -1,6 +1,7 @@
 package ocean
 
 import (
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"math"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -51,7 +52,7 @@ func riverField(g grid.Grid, oceanFrac []float32, m grid.Month) (field []float32
 			field[i] = float32(math.NaN())
 			continue
 		}
-		field[i] = float32(bandGtC[b] * gramsPerGt / bandArea[b])
+		field[i] = float32(bandGtC[b] * emulator.GramsPerGt / bandArea[b])
 	}
 	for b, a := range bandArea {
 		if a > 0 {
@@ -91,50 +92,4 @@ func memberWeights(kinds []string, equal bool) []float64 {
 		}
 	}
 	return w
-}
-
-// combine returns the weighted mean of the member fields and their
-// unweighted sample standard deviation per cell (0 with one member), NaN
-// where any member is NaN.
-func combine(fields [][]float32, weights []float64) (mean, sd []float32) {
-	n := len(fields[0])
-	mean, sd = make([]float32, n), make([]float32, n)
-	k := float64(len(fields))
-	for i := 0; i < n; i++ {
-		var wsum, sum, sumSq float64
-		for j, f := range fields {
-			v := float64(f[i])
-			wsum += weights[j] * v
-			sum += v
-			sumSq += v * v
-		}
-		if math.IsNaN(sum) {
-			mean[i], sd[i] = float32(math.NaN()), float32(math.NaN())
-			continue
-		}
-		mean[i] = float32(wsum)
-		if k > 1 {
-			sd[i] = float32(math.Sqrt(math.Max(0, (sumSq-sum*sum/k)/(k-1))))
-		}
-	}
-	return mean, sd
-}
-
-// weightedMeanSD returns the weighted mean of member totals and their
-// unweighted sample standard deviation (0 with one member).
-func weightedMeanSD(x, weights []float64) (mean, sd float64) {
-	var sum float64
-	for i, v := range x {
-		mean += weights[i] * v
-		sum += v
-	}
-	if len(x) < 2 {
-		return mean, 0
-	}
-	avg := sum / float64(len(x))
-	var ss float64
-	for _, v := range x {
-		ss += (v - avg) * (v - avg)
-	}
-	return mean, math.Sqrt(ss / float64(len(x)-1))
 }

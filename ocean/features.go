@@ -36,7 +36,7 @@ func Features() emulator.FeatureSpec {
 		emulator.Raw(fieldChl, "mg m-3"),
 		emulator.Raw(fieldWindSq, "m2 s-2"),
 		emulator.Raw(fieldIce, "1"),
-		emulator.Raw(FieldXCO2, xco2Units),
+		emulator.Raw(FieldXCO2, emulator.XCO2Units),
 		emulator.Static(fieldLandFrac, "1"),
 		emulator.Static(FieldCoast, "1"),
 		emulator.Latitude(),

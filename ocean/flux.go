@@ -18,8 +18,7 @@ const SeaFluxKwTargetCmPerHour = 16.5
 // ocean area (area × ocean fraction × (1 − ice)): the quantity SeaFlux
 // scales to 16.5 cm/hr. The coefficient that meets a target T is then
 // 0.251·T/mean, since k_w is proportional to it.
-func kwMeanCmPerHour(c Cubes, g grid.Grid, oceanFrac []float32, months []grid.Month) (float64, error) {
-	d := drivers{c}
+func kwMeanCmPerHour(d drivers, g grid.Grid, oceanFrac []float32, months []grid.Month) (float64, error) {
 	areas := g.RowAreasM2()
 	var sumKw, sumW float64
 	for _, m := range months {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -49,7 +50,7 @@ func TestRiverField(t *testing.T) {
 	var year float64
 	for _, m := range grid.Range(grid.Month{Year: 2024, Month: 1}, grid.Month{Year: 2024, Month: 12}) {
 		f, gtc := riverField(g, of, m)
-		sum := g.Sum(f, of) / gramsPerGt
+		sum := g.Sum(f, of) / emulator.GramsPerGt
 		want := 0.65 * float64(m.Days()) / 366
 		// 1e-6 relative: float32 per-cell values summed in float64.
 		if math.Abs(sum-want) > 1e-6*want || math.Abs(gtc-want) > 1e-12 {
@@ -67,7 +68,7 @@ func TestRiverField(t *testing.T) {
 			north[i] = of[i]
 		}
 	}
-	if got, want := g.Sum(f, north)/gramsPerGt, 0.14*31/365; math.Abs(got-want) > 1e-6*want {
+	if got, want := g.Sum(f, north)/emulator.GramsPerGt, 0.14*31/365; math.Abs(got-want) > 1e-6*want {
 		t.Errorf("north of 30°N: %.9f GtC in January, want %.9f", got, want)
 	}
 }
@@ -103,7 +104,7 @@ func TestKwRescaling(t *testing.T) {
 	}
 	of := oceanFraction(w.land)
 	months := grid.Range(grid.Month{Year: 2001, Month: 1}, grid.Month{Year: 2001, Month: 12})
-	mean, err := kwMeanCmPerHour(w, w.g, of, months)
+	mean, err := kwMeanCmPerHour(drivers{w.Cube}, w.g, of, months)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestKwRescaling(t *testing.T) {
 		t.Errorf("mean k_w %.2f cm/hr, want 10–25", mean)
 	}
 	ms := &Models{}
-	if err := ms.fixTransferCoeff(w, w.g, of, TrainSpec{FirstYear: 2001, HeldOutYear: 2002, KwTargetCmPerHour: SeaFluxKwTargetCmPerHour, Logger: discard()}); err != nil {
+	if err := ms.fixTransferCoeff(drivers{w.Cube}, w.g, of, TrainSpec{FirstYear: 2001, HeldOutYear: 2002, KwTargetCmPerHour: SeaFluxKwTargetCmPerHour, Logger: discard()}); err != nil {
 		t.Fatal(err)
 	}
 	if got := ms.TransferCoeff * mean / 0.251; math.Abs(got-16.5) > 1e-9 {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -34,11 +36,11 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatalf("loaded %+v, saved %+v", loaded, ms)
 	}
 	m := grid.Month{Year: worldHeldOut, Month: 8}
-	a, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{})
+	a, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Run(context.Background(), m, Inputs{Cubes: w, Models: loaded}, Options{})
+	b, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: loaded}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +56,11 @@ func TestSaveLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mf manifest
+	var mf emulator.Manifest
 	if err := json.Unmarshal(man, &mf); err != nil {
 		t.Fatal(err)
 	}
-	mf.Members = append(mf.Members, manifestMember{Name: "gobm-GAMMA", Kind: KindGOBM, GOBM: "GAMMA"})
+	mf.Members = append(mf.Members, emulator.ManifestMember{Name: "gobm-GAMMA", Kind: KindGOBM, Model: "GAMMA"})
 	broken, _ := json.Marshal(mf)
 	if err := os.WriteFile(filepath.Join(dir, "ocean", "members.json"), broken, 0o644); err != nil {
 		t.Fatal(err)
@@ -82,14 +84,15 @@ func TestRunErrors(t *testing.T) {
 		opt     Options
 		wantErr string
 	}{
-		{"no models", Inputs{Cubes: w}, Options{}, "no trained members"},
-		{"month without cube", Inputs{Cubes: w, Models: ms}, Options{}, "2031-04"},
-		{"no members left", Inputs{Cubes: w, Models: ms}, Options{NoGOBMs: true, NoRecon: true}, "no member"},
-		{"wrong units", Inputs{Cubes: badUnits{w, fieldSST}, Models: ms}, Options{}, `"sst"`},
+		{"no models", Inputs{Cube: mustCube(t, w, m)}, Options{}, "no trained members"},
+		{"no cube", Inputs{Models: ms}, Options{}, "no cube"},
+		{"cube of another month", Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{}, "2031-04"},
+		{"no members left", Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{NoGOBMs: true, NoRecon: true}, "no member"},
+		{"wrong units", Inputs{Cube: mustCube(t, badUnits{w, fieldSST}, m), Models: ms}, Options{}, `"sst"`},
 	}
 	for _, tt := range tests {
 		mm := m
-		if strings.Contains(tt.name, "without cube") {
+		if strings.Contains(tt.name, "another month") {
 			mm = grid.Month{Year: 2031, Month: 4}
 		}
 		_, err := Run(context.Background(), mm, tt.in, tt.opt)
@@ -104,6 +107,9 @@ type badUnits struct {
 	*synthWorld
 	name string
 }
+
+// Cube implements Archive.
+func (b badUnits) Cube(m grid.Month) (*cube.Cube, error) { return cubeOf(b, b.g, m) }
 
 func (b badUnits) Field(m grid.Month, name string) (*grid.Field, error) {
 	f, err := b.synthWorld.Field(m, name)

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/internal/xgb"
 )
 
@@ -67,13 +67,13 @@ func TestGOBMEmulatorSkill(t *testing.T) {
 		}
 		var predGtC, trueGtC float64
 		for _, m := range heldOutMonths() {
-			r, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{NoRecon: true, EqualWeights: true})
+			r, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{NoRecon: true, EqualWeights: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			truth, _ := w.Field(m, gobmPrefix+mm.GOBM)
 			of := oceanFraction(w.land)
-			trueGtC += w.g.Sum(truth.Values, of) / gramsPerGt
+			trueGtC += w.g.Sum(truth.Values, of) / emulator.GramsPerGt
 			for _, mr := range r.Members {
 				if mr.Name == mm.Name {
 					predGtC += mr.GtC
@@ -99,7 +99,7 @@ func TestReconstructionRecoversPCO2(t *testing.T) {
 	var ss, n, predGtC, trueGtC float64
 	var varAcc welford
 	for _, m := range heldOutMonths() {
-		r, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{NoGOBMs: true, NoRiverAdjustment: true})
+		r, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{NoGOBMs: true, NoRiverAdjustment: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestReconstructionRecoversPCO2(t *testing.T) {
 			}
 		}
 		predGtC += r.GtC
-		trueGtC += w.g.Sum(uptake, of) / gramsPerGt
+		trueGtC += w.g.Sum(uptake, of) / emulator.GramsPerGt
 		if r.ShipCells == 0 || !(r.ShipRMSEUatm < 6) {
 			t.Errorf("%s: %d ship cells, misfit %.2f µatm: want ship data scored with misfit near the 2.5 µatm noise", m, r.ShipCells, r.ShipRMSEUatm)
 		}
@@ -139,69 +139,3 @@ func (a *welford) add(x float64) {
 }
 
 func (a *welford) sd() float64 { return math.Sqrt(a.m2 / a.n) }
-
-// TestRegionsAddUp: the bands add up to the global total and the global
-// region equals it; the five RECCAP2 basins add up to it less the water in
-// no basin (the Caspian Sea and lakes counted as water), which is small.
-func TestRegionsAddUp(t *testing.T) {
-	w, ms := trained(t)
-	rs, err := regions.Load(w.g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := grid.Month{Year: worldHeldOut, Month: 7}
-	r, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms, Regions: rs}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var basins, bands, global float64
-	nb, nband := 0, 0
-	for _, rt := range r.Regions {
-		switch rt.Kind {
-		case regions.KindReccapOcean:
-			basins += rt.GtC
-			nb++
-		case regions.KindBandOcean:
-			bands += rt.GtC
-			nband++
-		case regions.KindGlobal:
-			global = rt.GtC
-		}
-		if !(rt.SigmaGtC >= 0) {
-			t.Errorf("%s: sigma %v", rt.ID, rt.SigmaGtC)
-		}
-	}
-	noBasin := noBasinGtC(t, rs, r.UptakeMean.Values)
-	// 1e-6 relative: float32 fields summed in float64 over 16,200 cells
-	// with different weight layouts.
-	tol := 1e-6 * math.Abs(r.GtC)
-	if nb != 5 || nband != 3 || math.Abs(bands-r.GtC) > tol || math.Abs(global-r.GtC) > tol || math.Abs(basins+noBasin-r.GtC) > tol {
-		t.Errorf("%d basins sum %.9f (+%.9f in no basin), %d bands %.9f, global region %.9f; want 5 basins and 3 bands adding up to the total %.9f",
-			nb, basins, noBasin, nband, bands, global, r.GtC)
-	}
-	if math.Abs(noBasin) > 0.01*math.Abs(r.GtC) {
-		t.Errorf("%.6f GtC of %.6f in no basin: more than 1%%", noBasin, r.GtC)
-	}
-	if !(r.GtC > 0) {
-		t.Errorf("July global uptake %.4f GtC, want positive (the synthetic ocean is a sink)", r.GtC)
-	}
-}
-
-// noBasinGtC sums values over the ocean that no RECCAP2 basin holds.
-func noBasinGtC(t *testing.T, rs *regions.Set, values []float32) float64 {
-	t.Helper()
-	rest := rs.OceanFraction()
-	for _, reg := range rs.Regions() {
-		if reg.Kind != regions.KindReccapOcean {
-			continue
-		}
-		w, err := rs.OceanWeights(reg.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range rest {
-			rest[i] -= w[i]
-		}
-	}
-	return rs.Grid().Sum(values, rest) / gramsPerGt
-}

@@ -8,23 +8,18 @@ import (
 	"math"
 	"slices"
 
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
 // Inputs are what Run reads for a month.
 type Inputs struct {
-	Cubes  Cubes   // month m's cube (Features read no earlier month)
+	// Cube is month m's cube, on the models' grid: Features read no
+	// earlier month. Its Missing lists the late sources absent from it;
+	// "socat" among them makes the result provisional.
+	Cube   *cube.Cube
 	Models *Models // the trained members
-	// Regions, when set, gives the basin and band totals; its grid must be
-	// the models'.
-	Regions Regions
-	// Baseline, when set, gives the anomalies of the global and regional
-	// totals (see NewBaseline).
-	Baseline *Baseline
-	// Missing lists the late sources absent from the month's cube
-	// (cube.Cube.Missing); "socat" among them makes the result provisional.
-	Missing []string
 }
 
 // Options tunes Run. The zero value is the production setting.
@@ -76,13 +71,9 @@ type Result struct {
 	// included) and SigmaGtC the sample standard deviation of the member
 	// totals, both GtC per month.
 	GtC, SigmaGtC float64
-	// AnomalyGtC is GtC minus the baseline mean of the calendar month.
-	AnomalyGtC float64
-	HasAnomaly bool
 	// RiverAdjustmentGtC is the river adjustment inside GtC: the
 	// reconstruction's adjustment times its weight.
 	RiverAdjustmentGtC float64
-	Regions            []RegionTotal // nil without Inputs.Regions
 	// Provisional is set when the month's ship data is missing: the
 	// reconstruction then predicts from the drivers alone.
 	Provisional bool
@@ -104,17 +95,18 @@ const SourceSOCAT = "socat"
 // into the ocean on every ocean cell, and the ensemble combines them (see
 // the package documentation for weights, river adjustment and σ).
 func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, error) {
-	if in.Cubes == nil || in.Models == nil || len(in.Models.Members) == 0 {
-		return nil, fmt.Errorf("ocean %s: no cubes or no trained members", m)
+	if in.Cube == nil || in.Models == nil || len(in.Models.Members) == 0 {
+		return nil, fmt.Errorf("ocean %s: no cube or no trained members", m)
 	}
 	ms := in.Models
 	if err := ms.check(); err != nil {
 		return nil, fmt.Errorf("ocean %s: %w", m, err)
 	}
-	if in.Regions != nil && in.Regions.Grid() != ms.Grid {
-		return nil, fmt.Errorf("ocean %s: regions on %v, models on %v", m, in.Regions.Grid(), ms.Grid)
+	if in.Cube.Month != m || in.Cube.Grid != ms.Grid {
+		return nil, fmt.Errorf("ocean %s: handed the cube of %s on %v, models on %v", m, in.Cube.Month, in.Cube.Grid, ms.Grid)
 	}
-	lf, err := checkedField(in.Cubes, m, fieldLandFrac, "1", ms.Grid)
+	d := drivers{handed(in.Cube)}
+	lf, err := emulator.CheckedField(d, m, fieldLandFrac, "1", ms.Grid)
 	if err != nil {
 		return nil, fmt.Errorf("ocean %s: %w", m, err)
 	}
@@ -124,7 +116,7 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 	if err != nil {
 		return nil, fmt.Errorf("ocean %s: %w", m, err)
 	}
-	p := predictor{in: in, opt: opt, m: m, g: ms.Grid, oceanFrac: oceanFrac, cells: oceanCells(oceanFrac)}
+	p := predictor{d: d, ms: ms, opt: opt, m: m, g: ms.Grid, oceanFrac: oceanFrac, cells: oceanCells(oceanFrac)}
 	if err := p.features(ctx); err != nil {
 		return nil, err
 	}
@@ -138,29 +130,21 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 		}
 		r.Members = append(r.Members, mr)
 	}
-	r.ensemble(ms.Grid, oceanFrac, in.Regions, opt)
-	r.applyBaseline(in.Baseline)
-	r.provisional(in)
+	r.ensemble(ms.Grid, opt)
+	r.provisional(in.Cube.Missing)
 	return r, nil
 }
 
 func selectMembers(all []*Model, opt Options) ([]*Model, error) {
-	var out []*Model
-	for _, mm := range all {
-		if (mm.Kind == KindGOBM && opt.NoGOBMs) || (mm.Kind == KindReconstruction && opt.NoRecon) {
-			continue
-		}
-		out = append(out, mm)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("options leave no member to run")
-	}
-	return out, nil
+	return emulator.SelectMembers(all, func(mm *Model) bool {
+		return !(mm.Kind == KindGOBM && opt.NoGOBMs) && !(mm.Kind == KindReconstruction && opt.NoRecon)
+	})
 }
 
 // predictor holds one month's feature matrix for every member.
 type predictor struct {
-	in        Inputs
+	d         drivers
+	ms        *Models
 	opt       Options
 	m         grid.Month
 	g         grid.Grid
@@ -176,7 +160,7 @@ func (p *predictor) features(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("ocean %s: %w", p.m, err)
 	}
-	b, err := emulator.NewBuilder(p.g, Features(), drivers{p.in.Cubes})
+	b, err := emulator.NewBuilder(p.g, Features(), p.d)
 	if err != nil {
 		return fmt.Errorf("ocean %s: %w", p.m, err)
 	}
@@ -193,7 +177,7 @@ func (p *predictor) member(mm *Model, r *Result) (Member, error) {
 	if err != nil {
 		return Member{}, fmt.Errorf("ocean %s: member %s: %w", p.m, mm.Name, err)
 	}
-	out := Member{Name: mm.Name, Kind: mm.Kind, Uptake: grid.NewField(p.g, "ocean_uptake/"+mm.Name, fluxUnits)}
+	out := Member{Name: mm.Name, Kind: mm.Kind, Uptake: grid.NewField(p.g, "ocean_uptake/"+mm.Name, emulator.FluxUnits)}
 	switch mm.Kind {
 	case KindGOBM:
 		for k, c := range p.cells {
@@ -214,30 +198,29 @@ func (p *predictor) member(mm *Model, r *Result) (Member, error) {
 		return Member{}, fmt.Errorf("ocean %s: member %s: unknown kind %q", p.m, mm.Name, mm.Kind)
 	}
 	fillOcean(p.g, out.Uptake.Values, p.oceanFrac)
-	out.GtC = p.g.Sum(out.Uptake.Values, p.oceanFrac) / gramsPerGt
+	out.GtC = p.g.Sum(out.Uptake.Values, p.oceanFrac) / emulator.GramsPerGt
 	return out, nil
 }
 
 // recon corrects the predicted ΔpCO2 with the month's ship data when
 // there is any (see correction.go), and turns it into pCO2 and the flux.
 func (p *predictor) recon(delta []float32, uptake *grid.Field, r *Result) error {
-	d := drivers{p.in.Cubes}
-	s, err := d.surface(p.m, p.g, true)
+	s, err := p.d.surface(p.m, p.g, true)
 	if err != nil {
 		return fmt.Errorf("ocean %s: reconstruction flux: %w", p.m, err)
 	}
-	ship, err := d.Field(p.m, FieldDeltaPCO2Ship)
+	ship, err := p.d.Field(p.m, FieldDeltaPCO2Ship)
 	switch {
 	case errors.Is(err, errNoShip):
 		// The month's ship data has not arrived: provisional (see
 		// Result.provisional); the reconstruction stands on the drivers.
-		r.Missing = appendMissing(r.Missing, SourceSOCAT)
+		r.Missing = emulator.AppendMissing(r.Missing, SourceSOCAT)
 	case err != nil:
 		return fmt.Errorf("ocean %s: ship data: %w", p.m, err)
 	default:
 		p.useShip(ship.Values, delta, r)
 	}
-	coeff := p.in.Models.TransferCoeff
+	coeff := p.ms.TransferCoeff
 	if p.opt.TransferCoeff > 0 {
 		coeff = p.opt.TransferCoeff
 	}
@@ -282,15 +265,8 @@ func (p *predictor) useShip(ship, delta []float32, r *Result) {
 	}
 }
 
-func appendMissing(list []string, src string) []string {
-	if slices.Contains(list, src) {
-		return list
-	}
-	return append(list, src)
-}
-
 // ensemble combines the members into the mean, spread and totals.
-func (r *Result) ensemble(g grid.Grid, oceanFrac []float32, rs Regions, opt Options) {
+func (r *Result) ensemble(g grid.Grid, opt Options) {
 	kinds := make([]string, len(r.Members))
 	fields := make([][]float32, len(r.Members))
 	totals := make([]float64, len(r.Members))
@@ -302,20 +278,17 @@ func (r *Result) ensemble(g grid.Grid, oceanFrac []float32, rs Regions, opt Opti
 		r.Members[j].Weight = w[j]
 		r.RiverAdjustmentGtC += w[j] * r.Members[j].RiverGtC
 	}
-	mean, sd := combine(fields, w)
-	r.UptakeMean = &grid.Field{Name: "ocean_uptake_mean", Units: fluxUnits, Grid: g, Values: mean}
-	r.UptakeSD = &grid.Field{Name: "ocean_uptake_sd", Units: fluxUnits, Grid: g, Values: sd}
-	r.GtC, r.SigmaGtC = weightedMeanSD(totals, w)
-	if rs != nil {
-		r.Regions = regionTotals(rs, fields, w)
-	}
+	mean, sd := emulator.CellMeanSD(fields, w)
+	r.UptakeMean = &grid.Field{Name: "ocean_uptake_mean", Units: emulator.FluxUnits, Grid: g, Values: mean}
+	r.UptakeSD = &grid.Field{Name: "ocean_uptake_sd", Units: emulator.FluxUnits, Grid: g, Values: sd}
+	r.GtC, r.SigmaGtC = emulator.MeanSD(totals, w)
 }
 
 // provisional marks the result provisional when the ship data of the month
 // is missing, and records every late source the cube lacked.
-func (r *Result) provisional(in Inputs) {
-	for _, s := range in.Missing {
-		r.Missing = appendMissing(r.Missing, s)
+func (r *Result) provisional(missing []string) {
+	for _, s := range missing {
+		r.Missing = emulator.AppendMissing(r.Missing, s)
 	}
 	r.Provisional = slices.Contains(r.Missing, SourceSOCAT)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/xgb"
 )
@@ -49,7 +50,7 @@ func TestUniformUndersaturation(t *testing.T) {
 	m := grid.Month{Year: 2003, Month: 2} // 28 days
 	of := oceanFraction(w.land)
 	want := expectedUniformUptakeGtC(w.g, of, 28)
-	r, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{NoRiverAdjustment: true})
+	r, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{NoRiverAdjustment: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestUniformUndersaturation(t *testing.T) {
 		t.Fatalf("uniform ΔpCO2 −20 µatm in Feb 2003: uptake %.6f GtC, want +%.6f GtC (hand-computed bulk formula)", r.GtC, want)
 	}
 	t.Logf("uniform −20 µatm: %.4f GtC in February (%.2f GtC/yr rate)", r.GtC, r.GtC*365/28)
-	withRiver, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{})
+	withRiver, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,9 @@ func TestProvisional(t *testing.T) {
 		{on, []string{"carbonmonitor"}, false}, // not an ocean source
 	}
 	for _, tt := range tests {
-		r, err := Run(context.Background(), tt.m, Inputs{Cubes: w, Models: ms, Missing: tt.missing}, Options{})
+		c := mustCube(t, w, tt.m)
+		c.Missing = append(c.Missing, tt.missing...)
+		r, err := Run(context.Background(), tt.m, Inputs{Cube: c, Models: ms}, Options{})
 		if err != nil {
 			t.Fatalf("%s missing %v: %v", tt.m, tt.missing, err)
 		}
@@ -115,7 +118,7 @@ func TestProvisional(t *testing.T) {
 func TestEnsemble(t *testing.T) {
 	w, ms := trained(t)
 	m := grid.Month{Year: worldHeldOut, Month: 3}
-	r, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{})
+	r, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +146,7 @@ func TestEnsemble(t *testing.T) {
 		t.Errorf("GtC %.6f σ %.6f, want weighted mean %.6f and sample SD %.6f", r.GtC, r.SigmaGtC, mean, math.Sqrt(ss/2))
 	}
 	of := oceanFraction(w.land)
-	if fromGrid := w.g.Sum(r.UptakeMean.Values, of) / gramsPerGt; math.Abs(fromGrid-r.GtC) > 1e-6*math.Abs(r.GtC) {
+	if fromGrid := w.g.Sum(r.UptakeMean.Values, of) / emulator.GramsPerGt; math.Abs(fromGrid-r.GtC) > 1e-6*math.Abs(r.GtC) {
 		t.Errorf("the mean field sums to %.6f GtC, the total is %.6f", fromGrid, r.GtC)
 	}
 	for i, v := range r.UptakeMean.Values {
@@ -151,7 +154,7 @@ func TestEnsemble(t *testing.T) {
 			t.Fatalf("cell %d: ocean fraction %v, mean %v, SD %v: want values exactly on ocean cells", i, of[i], v, r.UptakeSD.Values[i])
 		}
 	}
-	eq, err := Run(context.Background(), m, Inputs{Cubes: w, Models: ms}, Options{EqualWeights: true})
+	eq, err := Run(context.Background(), m, Inputs{Cube: mustCube(t, w, m), Models: ms}, Options{EqualWeights: true})
 	if err != nil {
 		t.Fatal(err)
 	}

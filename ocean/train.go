@@ -65,8 +65,10 @@ func DefaultParams() xgb.Params {
 // output in FirstYear..N−1, scored on year N) and the ship-data
 // reconstruction (target ΔpCO2 on the ship cells of every month in
 // FirstYear..N, early-stopped and scored on year N's ship cells), fixes
-// the transfer coefficient, and saves them when spec.ModelsDir is set.
-func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
+// the transfer coefficient, and saves them when spec.ModelsDir is set. It
+// reads the cubes of FirstYear..HeldOutYear from a.
+func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
+	c := drivers{a.Cube}
 	s, g, oceanFrac, err := resolveSpec(c, spec)
 	if err != nil {
 		return nil, err
@@ -91,7 +93,7 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 	}
 	for _, model := range s.GOBMs {
 		mm := &Model{Name: gobmMemberName(model), Kind: KindGOBM, GOBM: model}
-		if err := add(mm, gobmPrefix+model, fluxUnits); err != nil {
+		if err := add(mm, gobmPrefix+model, emulator.FluxUnits); err != nil {
 			return nil, err
 		}
 	}
@@ -114,7 +116,7 @@ func Train(ctx context.Context, c Cubes, spec TrainSpec) (*Models, error) {
 
 // resolveSpec fills defaults and reads the grid and ocean fraction from
 // the first month's land fraction.
-func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, grid.Grid, []float32, error) {
+func resolveSpec(c drivers, s TrainSpec) (TrainSpec, grid.Grid, []float32, error) {
 	if s.FirstYear == 0 || s.HeldOutYear <= s.FirstYear {
 		return s, grid.Grid{}, nil, fmt.Errorf("train ocean: first year %d and held-out year %d: need first < held-out", s.FirstYear, s.HeldOutYear)
 	}
@@ -129,7 +131,7 @@ func resolveSpec(c Cubes, s TrainSpec) (TrainSpec, grid.Grid, []float32, error) 
 		s.MaxTrainRows = DefaultMaxTrainRows
 	}
 	first := grid.Month{Year: s.FirstYear, Month: 1}
-	lf, err := c.Field(first, fieldLandFrac)
+	lf, err := c.raw(first, fieldLandFrac)
 	if err != nil {
 		return s, grid.Grid{}, nil, fmt.Errorf("train ocean: %w", err)
 	}
@@ -163,7 +165,7 @@ func oceanCells(oceanFrac []float32) []int {
 
 // fixTransferCoeff measures the training years' mean k_w and sets the
 // coefficient, rescaled to the target when one is given.
-func (ms *Models) fixTransferCoeff(c Cubes, g grid.Grid, oceanFrac []float32, s TrainSpec) error {
+func (ms *Models) fixTransferCoeff(c drivers, g grid.Grid, oceanFrac []float32, s TrainSpec) error {
 	months := grid.Range(grid.Month{Year: s.FirstYear, Month: 1}, grid.Month{Year: s.HeldOutYear - 1, Month: 12})
 	mean, err := kwMeanCmPerHour(c, g, oceanFrac, months)
 	if err != nil {
@@ -180,8 +182,7 @@ func (ms *Models) fixTransferCoeff(c Cubes, g grid.Grid, oceanFrac []float32, s 
 
 // trainMember trains member mm's emulator of target on the months in
 // FirstYear..HeldOutYear that have it and scores it on the held-out year.
-func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFrac []float32, cells []int, mm *Model, target, units string) error {
-	d := drivers{c}
+func trainMember(ctx context.Context, d drivers, s TrainSpec, g grid.Grid, oceanFrac []float32, cells []int, mm *Model, target, units string) error {
 	months := availableMonths(d, target, s.FirstYear, s.HeldOutYear)
 	if len(months) == 0 {
 		return fmt.Errorf("train ocean member %s: no values of %s in %d-%d", mm.Name, target, s.FirstYear, s.HeldOutYear)
@@ -194,7 +195,7 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 		Name: mm.Name, Target: target, TargetUnits: units, Grid: g, Spec: Features(),
 		TrainMonths: months, HeldOutYear: heldOut, Cells: cells,
 		Params: s.Params, Rounds: s.Rounds, EarlyStoppingRounds: s.EarlyStoppingRounds,
-		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / gramsPerGt, SumUnits: "GtC month-1 (full cell area)",
+		MaxTrainRows: s.MaxTrainRows, SumScale: 1 / emulator.GramsPerGt, SumUnits: "GtC month-1 (full cell area)",
 		Logger: s.Logger,
 	}
 	targetField := func(m grid.Month) (*grid.Field, error) { return d.Field(m, target) }
@@ -202,12 +203,12 @@ func trainMember(ctx context.Context, c Cubes, s TrainSpec, g grid.Grid, oceanFr
 	if mm.Emulator, _, err = emulator.Train(ctx, es, d, targetField); err != nil {
 		return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
 	}
-	if mm.Skill, err = scoreMember(ctx, d, mm, target, months, heldOut, g, oceanFrac); err != nil {
+	if mm.Skill, err = scoreMember(ctx, d, mm, target, months, heldOut, oceanFrac); err != nil {
 		mm.Emulator.Close()
 		return fmt.Errorf("train ocean member %s: %w", mm.Name, err)
 	}
 	s.Logger.Info("ocean member trained", "member", mm.Name, "r2", mm.Skill.R2, "rmse", mm.Skill.RMSE,
-		"annual_error_gtc", mm.Skill.AnnualPredictedGtC-mm.Skill.AnnualTrueGtC)
+		"annual_error_gtc", mm.Skill.AnnualErrorGtC())
 	return nil
 }
 

@@ -3,12 +3,14 @@ package ocean
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"strconv"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/twin"
 )
@@ -46,6 +48,20 @@ func (t *twinCubes) Field(m grid.Month, name string) (*grid.Field, error) {
 		return nil, fmt.Errorf("cube %s: no field %q", m, name)
 	}
 	return f, nil
+}
+
+// Cube implements Archive.
+func (t *twinCubes) Cube(m grid.Month) (*cube.Cube, error) {
+	tm, ok := t.months[m]
+	if !ok {
+		return nil, fmt.Errorf("twin: no cube for %s", m)
+	}
+	c := &cube.Cube{Month: m, Grid: t.g, XCO2PPM: tm.xco2, Fields: maps.Clone(tm.fields)}
+	c.Fields[fieldLandFrac] = &grid.Field{Name: fieldLandFrac, Units: "1", Grid: t.g, Values: t.land}
+	if _, ok := c.Fields[fieldShip]; !ok {
+		c.Missing = []string{SourceSOCAT}
+	}
+	return c, nil
 }
 
 func (t *twinCubes) XCO2PPM(m grid.Month) (float64, error) {
@@ -89,7 +105,7 @@ func (t *twinCubes) month(mf *twin.MonthFields, opt twin.Options) *twinMonth {
 	put(fieldWindSq, "m2 s-2", sq)
 	if mf.Month.Year < opt.ToYear {
 		for j, name := range t.gobms {
-			put(gobmPrefix+name, fluxUnits, mf.FgCO2Model[j])
+			put(gobmPrefix+name, emulator.FluxUnits, mf.FgCO2Model[j])
 		}
 	}
 	put(fieldShip, pco2Units, t.shipSample(mf, opt.Seed))
@@ -186,7 +202,7 @@ func BenchmarkTwinSkill(b *testing.B) {
 // contemporary flux, so without river adjustment); and the ensemble
 // S_OCEAN of the last year against the twin's true S_OCEAN, with σ (the
 // sample SD of the members' annual totals).
-func twinSkill(b *testing.B, c Cubes, tr twinTruth, land []float32, ms *Models, year int) {
+func twinSkill(b *testing.B, c Archive, tr twinTruth, land []float32, ms *Models, year int) {
 	for _, mm := range ms.Members {
 		sk := mm.Skill
 		b.ReportMetric(sk.R2, "R2_"+mm.Name)
@@ -209,7 +225,7 @@ func twinSkill(b *testing.B, c Cubes, tr twinTruth, land []float32, ms *Models, 
 		if err != nil {
 			b.Fatal(err)
 		}
-		rec, err := Run(context.Background(), m, Inputs{Cubes: c, Models: ms}, Options{NoGOBMs: true, NoRiverAdjustment: true})
+		rec, err := Run(context.Background(), m, Inputs{Cube: mustCube(b, c, m), Models: ms}, Options{NoGOBMs: true, NoRiverAdjustment: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -221,7 +237,7 @@ func twinSkill(b *testing.B, c Cubes, tr twinTruth, land []float32, ms *Models, 
 		}
 		reconGtC += rec.GtC
 		trueFgGtC += mt.fgco2GtC
-		ens, err := Run(context.Background(), m, Inputs{Cubes: c, Models: ms}, Options{})
+		ens, err := Run(context.Background(), m, Inputs{Cube: mustCube(b, c, m), Models: ms}, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -243,7 +259,7 @@ func twinSkill(b *testing.B, c Cubes, tr twinTruth, land []float32, ms *Models, 
 			b.Logf("member %s: %d S_OCEAN %.3f GtC (river adjustment included)", mm.Name, year, members[mm.Name])
 		}
 	}
-	_, sigma := weightedMeanSD(vals, memberWeights(make([]string, len(vals)), true))
+	_, sigma := emulator.MeanSD(vals, nil)
 	rmse := math.Sqrt(ss / n)
 	reconErr, ensErr := reconGtC-trueFgGtC, ensGtC-trueSink
 	b.ReportMetric(rmse, "pCO2_RMSE_uatm")

@@ -111,7 +111,7 @@ func BenchmarkTwinFilesSkill(b *testing.B) {
 	}
 	ctx := context.Background()
 	builder := cube.NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
-	cubes := CubeFunc(func(m grid.Month) (*cube.Cube, error) { return builder.Cube(ctx, m) })
+	cubes := archiveFunc(func(m grid.Month) (*cube.Cube, error) { return builder.Cube(ctx, m) })
 	gobms := cfg.Sources["gobm"].Models
 	tr, err := newFileTruth(dir, cfg.Grid(), gobms)
 	if err != nil {

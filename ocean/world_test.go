@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/internal/seawater"
@@ -105,7 +106,7 @@ func (w *synthWorld) Field(m grid.Month, name string) (*grid.Field, error) {
 var synthUnits = map[string]string{
 	fieldSST: "degC", fieldSalinity: "1e-3", fieldMLD: "m", fieldChl: "mg m-3", fieldWindSq: "m2 s-2",
 	fieldIce: "1", fieldMSL: "hPa", fieldShip: pco2Units, "fco2_ship_n": "1",
-	gobmPrefix + "ALPHA": fluxUnits, gobmPrefix + "BETA": fluxUnits, gobmPrefix + "GAMMA": fluxUnits,
+	gobmPrefix + "ALPHA": emulator.FluxUnits, gobmPrefix + "BETA": emulator.FluxUnits, gobmPrefix + "GAMMA": emulator.FluxUnits,
 }
 
 func (w *synthWorld) make(m grid.Month, name string) (*grid.Field, error) {

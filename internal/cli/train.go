@@ -133,7 +133,7 @@ func lastInputYear(ctx context.Context, b *cube.Builder, first int) (int, error)
 
 func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
 	spec := ocean.TrainSpec{FirstYear: first, HeldOutYear: heldOut, GOBMs: firstN(cfg.Sources["gobm"].Models, cfg.Members), ModelsDir: cfg.ModelsDir, Logger: env.Log}
-	ms, err := ocean.Train(ctx, ocean.CubeFunc(cubes), spec)
+	ms, err := ocean.Train(ctx, cubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +153,7 @@ func trainOcean(ctx context.Context, env *Env, cfg *config.Config, cubes func(gr
 
 func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes func(grid.Month) (*cube.Cube, error), first, heldOut int) ([]skillRow, error) {
 	spec := land.TrainSpec{FirstYear: first, HeldOutYear: heldOut, DGVMs: firstN(cfg.Sources["trendy"].Models, cfg.Members), ModelsDir: cfg.ModelsDir, Logger: env.Log}
-	ms, err := land.Train(ctx, land.CubeFunc(cubes), spec)
+	ms, err := land.Train(ctx, cubeFunc(cubes), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +166,12 @@ func trainLand(ctx context.Context, env *Env, cfg *config.Config, cubes func(gri
 	}
 	return rows, nil
 }
+
+// cubeFunc adapts a cube getter to the archive ocean.Train and land.Train
+// read.
+type cubeFunc func(grid.Month) (*cube.Cube, error)
+
+func (f cubeFunc) Cube(m grid.Month) (*cube.Cube, error) { return f(m) }
 
 func printSkill(env *Env, rows []skillRow) {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)

@@ -93,18 +93,10 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wa
 	if err != nil {
 		return nil, err
 	}
-	var eluc *land.ELUCSeries
-	if _, ok := cfg.Sources["land_use"]; ok {
-		p, _ := cfg.SourcePath("land_use", grid.Month{}, "")
-		if eluc, err = land.ReadELUCFile(p); err != nil {
-			return nil, err
-		}
-	}
-	get := cubeGetter(ctx, b)
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b, CO2: co2,
 		SCement: budget.CementCarbonation,
-		Ocean:   &pipeline.Ocean{Members: om, Cubes: ocean.CubeFunc(get), ModelsDir: cfg.ModelsDir},
-		Land:    &pipeline.Land{Members: lm, Cubes: land.CubeFunc(get), Climatology: clim, ELUC: eluc, ModelsDir: cfg.ModelsDir}}
+		Ocean:   &pipeline.Ocean{Members: om, ModelsDir: cfg.ModelsDir},
+		Land:    &pipeline.Land{Members: lm, Cubes: b, Climatology: clim, ModelsDir: cfg.ModelsDir}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close(); lk.Release() }}, nil
 }
 

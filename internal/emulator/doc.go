@@ -22,4 +22,11 @@
 // and bias per cell-month in the target's units, and the error of the
 // area-weighted global sum (Σ value × cell area) per month and for the
 // year.
+//
+// It also holds what the ocean and land stages share about an ensemble of
+// emulators: the members manifest (Manifest, SaveMembers, LoadMembers),
+// the ensemble mean and spread per cell and of totals (CellMeanSD,
+// MeanSD), member selection, the members' skill on the stage's full
+// prediction (MemberSkill, SkillAcc, ScoreMember), and the carbon-flux
+// units (GramsPerGt, FluxUnits, XCO2Units).
 package emulator

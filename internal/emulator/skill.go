@@ -43,28 +43,10 @@ type MonthSum struct {
 	SumError
 }
 
-// skillAcc accumulates cell statistics; Welford's update keeps the truth's
-// variance accurate when its mean is large against its spread.
-type skillAcc struct {
-	n                int
-	sumErr, sumErrSq float64
-	meanT, m2T       float64
-}
-
-func (a *skillAcc) add(pred, truth float32) {
-	p, t := float64(pred), float64(truth)
-	a.n++
-	a.sumErr += p - t
-	a.sumErrSq += (p - t) * (p - t)
-	d := t - a.meanT
-	a.meanT += d / float64(a.n)
-	a.m2T += d * (t - a.meanT)
-}
-
 // score predicts every held-out month on all its target cells.
 func score(ctx context.Context, model *Model, b *Builder, s *TrainSpec, months []grid.Month, target TargetFunc) (*Skill, error) {
 	sk := &Skill{Year: s.HeldOutYear, SumUnits: s.SumUnits}
-	var acc skillAcc
+	var acc SkillAcc
 	var sumErrSq float64
 	for _, m := range months {
 		if err := ctx.Err(); err != nil {
@@ -88,7 +70,7 @@ func score(ctx context.Context, model *Model, b *Builder, s *TrainSpec, months [
 		}
 		ms := MonthSum{Month: m.String(), Rows: nrow}
 		for i, c := range cells {
-			acc.add(pred[i], t[c])
+			acc.Add(float64(pred[i]), float64(t[c]), 0)
 			area := s.Grid.RowAreaM2(c/s.Grid.NLon) * s.SumScale
 			ms.True += float64(t[c]) * area
 			ms.Predicted += float64(pred[i]) * area
@@ -99,15 +81,13 @@ func score(ctx context.Context, model *Model, b *Builder, s *TrainSpec, months [
 		sk.Annual.True += ms.True
 		sk.Annual.Predicted += ms.Predicted
 	}
-	if acc.n == 0 {
+	if acc.N == 0 {
 		return nil, fmt.Errorf("score %s: no target values in held-out year %d", s.Target, s.HeldOutYear)
 	}
 	sk.Annual.Error = sk.Annual.Predicted - sk.Annual.True
 	sk.MonthlySumRMSE = math.Sqrt(sumErrSq / float64(len(sk.Monthly)))
-	sk.Rows = acc.n
-	sk.RMSE = math.Sqrt(acc.sumErrSq / float64(acc.n))
-	sk.Bias = acc.sumErr / float64(acc.n)
-	sk.R2 = r2(acc.sumErrSq, acc.m2T)
+	sk.Rows = int(acc.N)
+	sk.RMSE, sk.Bias, sk.R2 = acc.RMSE(), acc.Bias(), acc.R2()
 	return sk, nil
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"github.com/carbonbudget/carbonbudget/budget"
@@ -13,18 +14,27 @@ import (
 // Land adapts the land stage to the pipeline. The budget's S_LAND is the
 // stage's net land flux: the DGVM emulators' NBP minus the observed fire
 // anomaly (the extreme fires the models miss), as the low-latency budget
-// counts the land sink; E_LUC comes from the bookkeeping series.
+// counts the land sink. E_LUC is not the stage's: LandOut.ELUC stays
+// zero until the budget takes it from the cube.
 type Land struct {
-	Members     *land.Models
-	Cubes       land.Cubes
+	Members *land.Models
+	// Cubes yields the cubes of the three months before the run's month,
+	// which the land's lagged features read.
+	Cubes       Cubes
 	Climatology *land.Climatology
-	ELUC        *land.ELUCSeries
 	ModelsDir   string
 }
 
 // Run implements LandStage.
 func (l *Land) Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, error) {
-	res, err := land.Run(ctx, m, land.Inputs{Cubes: l.Cubes, Models: l.Members, Climatology: l.Climatology, ELUC: l.ELUC, Missing: c.Missing}, land.Options{})
+	cubes := []*cube.Cube{nil, nil, nil, c} // months m-3..m, as land.Inputs wants them
+	for i := range 3 {
+		var err error
+		if cubes[i], err = l.Cubes.Cube(ctx, m.Add(i-3)); err != nil {
+			return LandOut{}, fmt.Errorf("land %s: %w", m, err)
+		}
+	}
+	res, err := land.Run(ctx, m, land.Inputs{Cubes: cubes, Models: l.Members, Climatology: l.Climatology}, land.Options{})
 	if err != nil {
 		return LandOut{}, err
 	}
@@ -41,7 +51,6 @@ func (l *Land) Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, er
 		Flux: budget.Flux{Term: budget.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
 			Mean: mean, Sigma: res.NBPSD, Members: members},
 		Fire: res.Fire,
-		ELUC: budget.Term{GtC: res.ELUCGtC, SigmaGtC: res.ELUCSigmaGtC, Provisional: res.ELUCProjected},
 	}, nil
 }
 

@@ -17,14 +17,12 @@ import (
 // month with the trained members and converts the result to budget terms.
 type Ocean struct {
 	Members   *ocean.Models
-	Cubes     ocean.Cubes
 	ModelsDir string
-	Regions   ocean.Regions
 }
 
 // Run implements OceanStage.
 func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, error) {
-	res, err := ocean.Run(ctx, m, ocean.Inputs{Cubes: o.Cubes, Models: o.Members, Missing: c.Missing}, ocean.Options{})
+	res, err := ocean.Run(ctx, m, ocean.Inputs{Cube: c, Models: o.Members}, ocean.Options{})
 	if err != nil {
 		return OceanOut{}, err
 	}

@@ -1,8 +1,10 @@
 // Package seawater holds the gas-exchange physics of CO2 between the
 // surface ocean and the atmosphere, as pure functions: Schmidt number,
 // transfer velocity, solubility, water-vapour pressure, fugacity and the
-// bulk flux. The ocean stage and the twin world both use it, so the
-// pipeline and its test bed agree on the physics by construction.
+// bulk flux. The ocean stage uses it. The twin world keeps its own
+// implementation (internal/twin) on purpose, so that a slip in either
+// shows when the pipeline runs against the twin; the twin's tests check
+// that the two agree.
 //
 // Temperatures are in °C at the API (converted to K inside where the
 // formula wants K), salinity in PSU, pressure in atm, CO2 partial pressure
