@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -28,7 +28,7 @@ type Cube struct {
 	XCO2TrendPPM float64
 
 	// Fossil holds the month's Carbon Monitor daily records.
-	Fossil []FossilRecord
+	Fossil []ingest.FossilRecord
 
 	// Missing lists late sources absent for this month (e.g. "socat"):
 	// results computed without them are provisional.
@@ -38,14 +38,6 @@ type Cube struct {
 
 	// Key is the SHA-256 of inputs and configuration the cube was built from.
 	Key string
-}
-
-// FossilRecord is one Carbon Monitor value: country, day, sector, MtCO2/day.
-type FossilRecord struct {
-	Country     string    `json:"country"`
-	Date        time.Time `json:"date"`
-	Sector      string    `json:"sector"`
-	MtCO2PerDay float64   `json:"mtco2_per_day"`
 }
 
 // Entry describes one input file behind a cube, for the run's provenance.

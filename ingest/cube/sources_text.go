@@ -39,12 +39,7 @@ func readFossil(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _
 	if err != nil {
 		return &ingest.SourceError{Path: path, Month: c.Month, Err: err}
 	}
-	start, end := c.Month.Start(), c.Month.End()
-	for _, r := range v.(*carbonmonitor.Data).Records {
-		if !r.Date.Before(start) && r.Date.Before(end) {
-			c.Fossil = append(c.Fossil, FossilRecord{Country: r.Country, Date: r.Date, Sector: r.Sector, MtCO2PerDay: r.MtCO2PerDay})
-		}
-	}
+	c.Fossil = v.(*carbonmonitor.Data).Month(c.Month)
 	if len(c.Fossil) == 0 {
 		return ingest.Errorf(path, "value", c.Month, "no Carbon Monitor records for the month (%w)", ingest.ErrMissing)
 	}

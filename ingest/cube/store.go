@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -31,15 +32,15 @@ func NewStore(dir string) *Store { return &Store{Dir: dir, cache: map[grid.Month
 
 // sidecar is the JSON part of a stored cube.
 type sidecar struct {
-	Month        string         `json:"month"`
-	Grid         grid.Grid      `json:"grid"`
-	Key          string         `json:"key"`
-	XCO2PPM      float64        `json:"xco2_ppm"`
-	XCO2TrendPPM float64        `json:"xco2_trend_ppm"`
-	Missing      []string       `json:"missing"`
-	Catalogue    []Entry        `json:"catalogue"`
-	Fossil       []FossilRecord `json:"fossil"`
-	Fields       []fieldMeta    `json:"fields"`
+	Month        string                `json:"month"`
+	Grid         grid.Grid             `json:"grid"`
+	Key          string                `json:"key"`
+	XCO2PPM      float64               `json:"xco2_ppm"`
+	XCO2TrendPPM float64               `json:"xco2_trend_ppm"`
+	Missing      []string              `json:"missing"`
+	Catalogue    []Entry               `json:"catalogue"`
+	Fossil       []ingest.FossilRecord `json:"fossil"`
+	Fields       []fieldMeta           `json:"fields"`
 }
 
 type fieldMeta struct {

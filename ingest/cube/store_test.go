@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -15,7 +16,7 @@ func testCube(m grid.Month) *Cube {
 	g := grid.MustNew(2)
 	c := &Cube{Month: m, Grid: g, Fields: map[string]*grid.Field{}, XCO2PPM: 419.3, XCO2TrendPPM: 418.9,
 		Missing: []string{"socat"}, Key: "abc123",
-		Fossil:    []FossilRecord{{Country: "China", Date: m.Start(), Sector: "Power", MtCO2PerDay: 14.2}},
+		Fossil:    []ingest.FossilRecord{{Country: "China", Date: m.Start(), Sector: "Power", MtCO2PerDay: 14.2}},
 		Catalogue: []Entry{{Source: "era5", Path: "/in/era5.nc", Size: 10, SHA256: "ff", Status: "ok"}}}
 	for _, name := range []string{"sst", "nbp/LPJ"} {
 		f := grid.NewField(g, name, "degC")

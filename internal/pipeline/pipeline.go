@@ -227,11 +227,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget
 		}
 		r.gridder = gr
 	}
-	recs := make([]fossil.Record, len(c.Fossil))
-	for i, f := range c.Fossil {
-		recs[i] = fossil.Record{Country: f.Country, Date: f.Date, Sector: f.Sector, MtCO2PerDay: f.MtCO2PerDay}
-	}
-	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: recs, Gridder: r.gridder}, fossil.Options{})
+	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: c.Fossil, Gridder: r.gridder}, fossil.Options{})
 	if err != nil {
 		return budget.Flux{}, err
 	}

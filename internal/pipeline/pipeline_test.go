@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -75,7 +76,7 @@ func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {
 	c := &cube.Cube{Month: m, Grid: f.g, Key: "k" + m.String(), Catalogue: []cube.Entry{{Source: "era5", Path: "/in/e.nc", SHA256: "aa", Status: "ok"}}}
 	for d := 1; d <= m.Days(); d++ {
 		for _, country := range []string{"Brazil", "China", "EU27 & UK", "India", "Japan", "Russia", "United States", "ROW"} {
-			c.Fossil = append(c.Fossil, cube.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
+			c.Fossil = append(c.Fossil, ingest.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
 		}
 	}
 	return c, nil
