@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
@@ -13,25 +14,18 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-func init() {
-	for _, name := range []string{"era5", "ocean_reanalysis", "chlorophyll", "fire"} {
-		readers[name] = readGridded
-	}
-	readers["trendy"] = readModel("nbp", NBPUnits)
-	readers["gobm"] = readModel("fgco2", FgCO2Units)
-}
-
 // WindSquareFactor turns a monthly mean 10 m wind speed into the mean of
 // its square, <U²> = factor·<U>², for sources that give only the mean
 // speed: for a Rayleigh distribution of speeds <U²>/<U>² = 4/π ≈ 1.27
 // (Wanninkhof 2014 discusses the need for <U²>; a source that has the
 // second moment should map "si10sq" directly).
-const WindSquareFactor = 4 / 3.141592653589793
+const WindSquareFactor = 4 / math.Pi
 
 // readGridded reads every configured variable of a CF netCDF source for
 // the month, converts it to the canonical units and regrids it
 // conservatively onto the analysis grid.
 func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path, _ string) error {
+	b.opened(path)
 	f, err := netcdf.Open(path)
 	if err != nil {
 		return err
@@ -82,6 +76,7 @@ func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path
 // emulators exist.
 func readModel(canon, canonUnits string) reader {
 	return func(_ context.Context, b *Builder, c *Cube, src config.Source, path, model string) error {
+		b.opened(path)
 		f, err := netcdf.Open(path)
 		if err != nil {
 			return err

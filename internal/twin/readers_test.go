@@ -263,6 +263,18 @@ func TestTextFilesReadBack(t *testing.T) {
 	if v, ok, err := lu.Value("GCB | Net", 2022); err != nil || !ok || math.Abs(v-lucGtCPerYear(2022)) > 0.3 {
 		t.Errorf("GCB | Net 2022 = %v (%v, %v), truth %v", v, ok, err, lucGtCPerYear(2022))
 	}
+	cem, err := gcb.ReadCementFile(filepath.Join(dir, "gcb", "cement_carbonation_sink.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cem.FirstYear != gcbFirstYear || cem.LastYear() != opt.ModelLastYear() {
+		t.Errorf("cement sheet %d-%d, want %d-%d (a year late)", cem.FirstYear, cem.LastYear(), gcbFirstYear, opt.ModelLastYear())
+	}
+	for i, v := range cem.GtCPerYear {
+		if y := cem.FirstYear + i; math.Abs(v-cementCarbonationGtCPerYear(y)) > 5e-6 {
+			t.Errorf("S_CEMENT %d = %g in the sheet, truth %g", y, v, cementCarbonationGtCPerYear(y))
+		}
+	}
 }
 
 func checkCarbonMonitor(t *testing.T, dir string, annual []budgetRow) {
