@@ -106,6 +106,10 @@ var readers = map[string]reader{
 	"cement":           readCement,
 }
 
+// gridded are the sources read by readGridded, the only ones that may set
+// format: grib.
+var gridded = map[string]bool{"era5": true, "ocean_reanalysis": true, "chlorophyll": true, "fire": true}
+
 // sourceNames lists the configured sources in a fixed order.
 func (b *Builder) sourceNames() []string {
 	var names []string
@@ -129,6 +133,9 @@ func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
 		src := b.cfg.Sources[name]
 		if _, ok := readers[name]; !ok {
 			continue // a source this build has no reader for
+		}
+		if src.Format == config.FormatGRIB && !gridded[name] {
+			return nil, nil, fmt.Errorf("source %q: format %q is only read for the gridded sources", name, src.Format)
 		}
 		models := src.Models
 		if len(models) == 0 {
