@@ -39,7 +39,8 @@ type Builder struct {
 type memo struct {
 	noaa          map[string]*noaa.Monthly
 	carbonMonitor map[string]*carbonmonitor.Data
-	gcb           map[string]*gcb.Series
+	eluc          map[string]*gcb.Series
+	cement        map[string]*gcb.Series
 }
 
 // Stats counts the builder's work since it was made.
@@ -81,7 +82,7 @@ func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
-		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, gcb: map[string]*gcb.Series{}},
+		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
 		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}}
 }
 

@@ -38,7 +38,7 @@ func readCO2(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ st
 
 // readELUC takes the month's share of E_LUC from the GCB land-use sheet.
 func readELUC(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
-	s, err := memoised(b, b.memo.gcb, c, path, gcb.ReadELUCFile)
+	s, err := memoised(b, b.memo.eluc, c, path, gcb.ReadELUCFile)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func readELUC(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ s
 // readCement takes the month's share of S_CEMENT from the GCB cement
 // carbonation sheet.
 func readCement(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
-	s, err := memoised(b, b.memo.gcb, c, path, gcb.ReadCementFile)
+	s, err := memoised(b, b.memo.cement, c, path, gcb.ReadCementFile)
 	if err != nil {
 		return err
 	}
