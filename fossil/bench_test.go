@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -31,7 +32,7 @@ func BenchmarkGrid025(b *testing.B) {
 // BenchmarkAggregateTenYears sums ten years of daily records (14 rows × 6
 // sectors × 3,652 days) into monthly national totals.
 func BenchmarkAggregateTenYears(b *testing.B) {
-	var recs []Record
+	var recs []ingest.FossilRecord
 	months := grid.Range(grid.Month{Year: 2015, Month: 1}, grid.Month{Year: 2024, Month: 12})
 	for _, m := range months {
 		recs = append(recs, monthRecords(m, 0)...)

@@ -22,8 +22,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -39,14 +39,6 @@ const RelativeSigma = 0.05
 // InternationalAviation is the sector kept global and ungridded.
 const InternationalAviation = "International Aviation"
 
-// Record is one Carbon Monitor value.
-type Record struct {
-	Country     string
-	Date        time.Time // UTC day
-	Sector      string
-	MtCO2PerDay float64
-}
-
 // CountryMasks gives each country's fractional cover of the grid cells.
 // internal/regions satisfies it.
 type CountryMasks interface {
@@ -56,7 +48,7 @@ type CountryMasks interface {
 
 // Inputs are what Run needs for one month.
 type Inputs struct {
-	Records   []Record // at least the month's days; other days are ignored
+	Records   []ingest.FossilRecord // at least the month's days; other days are ignored
 	Grid      grid.Grid
 	Countries CountryMasks
 	// Proxy optionally weights emissions within a country (an annual
@@ -161,7 +153,7 @@ type total struct {
 }
 
 // monthTotals sums the month's daily records per country and sector.
-func monthTotals(m grid.Month, recs []Record, allowIncomplete bool) ([]total, error) {
+func monthTotals(m grid.Month, recs []ingest.FossilRecord, allowIncomplete bool) ([]total, error) {
 	type key struct{ country, sector string }
 	sums := map[key]*total{}
 	seen := map[key]map[int]bool{}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -49,8 +50,8 @@ var sectors = []string{"Power", "Industry", "Ground Transport", "Residential", "
 
 // monthRecords makes one value per partition row, single country and
 // sector for each day of m, and a WORLD row equal to the partition's sum.
-func monthRecords(m grid.Month, skipDay int) []Record {
-	var recs []Record
+func monthRecords(m grid.Month, skipDay int) []ingest.FossilRecord {
+	var recs []ingest.FossilRecord
 	rows := append(append([]string{}, partition...), "France", "Germany", "Italy", "Spain", "United Kingdom")
 	for d := 1; d <= m.Days(); d++ {
 		if d == skipDay {
@@ -64,12 +65,12 @@ func monthRecords(m grid.Month, skipDay int) []Record {
 				if c == EUAndUK {
 					v = 100 * (1 + 0.1*float64(si)) // more than its five listed members
 				}
-				recs = append(recs, Record{Country: c, Date: date, Sector: s, MtCO2PerDay: v})
+				recs = append(recs, ingest.FossilRecord{Country: c, Date: date, Sector: s, MtCO2PerDay: v})
 				if isPartition(c) {
 					world += v
 				}
 			}
-			recs = append(recs, Record{Country: World, Date: date, Sector: s, MtCO2PerDay: world})
+			recs = append(recs, ingest.FossilRecord{Country: World, Date: date, Sector: s, MtCO2PerDay: world})
 		}
 	}
 	return recs

@@ -24,10 +24,7 @@ func TestRealCarbonMonitorMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := make([]Record, len(data.Records))
-	for i, r := range data.Records {
-		recs[i] = Record{Country: r.Country, Date: r.Date, Sector: r.Sector, MtCO2PerDay: r.MtCO2PerDay}
-	}
+	recs := data.Records
 	g := grid.MustNew(1)
 	set, err := regions.Load(g)
 	if err != nil {

@@ -33,10 +33,7 @@ func TestTwinWorld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := make([]Record, len(data.Records))
-	for i, r := range data.Records {
-		recs[i] = Record{Country: r.Country, Date: r.Date, Sector: r.Sector, MtCO2PerDay: r.MtCO2PerDay}
-	}
+	recs := data.Records
 	truth := readTruthEFos(t, filepath.Join(dir, "truth", "budget_monthly.csv"))
 	g := grid.MustNew(2)
 	set, err := regions.Load(g)

@@ -30,17 +30,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-// Record is one Carbon Monitor value. Its fields match fossil.Record and
-// cube.FossilRecord, so a conversion between them is free.
-type Record struct {
-	Country     string
-	Date        time.Time // 00:00 UTC of the day
-	Sector      string
-	MtCO2PerDay float64
-}
+// Record is one Carbon Monitor value: the record type shared by the
+// reader, the month cube and the fossil stage.
+type Record = ingest.FossilRecord
 
 // Data is one Carbon Monitor file in file order.
 type Data struct {

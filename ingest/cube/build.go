@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"sort"
 	"sync"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
+	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -25,8 +29,42 @@ type Builder struct {
 	hasher *fileHasher
 
 	mu    sync.Mutex
-	memo  map[string]any // parsed whole-record files (NOAA, Carbon Monitor) by path and checksum
+	memo  memo
 	regrd map[[2]grid.Grid]*grid.Regridder
+	stats Stats
+}
+
+// memo holds the parsed whole-record files, which serve every month, by
+// path and checksum: a changed file is parsed again.
+type memo struct {
+	noaa          map[string]*noaa.Monthly
+	carbonMonitor map[string]*carbonmonitor.Data
+	eluc          map[string]*gcb.Series
+	cement        map[string]*gcb.Series
+}
+
+// Stats counts the builder's work since it was made.
+type Stats struct {
+	// Catalogues counts, per month, the catalogues (and so cache keys)
+	// computed.
+	Catalogues map[grid.Month]int
+	// Opens counts, per input path, the times a reader opened the file
+	// (hashing it for the catalogue is not counted).
+	Opens map[string]int
+}
+
+// Stats returns a copy of the builder's counters.
+func (b *Builder) Stats() Stats {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return Stats{Catalogues: maps.Clone(b.stats.Catalogues), Opens: maps.Clone(b.stats.Opens)}
+}
+
+// opened counts a reader opening path.
+func (b *Builder) opened(path string) {
+	b.mu.Lock()
+	b.stats.Opens[path]++
+	b.mu.Unlock()
 }
 
 // ErrFileNotFound is a required input file that is not there (yet): the
@@ -43,19 +81,35 @@ func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 // internal/regions.
 func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
-		hasher: newFileHasher(cfg.WorkDir), memo: map[string]any{}, regrd: map[[2]grid.Grid]*grid.Regridder{}}
+		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
+		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
+		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}}
 }
-
-// Store is the builder's cube cache (it satisfies the emulator's Cubes).
-func (b *Builder) Store() *Store { return b.store }
 
 // reader reads one source for a month into the cube. path is the resolved
 // file; model is empty for single-model sources.
 type reader func(ctx context.Context, b *Builder, c *Cube, src config.Source, path, model string) error
 
-// readers maps each source name to its reader. Sources without a reader
-// are refused with an error naming them.
-var readers = map[string]reader{}
+// readers maps each source name to its reader. A configured source
+// without a reader is not read.
+var readers = map[string]reader{
+	"era5":             readGridded,
+	"ocean_reanalysis": readGridded,
+	"chlorophyll":      readGridded,
+	"fire":             readGridded,
+	"trendy":           readModel("nbp", NBPUnits),
+	"gobm":             readModel("fgco2", FgCO2Units),
+	"ndvi":             readNDVI,
+	"socat":            readSOCAT,
+	"co2_monthly":      readCO2,
+	"fossil":           readFossil,
+	"land_use":         readELUC,
+	"cement":           readCement,
+}
+
+// gridded are the sources read by readGridded, the only ones that may set
+// format: grib.
+var gridded = map[string]bool{"era5": true, "ocean_reanalysis": true, "chlorophyll": true, "fire": true}
 
 // sourceNames lists the configured sources in a fixed order.
 func (b *Builder) sourceNames() []string {
@@ -71,12 +125,18 @@ func (b *Builder) sourceNames() []string {
 // reading it: the cache key comes from it, so an unchanged month is never
 // read twice.
 func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
+	b.mu.Lock()
+	b.stats.Catalogues[m]++
+	b.mu.Unlock()
 	var entries []Entry
 	var missing []string
 	for _, name := range b.sourceNames() {
 		src := b.cfg.Sources[name]
 		if _, ok := readers[name]; !ok {
-			continue // a source this build has no reader for (e.g. land_use, read by its stage)
+			continue // a source this build has no reader for
+		}
+		if src.Format == config.FormatGRIB && !gridded[name] {
+			return nil, nil, fmt.Errorf("source %q: format %q is only read for the gridded sources", name, src.Format)
 		}
 		models := src.Models
 		if len(models) == 0 {
@@ -188,20 +248,23 @@ func (b *Builder) put(c *Cube, name string, f *grid.Field) error {
 	return nil
 }
 
-// memoised parses a whole-record file once per builder.
-func (b *Builder) memoised(key string, parse func() (any, error)) (any, error) {
+// memoised parses the whole-record file at path once per builder and
+// checksum, keeping it in memo (one of the builder's memo maps).
+func memoised[T any](b *Builder, memo map[string]T, c *Cube, path string, parse func(string) (T, error)) (T, error) {
+	key := path + "@" + entrySum(c, path)
 	b.mu.Lock()
-	v, ok := b.memo[key]
+	v, ok := memo[key]
 	b.mu.Unlock()
 	if ok {
 		return v, nil
 	}
-	v, err := parse()
+	b.opened(path)
+	v, err := parse(path)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
 	b.mu.Lock()
-	b.memo[key] = v
+	memo[key] = v
 	b.mu.Unlock()
 	return v, nil
 }

@@ -15,7 +15,7 @@ import (
 
 // formatVersion is mixed into every cube key; bump it when the cube's
 // content or canonical units change, so stale caches are not reused.
-const formatVersion = "cube-v1"
+const formatVersion = "cube-v2"
 
 // fileHasher computes SHA-256 of input files, remembering each by path,
 // size and modification time in <work>/filehashes.json so that a yearly

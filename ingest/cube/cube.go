@@ -1,7 +1,8 @@
 // Package cube assembles the month cube: every driver of one month on the
 // analysis grid in canonical units (see Canonical), plus the month's point
 // and table data (ship observations gridded to cell means, NOAA CO2, Carbon
-// Monitor records), the list of late sources that are missing, and the
+// Monitor records), the month's shares of the annual GCB terms E_LUC and
+// S_CEMENT, the list of late sources that are missing, and the
 // catalogue of input files used. Cubes are cached in a work directory keyed
 // by the SHA-256 of their inputs and configuration, so an unchanged month is
 // never ingested twice.
@@ -11,8 +12,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -27,8 +29,18 @@ type Cube struct {
 	XCO2PPM      float64
 	XCO2TrendPPM float64
 
+	// CO2 holds NOAA's record around the month, for the atmospheric
+	// growth rate.
+	CO2 CO2Record
+
 	// Fossil holds the month's Carbon Monitor daily records.
-	Fossil []FossilRecord
+	Fossil []ingest.FossilRecord
+
+	// ELUC (land-use change emission, to the atmosphere) and SCement (cement
+	// carbonation sink, uptake positive) are the month's shares of the GCB
+	// annual series; nil when the source is not configured.
+	ELUC    *gcb.MonthValue
+	SCement *gcb.MonthValue
 
 	// Missing lists late sources absent for this month (e.g. "socat"):
 	// results computed without them are provisional.
@@ -40,12 +52,21 @@ type Cube struct {
 	Key string
 }
 
-// FossilRecord is one Carbon Monitor value: country, day, sector, MtCO2/day.
-type FossilRecord struct {
-	Country     string    `json:"country"`
-	Date        time.Time `json:"date"`
-	Sector      string    `json:"sector"`
-	MtCO2PerDay float64   `json:"mtco2_per_day"`
+// CO2Record is NOAA's global monthly CO2 record (co2_mm_gl) around a
+// month: the rows of months m-1, m and m+1 that the record has, in month
+// order, with the file's vintage (its "File Creation" line). A central
+// difference needs m+1; while it is not yet published the growth of m is
+// provisional. Rows with a missing mean or trend are left out.
+type CO2Record struct {
+	Vintage string     `json:"vintage"`
+	Months  []CO2Month `json:"months"`
+}
+
+// CO2Month is one row of the record, µmol/mol (ppm).
+type CO2Month struct {
+	Month    grid.Month `json:"month"`
+	MeanPPM  float64    `json:"mean_ppm"`  // the "average" column
+	TrendPPM float64    `json:"trend_ppm"` // de-seasonalised
 }
 
 // Entry describes one input file behind a cube, for the run's provenance.

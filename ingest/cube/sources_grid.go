@@ -4,39 +4,60 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/netcdf"
+	"github.com/carbonbudget/carbonbudget/ingest/raster"
 	"github.com/carbonbudget/carbonbudget/ingest/units"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-func init() {
-	for _, name := range []string{"era5", "ocean_reanalysis", "chlorophyll", "fire"} {
-		readers[name] = readGridded
-	}
-	readers["trendy"] = readModel("nbp", NBPUnits)
-	readers["gobm"] = readModel("fgco2", FgCO2Units)
-}
 
 // WindSquareFactor turns a monthly mean 10 m wind speed into the mean of
 // its square, <U²> = factor·<U>², for sources that give only the mean
 // speed: for a Rayleigh distribution of speeds <U²>/<U>² = 4/π ≈ 1.27
 // (Wanninkhof 2014 discusses the need for <U²>; a source that has the
 // second moment should map "si10sq" directly).
-const WindSquareFactor = 4 / 3.141592653589793
+const WindSquareFactor = 4 / math.Pi
 
-// readGridded reads every configured variable of a CF netCDF source for
-// the month, converts it to the canonical units and regrids it
-// conservatively onto the analysis grid.
+// fieldReader reads one variable of a gridded file for a month.
+type fieldReader interface {
+	Read(name string, m grid.Month) (*grid.Field, error)
+}
+
+type netcdfFile struct{ *netcdf.File }
+
+func (f netcdfFile) Read(name string, m grid.Month) (*grid.Field, error) { return f.File.Read(name, m) }
+
+// gribFile reads variables of a GRIB file through GDAL, which opens it
+// for each variable; a grid that is not regular latitude-longitude (a
+// reduced Gaussian ERA5 grid) is warped straight to the analysis grid.
+type gribFile struct {
+	b    *Builder
+	path string
+}
+
+func (f gribFile) Read(name string, m grid.Month) (*grid.Field, error) {
+	f.b.opened(f.path)
+	return raster.ReadGRIB(f.path, name, m, raster.WarpTo(f.b.grid))
+}
+
+// readGridded reads every configured variable of a gridded source (CF
+// netCDF, or GRIB with format: grib) for the month, converts it to the
+// canonical units and regrids it conservatively onto the analysis grid.
 func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path, _ string) error {
-	f, err := netcdf.Open(path)
-	if err != nil {
-		return err
+	var f fieldReader = gribFile{b, path}
+	if src.Format != config.FormatGRIB {
+		b.opened(path)
+		nc, err := netcdf.Open(path)
+		if err != nil {
+			return err
+		}
+		defer nc.Close()
+		f = netcdfFile{nc}
 	}
-	defer f.Close()
 	canons := make([]string, 0, len(src.Variables))
 	for canon := range src.Variables {
 		canons = append(canons, canon)
@@ -82,6 +103,7 @@ func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path
 // emulators exist.
 func readModel(canon, canonUnits string) reader {
 	return func(_ context.Context, b *Builder, c *Cube, src config.Source, path, model string) error {
+		b.opened(path)
 		f, err := netcdf.Open(path)
 		if err != nil {
 			return err

@@ -8,12 +8,11 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/config"
 )
 
-func init() { readers["ndvi"] = readNDVI }
-
 // readNDVI reads a monthly NDVI GeoTIFF (scale, offset and nodata as the
 // file says) and regrids it onto the analysis grid; GDAL warps sources
 // that are not on a regular latitude-longitude grid.
 func readNDVI(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+	b.opened(path)
 	f, err := raster.ReadGeoTIFF(path, 1)
 	if err != nil {
 		return err

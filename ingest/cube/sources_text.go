@@ -6,45 +6,72 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 	"github.com/carbonbudget/carbonbudget/ingest/socat"
 	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-func init() {
-	readers["co2_monthly"] = readCO2
-	readers["fossil"] = readFossil
-	readers["socat"] = readSOCAT
-}
-
 // readCO2 takes the month's global mean CO2 and trend from NOAA's monthly
-// record, and serves it as the constant field "xco2" for the emulators.
+// record, and serves it as the constant field "xco2" for the emulators. It
+// keeps the record's rows of the months around m for the growth rate.
 func readCO2(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
-	v, err := b.memoised("noaa:"+path+entrySum(c, path), func() (any, error) { return noaa.ReadMonthlyFile(path) })
+	mm, err := memoised(b, b.memo.noaa, c, path, noaa.ReadMonthlyFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Variable: "average", Month: c.Month, Err: err}
 	}
-	row, ok := v.(*noaa.Monthly).At(c.Month)
+	row, ok := mm.At(c.Month)
 	if !ok || row.AveragePPM != row.AveragePPM {
 		return ingest.Errorf(path, "average", c.Month, "no monthly mean for the month (%w)", ingest.ErrMissing)
 	}
 	c.XCO2PPM, c.XCO2TrendPPM = row.AveragePPM, row.TrendPPM
 	c.Fields["xco2"] = constantField(b.grid, "xco2", "1e-6", row.AveragePPM)
+	c.CO2 = CO2Record{Vintage: mm.Vintage}
+	for _, m := range []grid.Month{c.Month.Add(-1), c.Month, c.Month.Add(1)} {
+		if r, ok := mm.At(m); ok && r.AveragePPM == r.AveragePPM && r.TrendPPM == r.TrendPPM {
+			c.CO2.Months = append(c.CO2.Months, CO2Month{Month: m, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
+		}
+	}
+	return nil
+}
+
+// readELUC takes the month's share of E_LUC from the GCB land-use sheet.
+func readELUC(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+	s, err := memoised(b, b.memo.eluc, c, path, gcb.ReadELUCFile)
+	if err != nil {
+		return err
+	}
+	v, err := s.Month(c.Month)
+	if err != nil {
+		return err
+	}
+	c.ELUC = &v
+	return nil
+}
+
+// readCement takes the month's share of S_CEMENT from the GCB cement
+// carbonation sheet.
+func readCement(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+	s, err := memoised(b, b.memo.cement, c, path, gcb.ReadCementFile)
+	if err != nil {
+		return err
+	}
+	v, err := s.Month(c.Month)
+	if err != nil {
+		return err
+	}
+	c.SCement = &v
 	return nil
 }
 
 // readFossil keeps the month's Carbon Monitor records.
 func readFossil(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
-	v, err := b.memoised("cm:"+path+entrySum(c, path), func() (any, error) { return carbonmonitor.ReadFile(path) })
+	data, err := memoised(b, b.memo.carbonMonitor, c, path, carbonmonitor.ReadFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Month: c.Month, Err: err}
 	}
-	start, end := c.Month.Start(), c.Month.End()
-	for _, r := range v.(*carbonmonitor.Data).Records {
-		if !r.Date.Before(start) && r.Date.Before(end) {
-			c.Fossil = append(c.Fossil, FossilRecord{Country: r.Country, Date: r.Date, Sector: r.Sector, MtCO2PerDay: r.MtCO2PerDay})
-		}
-	}
+	c.Fossil = data.Month(c.Month)
 	if len(c.Fossil) == 0 {
 		return ingest.Errorf(path, "value", c.Month, "no Carbon Monitor records for the month (%w)", ingest.ErrMissing)
 	}
@@ -55,6 +82,7 @@ func readFossil(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _
 // per-cruise means in each cell (SOCAT's cruise-weighted gridding), and
 // fco2_ship_n the number of observations.
 func readSOCAT(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+	b.opened(path)
 	res, err := socat.ReadFile(path, socat.Options{})
 	if err != nil {
 		return &ingest.SourceError{Path: path, Variable: "fCO2rec", Month: c.Month, Err: err}

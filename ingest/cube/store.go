@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -31,15 +33,18 @@ func NewStore(dir string) *Store { return &Store{Dir: dir, cache: map[grid.Month
 
 // sidecar is the JSON part of a stored cube.
 type sidecar struct {
-	Month        string         `json:"month"`
-	Grid         grid.Grid      `json:"grid"`
-	Key          string         `json:"key"`
-	XCO2PPM      float64        `json:"xco2_ppm"`
-	XCO2TrendPPM float64        `json:"xco2_trend_ppm"`
-	Missing      []string       `json:"missing"`
-	Catalogue    []Entry        `json:"catalogue"`
-	Fossil       []FossilRecord `json:"fossil"`
-	Fields       []fieldMeta    `json:"fields"`
+	Month        string                `json:"month"`
+	Grid         grid.Grid             `json:"grid"`
+	Key          string                `json:"key"`
+	XCO2PPM      float64               `json:"xco2_ppm"`
+	XCO2TrendPPM float64               `json:"xco2_trend_ppm"`
+	Missing      []string              `json:"missing"`
+	Catalogue    []Entry               `json:"catalogue"`
+	CO2          CO2Record             `json:"co2"`
+	Fossil       []ingest.FossilRecord `json:"fossil"`
+	ELUC         *gcb.MonthValue       `json:"eluc,omitempty"`
+	SCement      *gcb.MonthValue       `json:"s_cement,omitempty"`
+	Fields       []fieldMeta           `json:"fields"`
 }
 
 type fieldMeta struct {
@@ -91,7 +96,7 @@ func (s *Store) Save(c *Cube) error {
 
 func writeCube(dir string, c *Cube) error {
 	sc := sidecar{Month: c.Month.String(), Grid: c.Grid, Key: c.Key, XCO2PPM: c.XCO2PPM, XCO2TrendPPM: c.XCO2TrendPPM,
-		Missing: c.Missing, Catalogue: c.Catalogue, Fossil: c.Fossil}
+		Missing: c.Missing, Catalogue: c.Catalogue, CO2: c.CO2, Fossil: c.Fossil, ELUC: c.ELUC, SCement: c.SCement}
 	gm := output.GridMonth{Grid: c.Grid, Month: c.Month}
 	for _, name := range c.FieldNames() {
 		f := c.Fields[name]
@@ -150,7 +155,8 @@ func readCube(dir string, m grid.Month) (*Cube, error) {
 		return nil, fmt.Errorf("cube %s: %w", m, err)
 	}
 	c := &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
-		Missing: sc.Missing, Catalogue: sc.Catalogue, Fossil: sc.Fossil, Fields: map[string]*grid.Field{}}
+		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement,
+		Fields: map[string]*grid.Field{}}
 	for _, fm := range sc.Fields {
 		v, ok := gf.Columns[columnName(fm.Name)]
 		if !ok || len(v) != sc.Grid.Cells() {
@@ -188,14 +194,6 @@ func (s *Store) Field(m grid.Month, name string) (*grid.Field, error) {
 		return nil, err
 	}
 	return c.Field(name)
-}
-
-// Forget drops the in-memory copies (after a month was re-ingested by
-// another process, or to bound memory).
-func (s *Store) Forget() {
-	s.mu.Lock()
-	s.cache = map[grid.Month]*Cube{}
-	s.mu.Unlock()
 }
 
 // cached returns the in-memory cube of m when it was built from key.

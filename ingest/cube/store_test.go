@@ -5,9 +5,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -15,8 +18,12 @@ func testCube(m grid.Month) *Cube {
 	g := grid.MustNew(2)
 	c := &Cube{Month: m, Grid: g, Fields: map[string]*grid.Field{}, XCO2PPM: 419.3, XCO2TrendPPM: 418.9,
 		Missing: []string{"socat"}, Key: "abc123",
-		Fossil:    []FossilRecord{{Country: "China", Date: m.Start(), Sector: "Power", MtCO2PerDay: 14.2}},
-		Catalogue: []Entry{{Source: "era5", Path: "/in/era5.nc", Size: 10, SHA256: "ff", Status: "ok"}}}
+		Fossil:    []ingest.FossilRecord{{Country: "China", Date: m.Start(), Sector: "Power", MtCO2PerDay: 14.2}},
+		Catalogue: []Entry{{Source: "era5", Path: "/in/era5.nc", Size: 10, SHA256: "ff", Status: "ok"}},
+		CO2: CO2Record{Vintage: "Fri Dec  5 2025", Months: []CO2Month{
+			{Month: m.Add(-1), MeanPPM: 419.1, TrendPPM: 418.8}, {Month: m, MeanPPM: 419.3, TrendPPM: 418.9}}},
+		ELUC:    &gcb.MonthValue{GtC: 0.0931, SigmaGtC: 0.0575, FromYear: 2022, Projected: true},
+		SCement: &gcb.MonthValue{GtC: 0.0184, SigmaGtC: 0.0037, FromYear: 2023}}
 	for _, name := range []string{"sst", "nbp/LPJ"} {
 		f := grid.NewField(g, name, "degC")
 		for i := range f.Values {
@@ -48,6 +55,9 @@ func TestStoreRoundTrip(t *testing.T) {
 	}
 	if got.XCO2PPM != 419.3 || got.Key != "abc123" || len(got.Missing) != 1 || !got.Provisional() {
 		t.Errorf("scalars lost: %+v", got)
+	}
+	if !reflect.DeepEqual(got.CO2, c.CO2) || !reflect.DeepEqual(got.ELUC, c.ELUC) || !reflect.DeepEqual(got.SCement, c.SCement) {
+		t.Errorf("CO2 record, E_LUC or S_CEMENT lost: %+v %+v %+v, want %+v %+v %+v", got.CO2, got.ELUC, got.SCement, c.CO2, c.ELUC, c.SCement)
 	}
 	if len(got.Fossil) != 1 || !got.Fossil[0].Date.Equal(time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("fossil records lost: %+v", got.Fossil)

@@ -3,8 +3,11 @@ package cube
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"math"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
@@ -19,23 +22,7 @@ import (
 // the readers, unit conversions and regridding must give back what was
 // written, within packing precision.
 func TestTwinRoundTrip(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a twin world")
-	}
-	dir := t.TempDir()
-	opt := twin.Options{Seed: 7, FromYear: 2014, ToYear: 2015, ResDeg: 2} // models run to 2014 only
-	if err := twin.Write(context.Background(), dir, opt, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(filepath.Join(dir, "carbonbudget.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.WorkDir = t.TempDir()
-	set, err := regions.Load(cfg.Grid())
-	if err != nil {
-		t.Fatal(err)
-	}
+	opt, cfg, set := twinWorld(t)
 	m := grid.Month{Year: 2014, Month: 7}
 	c, err := NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
 	if err != nil {
@@ -100,6 +87,119 @@ func TestTwinRoundTrip(t *testing.T) {
 	if _, err := c.Field("fco2_ship"); err != nil {
 		t.Error(err)
 	}
+	// The twin's S_CEMENT is the GCB 2025 value, 0.1872 GtC/yr in 2014,
+	// written to 1e-5; July has 31 of 365 days.
+	if want := 0.1872 * 31 / 365; c.SCement == nil || math.Abs(c.SCement.GtC-want) > 1e-6 || c.SCement.Projected {
+		t.Errorf("S_CEMENT = %+v, want %g GtC", c.SCement, want)
+	}
+	if c.ELUC == nil || c.ELUC.FromYear != 2014 || c.ELUC.Projected || math.Abs(c.ELUC.SigmaGtC-0.7*31/365) > 1e-12 {
+		t.Errorf("E_LUC = %+v, want 2014's share with σ 0.7 GtC/yr", c.ELUC)
+	}
+	if n := len(c.CO2.Months); n != 3 || c.CO2.Months[1].Month != m || c.CO2.Months[1].MeanPPM != c.XCO2PPM || c.CO2.Vintage == "" {
+		t.Errorf("CO2 record %+v, want June-August 2014 with the vintage", c.CO2)
+	}
+}
+
+// TestBuilderOpensEachInputOnce builds two months from the twin's files:
+// each month's catalogue is computed once, every input file is opened at
+// most once, and the whole-record files (NOAA, Carbon Monitor, the GCB
+// sheets) serve both months from one parse.
+func TestBuilderOpensEachInputOnce(t *testing.T) {
+	_, cfg, set := twinWorld(t)
+	b := NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
+	months := []grid.Month{{Year: 2014, Month: 7}, {Year: 2014, Month: 8}}
+	perMonth := map[string]int{}
+	for _, m := range months {
+		c, err := b.Cube(context.Background(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range c.Catalogue {
+			if e.Status == "ok" {
+				perMonth[e.Path]++
+			}
+		}
+	}
+	st := b.Stats()
+	for _, m := range months {
+		if st.Catalogues[m] != 1 {
+			t.Errorf("%s: catalogue computed %d times, want 1", m, st.Catalogues[m])
+		}
+	}
+	if len(st.Opens) == 0 {
+		t.Fatal("no file opens counted")
+	}
+	for path, n := range perMonth {
+		if st.Opens[path] == 0 {
+			t.Errorf("%s is in the catalogue but was never opened", path)
+		}
+		// A yearly file serves both months, one open each; a whole-record
+		// file is parsed once for both.
+		if st.Opens[path] > n || (n == len(months) && wholeRecord(cfg, path) && st.Opens[path] != 1) {
+			t.Errorf("%s opened %d times for %d months", path, st.Opens[path], n)
+		}
+	}
+	if _, err := b.Cube(context.Background(), months[0]); err != nil {
+		t.Fatal(err)
+	}
+	if again := b.Stats(); again.Catalogues[months[0]] != 2 || !maps.Equal(again.Opens, st.Opens) {
+		t.Errorf("a cached month: catalogues %v, opens changed %v", again.Catalogues, !maps.Equal(again.Opens, st.Opens))
+	}
+}
+
+// wholeRecord reports whether path is one of the files that hold every
+// month.
+func wholeRecord(cfg *config.Config, path string) bool {
+	for _, name := range []string{"co2_monthly", "fossil", "land_use", "cement"} {
+		if p, err := cfg.SourcePath(name, grid.Month{}, ""); err == nil && p == path {
+			return true
+		}
+	}
+	return false
+}
+
+var world struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// twinWorld writes (once per test binary) a one-year twin world at 2°
+// and returns its options, configuration (with a fresh work directory)
+// and regions.
+func twinWorld(t *testing.T) (twin.Options, *config.Config, *regions.Set) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("writes a twin world")
+	}
+	opt := twin.Options{Seed: 7, FromYear: 2014, ToYear: 2015, ResDeg: 2} // models run to 2014 only
+	world.once.Do(func() {
+		world.dir, world.err = os.MkdirTemp("", "cube-twin-")
+		if world.err == nil {
+			world.err = twin.Write(context.Background(), world.dir, opt, slog.New(slog.DiscardHandler))
+		}
+	})
+	if world.err != nil {
+		t.Fatal(world.err)
+	}
+	cfg, err := config.Load(filepath.Join(world.dir, "carbonbudget.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.WorkDir = t.TempDir()
+	set, err := regions.Load(cfg.Grid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opt, cfg, set
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if world.dir != "" {
+		os.RemoveAll(world.dir)
+	}
+	os.Exit(code)
 }
 
 func scale(v []float32, k float32) []float32 {

@@ -2,7 +2,6 @@ package noaa
 
 import (
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,33 +31,7 @@ func FuzzRead(f *testing.F) {
 		if err == nil {
 			checkMonthly(t, m)
 		}
-		g, err := ReadGrowth(strings.NewReader(s), "fuzz.txt")
-		checkErr(t, err)
-		for i, r := range g.rowsOrNil() {
-			if i > 0 && g.Rows[i-1].Year >= r.Year {
-				t.Fatalf("years not increasing: %d then %d", g.Rows[i-1].Year, r.Year)
-			}
-			if math.Abs(r.PPMPerYear) > maxGrowth || r.UncPPMPerYear < 0 {
-				t.Fatalf("implausible growth row %+v", r)
-			}
-		}
-		a, err := ReadAnnualMean(strings.NewReader(s), "fuzz.txt")
-		checkErr(t, err)
-		if err == nil {
-			for _, r := range a.Rows {
-				if r.MeanPPM < minPPM || r.MeanPPM > maxPPM || r.UncPPM < 0 {
-					t.Fatalf("implausible annual row %+v", r)
-				}
-			}
-		}
 	})
-}
-
-func (g *Growth) rowsOrNil() []GrowthRow {
-	if g == nil {
-		return nil
-	}
-	return g.Rows
 }
 
 func checkErr(t *testing.T, err error) {

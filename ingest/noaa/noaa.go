@@ -1,7 +1,7 @@
-// Package noaa reads NOAA GML "Trends in CO2" text files: monthly means
-// (co2_mm_gl, co2_mm_mlo), annual growth rates (co2_gr_gl, co2_gr_mlo) and
-// annual means (co2_annmean_gl), in both NOAA's whitespace .txt layout and
-// its .csv layout.
+// Package noaa reads NOAA GML "Trends in CO2" monthly-mean files
+// (co2_mm_gl, co2_mm_mlo), in both NOAA's whitespace .txt layout and its
+// .csv layout. The budget derives growth rates from them; NOAA's own
+// annual growth and annual-mean tables are refused as the wrong kind.
 //
 // Units are those of the files: dry-air mole fraction in ppm (µmol/mol),
 // growth rates in ppm/yr. Comment lines start with '#'; the "File
@@ -28,24 +28,13 @@ var (
 	// ErrNoRows means the input has no data lines at all.
 	ErrNoRows = errors.New("no data rows")
 	// ErrWrongKind means the file is a NOAA table of another kind (a
-	// growth-rate file given to ReadMonthly, an annual-mean file given to
-	// ReadGrowth).
+	// growth-rate or annual-mean file given to ReadMonthly).
 	ErrWrongKind = errors.New("not this kind of NOAA file")
 )
 
 // ReadMonthlyFile reads the monthly-mean file at path.
 func ReadMonthlyFile(path string) (*Monthly, error) {
 	return readFile(path, ReadMonthly)
-}
-
-// ReadGrowthFile reads the growth-rate file at path.
-func ReadGrowthFile(path string) (*Growth, error) {
-	return readFile(path, ReadGrowth)
-}
-
-// ReadAnnualMeanFile reads the annual-mean file at path.
-func ReadAnnualMeanFile(path string) (*AnnualMean, error) {
-	return readFile(path, ReadAnnualMean)
 }
 
 func readFile[T any](path string, read func(io.Reader, string) (T, error)) (T, error) {

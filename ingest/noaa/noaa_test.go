@@ -13,18 +13,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-// readAny reads path with the reader of kind.
-func readAny(kind, path string) (any, error) {
-	switch kind {
-	case "monthly":
-		return ReadMonthlyFile(path)
-	case "growth":
-		return ReadGrowthFile(path)
-	default:
-		return ReadAnnualMeanFile(path)
-	}
-}
-
 // TestRead parses every layout variant under testdata and compares with
 // its golden file; malformed files must fail with an error naming the file
 // (and, where given, a line and the reason).
@@ -41,29 +29,23 @@ func TestRead(t *testing.T) {
 		{"mm_7col_nohint.txt", "monthly", nil, ""},
 		{"mm_7col_mlo_nohint.txt", "monthly", nil, ""},
 		{"mm_gl_reordered.csv", "monthly", nil, ""},
-		{"gr_nounc.txt", "growth", nil, ""},
-		{"gr_nohint.csv", "growth", nil, ""},
-		{"gr_reordered.csv", "growth", nil, ""},
-		{"gr_reordered.csv", "mean", ErrWrongKind, "annual growth table"},
-		{"annmean_mlo.txt", "mean", nil, ""},
-		{"annmean_mlo.txt", "growth", ErrWrongKind, "annual mean table"},
 		{"gr_nounc.txt", "monthly", ErrWrongKind, "2 columns"},
-		{"mm_mlo.csv", "growth", ErrWrongKind, "monthly, not annual"},
-		{"mm_7col_nohint.txt", "mean", ErrWrongKind, "7 columns"},
+		{"gr_nohint.csv", "monthly", ErrWrongKind, "3 columns"},
+		{"gr_reordered.csv", "monthly", ErrWrongKind, `no "month" column`},
+		{"annmean_mlo.txt", "monthly", ErrWrongKind, "3 columns"},
 		{"bad_notnumber.txt", "monthly", nil, `variable "average", 2024-02: line 3: "42l.60" is not a number`},
 		{"bad_ragged.txt", "monthly", nil, "line 3: 6 columns, want 7"},
 		{"bad_unordered.csv", "monthly", nil, "line 3: month 2024-01 follows 2024-02"},
 		{"bad_month.csv", "monthly", nil, `line 2: "13" is not a month`},
 		{"bad_decimal.txt", "monthly", nil, "decimal date 2014.042 is not in year 2024"},
 		{"bad_ppb.csv", "monthly", nil, "1930.12 ppm is outside 150..1000"},
-		{"bad_growth_range.csv", "growth", nil, "37.4 ppm/yr is outside ±20"},
 		{"bad_comments_only.txt", "monthly", ErrNoRows, "no data rows"},
 		{"bad_duplicate_column.csv", "monthly", nil, `two columns are "trend"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+"/"+tt.file, func(t *testing.T) {
 			path := filepath.Join("testdata", tt.file)
-			got, err := readAny(tt.kind, path)
+			got, err := ReadMonthlyFile(path)
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Fatalf("read %s as %s: %v", tt.file, tt.kind, err)
@@ -126,7 +108,7 @@ func TestCSVAndTextAgree(t *testing.T) {
 }
 
 func TestReadFileMissing(t *testing.T) {
-	_, err := ReadGrowthFile(filepath.Join("testdata", "no-such-file.txt"))
+	_, err := ReadMonthlyFile(filepath.Join("testdata", "no-such-file.txt"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want os.ErrNotExist", err)
 	}

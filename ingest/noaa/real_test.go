@@ -100,82 +100,12 @@ func TestRealMonthlyMaunaLoa(t *testing.T) {
 	}
 }
 
-func TestRealGrowth(t *testing.T) {
-	tests := []struct {
-		file, vintage string
-		first, last   int
-		checks        map[int][2]float64 // year → {ppm/yr, unc}
-	}{
-		// "2023,2.72,0.16" "2024,3.74,0.09" "2025,2.13,0.09" "1998,2.84,0.11"
-		{"co2_gr_gl.csv", "Fri Jun  5 03:55:16 2026", 1959, 2025,
-			map[int][2]float64{1959: {0.96, 0.31}, 1998: {2.84, 0.11}, 2016: {2.83, 0.09}, 2023: {2.72, 0.16}, 2024: {3.74, 0.09}, 2025: {2.13, 0.09}}},
-		// The 2020 vintage has other values for the same years (NOAA revises).
-		{"co2_gr_gl_vintage2020-11.txt", "Fri Nov  6 08:26:35 2020", 1959, 2019,
-			map[int][2]float64{1998: {2.83, 0.12}, 2016: {2.87, 0.08}, 2019: {2.54, 0.09}}},
-		{"co2_gr_mlo_vintage2022-10.txt", "Wed Oct  5 09:31:52 2022", 1959, 2021,
-			map[int][2]float64{1959: {0.94, 0.11}, 1998: {2.97, 0.11}, 2021: {2.38, 0.11}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			g, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", tt.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if g.Vintage != tt.vintage || g.Created.IsZero() {
-				t.Errorf("vintage %q (%v), want %q", g.Vintage, g.Created, tt.vintage)
-			}
-			if n := len(g.Rows); n != tt.last-tt.first+1 || g.Rows[0].Year != tt.first || g.Rows[n-1].Year != tt.last {
-				t.Errorf("%d rows %d..%d, want %d..%d", n, g.Rows[0].Year, g.Rows[n-1].Year, tt.first, tt.last)
-			}
-			for y, want := range tt.checks {
-				if r, ok := g.Year(y); !ok || r.PPMPerYear != want[0] || r.UncPPMPerYear != want[1] {
-					t.Errorf("%d = %+v (found %v), want %v ± %v", y, r, ok, want[0], want[1])
-				}
-			}
-		})
-	}
-}
-
-func TestRealAnnualMean(t *testing.T) {
-	a, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// "1979,336.85,0.10" … "2015,399.65,0.05" … "2025,425.65,0.09"
-	if len(a.Rows) != 47 || a.Rows[0] != (AnnualRow{1979, 336.85, 0.10}) || a.Rows[46] != (AnnualRow{2025, 425.65, 0.09}) {
-		t.Errorf("%d rows, first %+v, last %+v", len(a.Rows), a.Rows[0], a.Rows[len(a.Rows)-1])
-	}
-	if r, _ := a.Year(2015); r.MeanPPM != 399.65 {
-		t.Errorf("2015 = %+v, want 399.65", r)
-	}
-	old, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl_vintage2020-11.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// "  1980   338.80     0.10" … "  2015   399.42     0.10" … "  2019   409.85     0.10"
-	if len(old.Rows) != 40 || old.Rows[0] != (AnnualRow{1980, 338.80, 0.10}) || old.Rows[39] != (AnnualRow{2019, 409.85, 0.10}) {
-		t.Errorf("2020 vintage: %d rows, first %+v, last %+v", len(old.Rows), old.Rows[0], old.Rows[len(old.Rows)-1])
-	}
-	if r, _ := old.Year(2015); r.MeanPPM != 399.42 || old.Vintage != "Fri Nov  6 08:26:35 2020" {
-		t.Errorf("2020 vintage: 2015 = %+v, vintage %q", r, old.Vintage)
-	}
-}
-
-// Every real file is rejected by the readers of the other kinds, with
-// ErrWrongKind rather than a wrong parse.
+// NOAA's annual tables are rejected by the monthly reader rather than
+// misread.
 func TestRealWrongKind(t *testing.T) {
 	for _, f := range []string{"co2_gr_gl.csv", "co2_annmean_gl.csv", "co2_gr_gl_vintage2020-11.txt"} {
 		if _, err := ReadMonthlyFile(realdata.Path(t, "noaa_gml", f)); err == nil {
 			t.Errorf("ReadMonthly(%s) succeeded", f)
 		}
-	}
-	if _, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", "co2_annmean_gl.csv")); err == nil {
-		t.Error("ReadGrowth(co2_annmean_gl.csv) succeeded")
-	}
-	if _, err := ReadAnnualMeanFile(realdata.Path(t, "noaa_gml", "co2_gr_mlo_vintage2022-10.txt")); err == nil {
-		t.Error("ReadAnnualMean(co2_gr_mlo) succeeded")
-	}
-	if _, err := ReadGrowthFile(realdata.Path(t, "noaa_gml", "co2_mm_mlo.txt")); err == nil {
-		t.Error("ReadGrowth(co2_mm_mlo.txt) succeeded")
 	}
 }

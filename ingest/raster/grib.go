@@ -201,7 +201,9 @@ func meanOfBands(ds *godal.Dataset, sel []Message, w, h int) ([]float32, error) 
 	cnt := make([]int32, w*h)
 	for _, msg := range sel {
 		b := bands[msg.Band-1]
-		raw, err := readBand(b, w, h)
+		// GRIB 2 messages are decoded when read, so the read needs the
+		// option too, or GDAL hands back °C under a unit of K.
+		raw, err := readBand(b, w, h, godal.ConfigOption("GRIB_NORMALIZE_UNITS=NO"))
 		if err != nil {
 			return nil, fmt.Errorf("read message %d: %w (truncated or corrupt file?)", msg.Band, err)
 		}

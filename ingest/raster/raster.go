@@ -169,9 +169,9 @@ func ftoa(x float64) string { return fmt.Sprintf("%.12g", x) }
 
 // readBand reads band b of a w×h raster as raw float64 values, which hold
 // every GDAL data type up to 32-bit integers exactly.
-func readBand(b godal.Band, w, h int) ([]float64, error) {
+func readBand(b godal.Band, w, h int, opts ...godal.BandIOOption) ([]float64, error) {
 	buf := make([]float64, w*h)
-	if err := b.Read(0, 0, buf, w, h, errLogger); err != nil {
+	if err := b.Read(0, 0, buf, w, h, append([]godal.BandIOOption{errLogger}, opts...)...); err != nil {
 		return nil, err
 	}
 	return buf, nil

@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
-	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
-	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/pipeline"
@@ -20,7 +18,7 @@ import (
 )
 
 // app is the pipeline wired for one configuration: regions, the cube
-// builder, the trained members and the CO2 record.
+// builder and the trained members.
 type app struct {
 	cfg     *config.Config
 	builder *cube.Builder
@@ -89,14 +87,9 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wa
 	if err != nil {
 		return nil, err
 	}
-	co2, err := readCO2(cfg)
-	if err != nil {
-		return nil, err
-	}
-	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b, CO2: co2,
-		SCement: budget.CementCarbonation,
-		Ocean:   &pipeline.Ocean{Members: om, ModelsDir: cfg.ModelsDir},
-		Land:    &pipeline.Land{Members: lm, Cubes: b, Climatology: clim, ModelsDir: cfg.ModelsDir}}
+	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
+		Ocean: &pipeline.Ocean{Members: om, ModelsDir: cfg.ModelsDir},
+		Land:  &pipeline.Land{Members: lm, Cubes: b, Climatology: clim, ModelsDir: cfg.ModelsDir}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close(); lk.Release() }}, nil
 }
 
@@ -144,21 +137,4 @@ func loadModels(cfg *config.Config) (*ocean.Models, *land.Models, error) {
 		return nil, nil, err
 	}
 	return om, lm, nil
-}
-
-// readCO2 reads NOAA's monthly global record into the budget's form.
-func readCO2(cfg *config.Config) (*budget.CO2Record, error) {
-	p, err := cfg.SourcePath("co2_monthly", grid.Month{}, "")
-	if err != nil {
-		return nil, err
-	}
-	mm, err := noaa.ReadMonthlyFile(p)
-	if err != nil {
-		return nil, err
-	}
-	rec := &budget.CO2Record{Vintage: mm.Vintage}
-	for _, r := range mm.Rows {
-		rec.Months = append(rec.Months, budget.CO2Month{Month: r.Month, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
-	}
-	return rec, nil
 }

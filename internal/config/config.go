@@ -49,13 +49,22 @@ type Baseline struct {
 	ToYear   int `yaml:"to_year"`
 }
 
-// Source is one input. Path may hold {yyyy}, {mm} and {model}.
+// Source is one input. Path may hold {yyyy}, {mm} and {model}. Format
+// is the file format of a gridded source: FormatNetCDF (the default when
+// empty) or FormatGRIB.
 type Source struct {
 	Path      string            `yaml:"path"`
+	Format    string            `yaml:"format,omitempty"`
 	Variables map[string]string `yaml:"variables,omitempty"`
 	Models    []string          `yaml:"models,omitempty"`
 	Late      bool              `yaml:"late,omitempty"`
 }
+
+// Formats of a gridded source.
+const (
+	FormatNetCDF = "netcdf" // CF netCDF; variables are netCDF variable names
+	FormatGRIB   = "grib"   // GRIB 1 or 2 (ERA5 as the CDS delivers it); variables are GRIB short names or GDAL elements
+)
 
 // Default returns the embedded default configuration, paths resolved
 // against the working directory.
@@ -179,6 +188,9 @@ func (c *Config) Validate() error {
 	for name, s := range c.Sources {
 		if s.Path == "" {
 			return fmt.Errorf("sources.%s.path is empty", name)
+		}
+		if s.Format != "" && s.Format != FormatNetCDF && s.Format != FormatGRIB {
+			return fmt.Errorf("sources.%s.format: %q, want %s or %s", name, s.Format, FormatNetCDF, FormatGRIB)
 		}
 		if strings.Contains(s.Path, "{model}") && len(s.Models) == 0 {
 			return fmt.Errorf("sources.%s: path has {model} but models is empty", name)

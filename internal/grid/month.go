@@ -59,10 +59,6 @@ func (m Month) Days() int { return int(m.End().Sub(m.Start()).Hours() / 24) }
 // Seconds is the length of the month in seconds.
 func (m Month) Seconds() float64 { return m.End().Sub(m.Start()).Seconds() }
 
-// Mid is the middle instant of the month, used as the time coordinate of
-// monthly means (as CF "time: mean" climatologies do).
-func (m Month) Mid() time.Time { return m.Start().Add(m.End().Sub(m.Start()) / 2) }
-
 // Range lists the months from a to b inclusive.
 func Range(a, b Month) []Month {
 	var out []Month

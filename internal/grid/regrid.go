@@ -115,14 +115,6 @@ func (rg *Regridder) Apply(src []float32, coverage []float32) []float32 {
 	return dst
 }
 
-// ApplyField remaps a field and keeps its name and units.
-func (rg *Regridder) ApplyField(f *Field) (*Field, error) {
-	if f.Grid != rg.Src {
-		return nil, fmt.Errorf("regrid %q: field is on %v, regridder expects %v", f.Name, f.Grid, rg.Src)
-	}
-	return &Field{Name: f.Name, Units: f.Units, Grid: rg.Dst, Values: rg.Apply(f.Values, nil)}, nil
-}
-
 // Bilinear samples values on g at (lat, lon) by bilinear interpolation
 // between the four surrounding cell centres. Longitude wraps on grids that
 // span 360°; latitudes beyond the outermost centres take the edge row. NaN

@@ -20,7 +20,7 @@ func BenchmarkBudgetStage025(b *testing.B) {
 	}
 	r := newRunner(b, b.TempDir())
 	r.Regions = realRegions{set}
-	r.Cubes = fakeCubes{g}
+	r.Cubes = fakeCubes{g: g}
 	r.Ocean = fakeStage{g: g, gtc: 0.24}
 	r.Land = fakeLand{fakeStage{g: g, gtc: 0.25}}
 	m := grid.Month{Year: 2023, Month: 5}

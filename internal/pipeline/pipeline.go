@@ -16,6 +16,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/fossil"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -69,9 +70,6 @@ type Runner struct {
 	Cubes       Cubes
 	Ocean       OceanStage
 	Land        LandStage
-	CO2         *budget.CO2Record
-	// SCement gives the cement carbonation sink of a month (GtC).
-	SCement func(m grid.Month) budget.Term
 	// NetCDF also exports each month's grid as CF netCDF (months/YYYY-MM/grid.nc).
 	NetCDF bool
 
@@ -196,11 +194,9 @@ func (r *Runner) StageBudget(ctx context.Context, m grid.Month, dir string) (*Mo
 // month's files into dir.
 func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings, dir string) (*MonthResult, error) {
 	t0 := time.Now()
-	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: r.CO2,
-		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea, ELUC: st.Land.ELUC}
-	if r.SCement != nil {
-		in.SCement = r.SCement(m)
-	}
+	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: co2Record(c),
+		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
+		ELUC: annualTerm(c.ELUC), SCement: annualTerm(c.SCement)}
 	res, err := budget.Run(ctx, m, in, budget.Options{})
 	if err != nil {
 		return nil, err
@@ -219,6 +215,29 @@ func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, 
 	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing}, nil
 }
 
+// co2Record is the budget's form of the cube's NOAA record, nil when the
+// cube has none (the budget then says so).
+func co2Record(c *cube.Cube) *budget.CO2Record {
+	if len(c.CO2.Months) == 0 {
+		return nil
+	}
+	rec := &budget.CO2Record{Vintage: c.CO2.Vintage}
+	for _, r := range c.CO2.Months {
+		rec.Months = append(rec.Months, budget.CO2Month{Month: r.Month, MeanPPM: r.MeanPPM, TrendPPM: r.TrendPPM})
+	}
+	return rec
+}
+
+// annualTerm is the budget term of a month's share of a GCB annual series:
+// provisional when projected past the series, or when its source is not
+// configured (then zero).
+func annualTerm(v *gcb.MonthValue) budget.Term {
+	if v == nil {
+		return budget.Term{Provisional: true}
+	}
+	return budget.Term{GtC: v.GtC, SigmaGtC: v.SigmaGtC, Provisional: v.Projected}
+}
+
 func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget.Flux, error) {
 	if r.gridder == nil {
 		gr, err := fossil.NewGridder(c.Grid, r.Regions, nil)
@@ -227,11 +246,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget
 		}
 		r.gridder = gr
 	}
-	recs := make([]fossil.Record, len(c.Fossil))
-	for i, f := range c.Fossil {
-		recs[i] = fossil.Record{Country: f.Country, Date: f.Date, Sector: f.Sector, MtCO2PerDay: f.MtCO2PerDay}
-	}
-	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: recs, Gridder: r.gridder}, fossil.Options{})
+	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: c.Fossil, Gridder: r.gridder}, fossil.Options{})
 	if err != nil {
 		return budget.Flux{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -69,13 +72,36 @@ func (f fakeRegions) HasLand(id string) bool { return true }
 
 func (f fakeRegions) HasOcean(id string) bool { return id == "globe" }
 
-type fakeCubes struct{ g grid.Grid }
+// fakeCubes serves cubes whose NOAA record rises by 0.2 ppm a month from
+// 415 ppm in January 2022 and ends in lastCO2 (zero: December 2024).
+type fakeCubes struct {
+	g       grid.Grid
+	lastCO2 grid.Month
+}
+
+// fakeELUC and fakeSCement are the cube's E_LUC and S_CEMENT of every month.
+var (
+	fakeELUC    = gcb.MonthValue{GtC: 0.09, SigmaGtC: 0.06, FromYear: 2023}
+	fakeSCement = gcb.MonthValue{GtC: 0.019, SigmaGtC: 0.004, FromYear: 2023}
+)
 
 func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {
 	c := &cube.Cube{Month: m, Grid: f.g, Key: "k" + m.String(), Catalogue: []cube.Entry{{Source: "era5", Path: "/in/e.nc", SHA256: "aa", Status: "ok"}}}
+	last := f.lastCO2
+	if last == (grid.Month{}) {
+		last = grid.Month{Year: 2024, Month: 12}
+	}
+	c.CO2.Vintage = "test"
+	for _, n := range []grid.Month{m.Add(-1), m, m.Add(1)} {
+		if i := n.Sub(grid.Month{Year: 2022, Month: 1}); i >= 0 && !last.Before(n) {
+			c.CO2.Months = append(c.CO2.Months, cube.CO2Month{Month: n, MeanPPM: 415 + 0.2*float64(i), TrendPPM: 415 + 0.2*float64(i)})
+		}
+	}
+	eluc, cement := fakeELUC, fakeSCement
+	c.ELUC, c.SCement = &eluc, &cement
 	for d := 1; d <= m.Days(); d++ {
 		for _, country := range []string{"Brazil", "China", "EU27 & UK", "India", "Japan", "Russia", "United States", "ROW"} {
-			c.Fossil = append(c.Fossil, cube.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
+			c.Fossil = append(c.Fossil, ingest.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
 		}
 	}
 	return c, nil
@@ -107,7 +133,7 @@ func (f fakeStage) Models() []ModelRef { return []ModelRef{{Component: "ocean", 
 type fakeLand struct{ fakeStage }
 
 func (f fakeLand) Run(_ context.Context, m grid.Month, _ *cube.Cube) (LandOut, error) {
-	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.09, SigmaGtC: 0.06}}, nil
+	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.5, SigmaGtC: 0.06}}, nil
 }
 
 func newRunner(t testing.TB, out string) *Runner {
@@ -117,13 +143,9 @@ func newRunner(t testing.TB, out string) *Runner {
 	}
 	cfg.SetOutputDir(out)
 	g := grid.MustNew(2)
-	rec := &budget.CO2Record{Vintage: "test"}
-	for i, m := range grid.Range(grid.Month{Year: 2022, Month: 1}, grid.Month{Year: 2024, Month: 12}) {
-		rec.Months = append(rec.Months, budget.CO2Month{Month: m, MeanPPM: 415 + 0.2*float64(i), TrendPPM: 415 + 0.2*float64(i)})
-	}
 	return &Runner{Cfg: cfg, Log: slog.New(slog.DiscardHandler), CodeVersion: "test",
 		Regions: fakeRegions{g, []string{"BRA", "CHN", "IND", "JPN", "RUS", "USA", "FRA", "DEU", "ITA", "ESP", "GBR", "POL", "AUS"}},
-		Cubes:   fakeCubes{g}, Ocean: fakeStage{g: g, gtc: 0.24}, Land: fakeLand{fakeStage{g: g, gtc: 0.25}}, CO2: rec}
+		Cubes:   fakeCubes{g: g}, Ocean: fakeStage{g: g, gtc: 0.24}, Land: fakeLand{fakeStage{g: g, gtc: 0.25}}}
 }
 
 // readTree reads every published file under root (the work directory,
@@ -262,5 +284,33 @@ func TestBudgetAloneFromSavedStages(t *testing.T) {
 		if !bytes.Equal(b, first[name]) {
 			t.Errorf("%s differs after rerunning only the budget stage", name)
 		}
+	}
+}
+
+// TestBudgetTermsFromCube: the budget takes E_LUC, S_CEMENT and the CO2
+// growth from the cube, not from the land stage (whose E_LUC is 0.5 GtC
+// here), and its growth is provisional while the record ends at the month.
+func TestBudgetTermsFromCube(t *testing.T) {
+	r := newRunner(t, t.TempDir())
+	m := grid.Month{Year: 2023, Month: 5}
+	res, err := r.Month(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Budget
+	if b.ELUC.GtC != fakeELUC.GtC || b.ELUC.SigmaGtC != fakeELUC.SigmaGtC || b.SCement.GtC != fakeSCement.GtC || b.SCement.SigmaGtC != fakeSCement.SigmaGtC {
+		t.Errorf("E_LUC %+v, S_CEMENT %+v; want the cube's %+v, %+v", b.ELUC, b.SCement, fakeELUC, fakeSCement)
+	}
+	// 0.2 ppm a month × 2.124 GtC/ppm.
+	if want := 0.2 * budget.GtCPerPPM; math.Abs(b.GAtm.GtC-want) > 1e-9 || b.GAtm.Provisional {
+		t.Errorf("G_ATM = %+v, want %g GtC, final", b.GAtm, want)
+	}
+	r.Cubes = fakeCubes{g: grid.MustNew(2), lastCO2: m}
+	res, err = r.Month(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Budget.GAtm.Provisional {
+		t.Errorf("G_ATM = %+v with no record after %s, want provisional", res.Budget.GAtm, m)
 	}
 }

@@ -33,22 +33,3 @@ type Region struct {
 
 // GlobalID is the id of the whole globe.
 const GlobalID = "global"
-
-// surface says which part of a cell a region's weights cover.
-type surface int
-
-const (
-	onLand surface = iota
-	onOcean
-	onBoth
-)
-
-func surfaceOf(k Kind) surface {
-	switch k {
-	case KindReccapOcean, KindBandOcean:
-		return onOcean
-	case KindGlobal:
-		return onBoth
-	}
-	return onLand
-}

@@ -160,7 +160,7 @@ func TestWriteIsDeterministic(t *testing.T) {
 // exists for every month.
 func TestLayout(t *testing.T) {
 	dir := smallWorld(t)
-	must := []string{"carbonbudget.yaml", "noaa/co2_mm_gl.txt", "noaa/co2_gr_gl.txt", "gcb/land_use_change_emissions.csv",
+	must := []string{"carbonbudget.yaml", "noaa/co2_mm_gl.txt", "noaa/co2_gr_gl.txt", "gcb/land_use_change_emissions.csv", "gcb/cement_carbonation_sink.csv",
 		"carbon_monitor/carbonmonitor-global_datas.csv", "truth/budget_monthly.parquet", "truth/budget_monthly.csv",
 		"truth/budget_annual.parquet", "truth/budget_annual.csv", "truth/world.json"}
 	for _, m := range smallOptions().Months() {

@@ -3,8 +3,10 @@ package twin
 import (
 	"context"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -237,19 +239,16 @@ func TestTextFilesReadBack(t *testing.T) {
 			t.Errorf("%s: NOAA average %.2f, truth %.2f", r.Month, r.AveragePPM, budgets[i].CO2MeanPPM)
 		}
 	}
-	gr, err := noaa.ReadGrowthFile(filepath.Join(dir, "noaa", "co2_gr_gl.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	years, growth := readGrowthTable(t, filepath.Join(dir, "noaa", "co2_gr_gl.txt"))
 	annual := readTruthAnnual(t, dir)
-	if len(gr.Rows) != len(annual)-1 || gr.Rows[0].Year != opt.FromYear+1 {
-		t.Errorf("growth rows %v, want one per year from %d", gr.Rows, opt.FromYear+1)
+	if len(years) != len(annual)-1 || years[0] != opt.FromYear+1 {
+		t.Errorf("growth years %v, want one per year from %d", years, opt.FromYear+1)
 	}
-	for _, r := range gr.Rows {
+	for i, y := range years {
 		// The trend's growth differs from the box's by the network noise
 		// and the smoothing: 0.3 ppm/yr.
-		if truth := annual[r.Year-opt.FromYear].GAtm / gtcPerPPM; math.Abs(r.PPMPerYear-truth) > 0.3 {
-			t.Errorf("%d: NOAA growth %.2f ppm/yr, truth %.2f", r.Year, r.PPMPerYear, truth)
+		if truth := annual[y-opt.FromYear].GAtm / gtcPerPPM; math.Abs(growth[i]-truth) > 0.3 {
+			t.Errorf("%d: NOAA growth %.2f ppm/yr, truth %.2f", y, growth[i], truth)
 		}
 	}
 	checkCarbonMonitor(t, dir, annual)
@@ -262,6 +261,18 @@ func TestTextFilesReadBack(t *testing.T) {
 	}
 	if v, ok, err := lu.Value("GCB | Net", 2022); err != nil || !ok || math.Abs(v-lucGtCPerYear(2022)) > 0.3 {
 		t.Errorf("GCB | Net 2022 = %v (%v, %v), truth %v", v, ok, err, lucGtCPerYear(2022))
+	}
+	cem, err := gcb.ReadCementFile(filepath.Join(dir, "gcb", "cement_carbonation_sink.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cem.FirstYear != gcbFirstYear || cem.LastYear() != opt.ModelLastYear() {
+		t.Errorf("cement sheet %d-%d, want %d-%d (a year late)", cem.FirstYear, cem.LastYear(), gcbFirstYear, opt.ModelLastYear())
+	}
+	for i, v := range cem.GtCPerYear {
+		if y := cem.FirstYear + i; math.Abs(v-cementCarbonationGtCPerYear(y)) > 5e-6 {
+			t.Errorf("S_CEMENT %d = %g in the sheet, truth %g", y, v, cementCarbonationGtCPerYear(y))
+		}
 	}
 }
 
@@ -377,4 +388,31 @@ func TestTruthGridReadsBack(t *testing.T) {
 	if gf.Meta["twin:seed"] != "42" {
 		t.Errorf("metadata %v", gf.Meta)
 	}
+}
+
+// readGrowthTable reads the twin's NOAA annual growth table (whitespace
+// columns year, ppm/yr, unc after '#' comment lines); nothing in the
+// pipeline reads it.
+func readGrowthTable(t *testing.T, path string) (years []int, ppmPerYear []float64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) != 3 {
+			t.Fatalf("%s: line %q is not year, growth, unc", path, line)
+		}
+		y, err1 := strconv.Atoi(f[0])
+		v, err2 := strconv.ParseFloat(f[1], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: line %q is not year, growth, unc", path, line)
+		}
+		years, ppmPerYear = append(years, y), append(ppmPerYear, v)
+	}
+	return years, ppmPerYear
 }

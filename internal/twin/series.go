@@ -95,9 +95,6 @@ func cementCarbonationGtCPerYear(year int) float64 {
 // (1979–2024), the calibration target of the twin's ocean.
 func GCBOceanSinkGtCPerYear(year int) (float64, bool) { return gcbLookup(gcbOceanSinkGtC[:], year) }
 
-// GCBLandSinkGtCPerYear returns the published GCB 2025 land sink of year.
-func GCBLandSinkGtCPerYear(year int) (float64, bool) { return gcbLookup(gcbLandSinkGtC[:], year) }
-
 // GCBFossilGtCPerYear returns the published GCB 2025 fossil emissions
 // excluding carbonation of year.
 func GCBFossilGtCPerYear(year int) (float64, bool) { return gcbLookup(gcbFossilGtC[:], year) }

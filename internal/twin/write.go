@@ -221,13 +221,14 @@ func (mw *monthWriter) writeOthers(f *MonthFields) error {
 }
 
 // writeFinal writes the files that need the whole run: NOAA's records,
-// Carbon Monitor's table, the land-use table, the truth budgets, the
+// Carbon Monitor's table, the land-use and cement carbonation tables, the truth budgets, the
 // manifest and the configuration.
 func (w *World) writeFinal(dir string, budgets []MonthBudget) error {
 	steps := []func() error{
 		func() error { return newNOAARecord(budgets, w.opt.Seed).write(dir, w.opt) },
 		func() error { return w.fossil.writeCarbonMonitor(dir) },
 		func() error { return writeLandUse(dir, w.opt) },
+		func() error { return writeCement(dir, w.opt) },
 		func() error { return writeBudgets(dir, budgets) },
 		func() error { return writeManifest(dir, w.opt) },
 		func() error { return writeConfig(dir, w.opt) },

@@ -57,12 +57,12 @@ const configSources = `sources:
     late: true
   co2_monthly:
     path: noaa/co2_mm_gl.txt
-  co2_growth:
-    path: noaa/co2_gr_gl.txt
   fossil:
     path: carbon_monitor/carbonmonitor-global_datas.csv
   land_use:
     path: gcb/land_use_change_emissions.csv
+  cement:
+    path: gcb/cement_carbonation_sink.csv
   trendy:
     path: trendy/{model}_S2_nbp.nc
     models: [TWIN-LPJ, TWIN-ORCH, TWIN-JULES]

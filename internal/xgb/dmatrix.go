@@ -82,9 +82,6 @@ func (d *DMatrix) setLabels(labels []float32) error {
 // Rows is the number of rows.
 func (d *DMatrix) Rows() int { return d.nrow }
 
-// Cols is the number of columns (features).
-func (d *DMatrix) Cols() int { return d.ncol }
-
 // Free releases the C memory. It is safe to call twice.
 func (d *DMatrix) Free() error {
 	if d == nil || d.h == nil {
