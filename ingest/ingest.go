@@ -3,9 +3,9 @@
 // sentinel for a source that has legitimately not arrived yet.
 //
 // Readers live in sub-packages, one per format (ingest/netcdf, ingest/socat,
-// ingest/noaa, ingest/carbonmonitor, ingest/raster); they import this
-// package, never the other way round. The month cube that puts every driver
-// on the analysis grid is assembled in ingest/cube.
+// ingest/noaa, ingest/carbonmonitor, ingest/raster, ingest/gcb); they import this
+// package, never the other way round. ingest/builder assembles them into the
+// month cube (ingest/cube) that puts every driver on the analysis grid.
 package ingest
 
 import (

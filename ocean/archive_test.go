@@ -43,7 +43,7 @@ func cubeOf(src fieldSource, g grid.Grid, m grid.Month) (*cube.Cube, error) {
 func (w *synthWorld) Cube(m grid.Month) (*cube.Cube, error) { return cubeOf(w, w.g, m) }
 
 // archiveFunc adapts a cube getter, such as a closure over
-// (*cube.Builder).Cube, to Archive.
+// (*builder.Builder).Cube, to Archive.
 type archiveFunc func(m grid.Month) (*cube.Cube, error)
 
 func (f archiveFunc) Cube(m grid.Month) (*cube.Cube, error) { return f(m) }

@@ -1,8 +1,9 @@
 package ocean
 
 import (
-	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"math"
+
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -110,7 +112,7 @@ func BenchmarkTwinFilesSkill(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	builder := cube.NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
+	builder := builder.New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
 	cubes := archiveFunc(func(m grid.Month) (*cube.Cube, error) { return builder.Cube(ctx, m) })
 	gobms := cfg.Sources["gobm"].Models
 	tr, err := newFileTruth(dir, cfg.Grid(), gobms)

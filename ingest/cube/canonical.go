@@ -1,5 +1,7 @@
 package cube
 
+import "math"
+
 // Domain says which cells a variable is defined on, for coverage checks.
 type Domain int
 
@@ -57,3 +59,10 @@ func CanonicalVariable(name string) (Variable, bool) {
 	}
 	return Variable{}, false
 }
+
+// WindSquareFactor turns a monthly mean 10 m wind speed into the mean of
+// its square, <U²> = factor·<U>², for sources that give only the mean
+// speed: for a Rayleigh distribution of speeds <U²>/<U>² = 4/π ≈ 1.27
+// (Wanninkhof 2014 discusses the need for <U²>; a source that has the
+// second moment should map "si10sq" directly).
+const WindSquareFactor = 4 / math.Pi

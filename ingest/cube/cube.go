@@ -1,11 +1,12 @@
-// Package cube assembles the month cube: every driver of one month on the
-// analysis grid in canonical units (see Canonical), plus the month's point
-// and table data (ship observations gridded to cell means, NOAA CO2, Carbon
-// Monitor records), the month's shares of the annual GCB terms E_LUC and
-// S_CEMENT, the list of late sources that are missing, and the
-// catalogue of input files used. Cubes are cached in a work directory keyed
-// by the SHA-256 of their inputs and configuration, so an unchanged month is
-// never ingested twice.
+// Package cube defines the month cube, the one way a month's inputs reach
+// the stages: every driver of one month on the analysis grid in canonical
+// units (see Canonical), plus the month's point and table data (ship
+// observations gridded to cell means, NOAA's CO2 record around the month,
+// Carbon Monitor records), the month's shares of the annual GCB terms E_LUC
+// and S_CEMENT, the late sources that are missing and the catalogue of
+// input files used. Store keeps cubes in a work directory keyed by the
+// SHA-256 of their inputs. The cube imports no reader: ingest/builder reads
+// the files and assembles cubes, and the stages depend on this package only.
 package cube
 
 import (
@@ -14,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
-	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -39,8 +39,8 @@ type Cube struct {
 	// ELUC (land-use change emission, to the atmosphere) and SCement (cement
 	// carbonation sink, uptake positive) are the month's shares of the GCB
 	// annual series; nil when the source is not configured.
-	ELUC    *gcb.MonthValue
-	SCement *gcb.MonthValue
+	ELUC    *ingest.MonthValue
+	SCement *ingest.MonthValue
 
 	// Missing lists late sources absent for this month (e.g. "socat"):
 	// results computed without them are provisional.

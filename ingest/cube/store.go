@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
-	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -42,8 +41,8 @@ type sidecar struct {
 	Catalogue    []Entry               `json:"catalogue"`
 	CO2          CO2Record             `json:"co2"`
 	Fossil       []ingest.FossilRecord `json:"fossil"`
-	ELUC         *gcb.MonthValue       `json:"eluc,omitempty"`
-	SCement      *gcb.MonthValue       `json:"s_cement,omitempty"`
+	ELUC         *ingest.MonthValue    `json:"eluc,omitempty"`
+	SCement      *ingest.MonthValue    `json:"s_cement,omitempty"`
 	Fields       []fieldMeta           `json:"fields"`
 }
 
@@ -56,6 +55,9 @@ func (s *Store) monthDir(m grid.Month) string { return filepath.Join(s.Dir, "cub
 
 // Has reports whether a cube with key is stored for m.
 func (s *Store) Has(m grid.Month, key string) bool {
+	if _, ok := s.cached(m, key); ok {
+		return true
+	}
 	_, err := os.Stat(filepath.Join(s.monthDir(m), key, "cube.json"))
 	return err == nil
 }
@@ -121,9 +123,13 @@ func columnName(field string) string { return strings.ReplaceAll(field, "/", "__
 // ErrNoCube means no cube is stored for a month.
 var ErrNoCube = errors.New("no cube stored")
 
-// Load reads the cube stored for m under key; an empty key means the
-// month's latest.
+// Load returns the cube stored for m under key (an empty key means the
+// month's latest), from memory when it was loaded or saved before, and
+// keeps it in memory.
 func (s *Store) Load(m grid.Month, key string) (*Cube, error) {
+	if c, ok := s.cached(m, key); ok && key != "" {
+		return c, nil
+	}
 	dir := s.monthDir(m)
 	if key == "" {
 		b, err := os.ReadFile(filepath.Join(dir, "latest"))
@@ -135,7 +141,11 @@ func (s *Store) Load(m grid.Month, key string) (*Cube, error) {
 		}
 		key = strings.TrimSpace(string(b))
 	}
-	return readCube(filepath.Join(dir, key), m)
+	c, err := readCube(filepath.Join(dir, key), m)
+	if err == nil {
+		s.remember(c)
+	}
+	return c, err
 }
 
 func readCube(dir string, m grid.Month) (*Cube, error) {
@@ -176,14 +186,7 @@ func (s *Store) Cube(m grid.Month) (*Cube, error) {
 	if ok {
 		return c, nil
 	}
-	c, err := s.Load(m, "")
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.cache[m] = c
-	s.mu.Unlock()
-	return c, nil
+	return s.Load(m, "")
 }
 
 // Field returns field name of the latest cube of month m. It makes a Store

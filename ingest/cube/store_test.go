@@ -3,14 +3,12 @@ package cube
 import (
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
-	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -22,8 +20,8 @@ func testCube(m grid.Month) *Cube {
 		Catalogue: []Entry{{Source: "era5", Path: "/in/era5.nc", Size: 10, SHA256: "ff", Status: "ok"}},
 		CO2: CO2Record{Vintage: "Fri Dec  5 2025", Months: []CO2Month{
 			{Month: m.Add(-1), MeanPPM: 419.1, TrendPPM: 418.8}, {Month: m, MeanPPM: 419.3, TrendPPM: 418.9}}},
-		ELUC:    &gcb.MonthValue{GtC: 0.0931, SigmaGtC: 0.0575, FromYear: 2022, Projected: true},
-		SCement: &gcb.MonthValue{GtC: 0.0184, SigmaGtC: 0.0037, FromYear: 2023}}
+		ELUC:    &ingest.MonthValue{GtC: 0.0931, SigmaGtC: 0.0575, FromYear: 2022, Projected: true},
+		SCement: &ingest.MonthValue{GtC: 0.0184, SigmaGtC: 0.0037, FromYear: 2023}}
 	for _, name := range []string{"sst", "nbp/LPJ"} {
 		f := grid.NewField(g, name, "degC")
 		for i := range f.Values {
@@ -83,41 +81,5 @@ func TestStoreRoundTrip(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(s.Dir, "cubes", "2023-06", ".tmp-*"))
 	if len(left) != 0 {
 		t.Errorf("temporary directories left: %v", left)
-	}
-}
-
-func TestKeyDependsOnContentNotPath(t *testing.T) {
-	e := []Entry{{Source: "era5", Path: "/a/era5.nc", SHA256: "11", Status: "ok"}, {Source: "socat", Status: "missing"}}
-	moved := []Entry{{Source: "socat", Status: "missing"}, {Source: "era5", Path: "/b/era5.nc", SHA256: "11", Status: "ok"}}
-	if Key("2023-01", 1.0, e) != Key("2023-01", 1.0, moved) {
-		t.Error("moving or reordering inputs changed the key")
-	}
-	arrived := []Entry{e[0], {Source: "socat", Path: "/a/s.tsv", SHA256: "22", Status: "ok"}}
-	if Key("2023-01", 1.0, e) == Key("2023-01", 1.0, arrived) {
-		t.Error("a late source arriving did not change the key")
-	}
-	if Key("2023-01", 1.0, e) == Key("2023-01", 0.5, e) {
-		t.Error("a different resolution did not change the key")
-	}
-}
-
-func TestFileHasherMemo(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "in.txt")
-	os.WriteFile(p, []byte("hello"), 0o644)
-	h := newFileHasher(dir)
-	e, err := h.entry("x", "", p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// sha256("hello")
-	if e.SHA256 != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" || e.Size != 5 {
-		t.Errorf("entry = %+v", e)
-	}
-	h.save()
-	os.WriteFile(p, []byte("hello, world"), 0o644) // size changes: must rehash
-	e2, _ := newFileHasher(dir).entry("x", "", p)
-	if e2.SHA256 == e.SHA256 {
-		t.Error("changed file kept its old checksum")
 	}
 }

@@ -41,17 +41,6 @@ type Series struct {
 	SigmaFraction   float64
 }
 
-// MonthValue is a month's share of an annual series.
-type MonthValue struct {
-	GtC      float64 `json:"gtc"`       // GtC in the month
-	SigmaGtC float64 `json:"sigma_gtc"` // 1σ, GtC in the month
-	// Projected is set when the month's year is beyond the series: the
-	// last year's value is carried forward, as the GCB does for its
-	// projection year.
-	Projected bool `json:"projected"`
-	FromYear  int  `json:"from_year"` // the series year the value comes from
-}
-
 // ReadELUCFile reads the E_LUC series from the GCB land-use sheet at path
 // (see ReadELUC).
 func ReadELUCFile(path string) (*Series, error) { return readFile(path, ReadELUC) }
@@ -168,14 +157,14 @@ func (s *Series) LastYear() int { return s.FirstYear + len(s.GtCPerYear) - 1 }
 // as an error fully correlated between the months of a year, so the
 // months' σ add up to the annual σ. Years after the series carry its last
 // value forward, flagged Projected; a month before it is an error.
-func (s *Series) Month(m grid.Month) (MonthValue, error) {
+func (s *Series) Month(m grid.Month) (ingest.MonthValue, error) {
 	if m.Year < s.FirstYear {
-		return MonthValue{}, ingest.Errorf(s.Path, s.Variable, m, "before the series starts (%d)", s.FirstYear)
+		return ingest.MonthValue{}, ingest.Errorf(s.Path, s.Variable, m, "before the series starts (%d)", s.FirstYear)
 	}
 	year := min(m.Year, s.LastYear())
 	v := s.GtCPerYear[year-s.FirstYear]
 	share := float64(m.Days()) / float64(daysInYear(m.Year))
-	return MonthValue{
+	return ingest.MonthValue{
 		GtC:       v * share,
 		SigmaGtC:  (s.SigmaGtCPerYear + s.SigmaFraction*math.Abs(v)) * share,
 		Projected: m.Year > s.LastYear(),

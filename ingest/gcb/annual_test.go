@@ -69,17 +69,17 @@ func TestSeriesMonth(t *testing.T) {
 	tests := []struct {
 		s         *Series
 		m         grid.Month
-		want      MonthValue
+		want      ingest.MonthValue
 		wantErr   bool
 		sumToYear bool
 	}{
 		// 2023 is the last year: 31 of 365 days.
-		{cement, grid.Month{Year: 2023, Month: 1}, MonthValue{GtC: 0.2274 * 31 / 365, SigmaGtC: 0.2 * 0.2274 * 31 / 365, FromYear: 2023}, false, false},
+		{cement, grid.Month{Year: 2023, Month: 1}, ingest.MonthValue{GtC: 0.2274 * 31 / 365, SigmaGtC: 0.2 * 0.2274 * 31 / 365, FromYear: 2023}, false, false},
 		// 2024 is a leap year beyond the series: the 2023 value carried forward.
-		{cement, grid.Month{Year: 2024, Month: 2}, MonthValue{GtC: 0.2274 * 29 / 366, SigmaGtC: 0.2 * 0.2274 * 29 / 366, Projected: true, FromYear: 2023}, false, false},
-		{cement, grid.Month{Year: 2020, Month: 12}, MonthValue{}, true, false},
-		{eluc, grid.Month{Year: 2022, Month: 6}, MonthValue{GtC: 1.05 * 30 / 365, SigmaGtC: 0.7 * 30 / 365, FromYear: 2022}, false, false},
-		{eluc, grid.Month{Year: 2020, Month: 6}, MonthValue{}, true, false},
+		{cement, grid.Month{Year: 2024, Month: 2}, ingest.MonthValue{GtC: 0.2274 * 29 / 366, SigmaGtC: 0.2 * 0.2274 * 29 / 366, Projected: true, FromYear: 2023}, false, false},
+		{cement, grid.Month{Year: 2020, Month: 12}, ingest.MonthValue{}, true, false},
+		{eluc, grid.Month{Year: 2022, Month: 6}, ingest.MonthValue{GtC: 1.05 * 30 / 365, SigmaGtC: 0.7 * 30 / 365, FromYear: 2022}, false, false},
+		{eluc, grid.Month{Year: 2020, Month: 6}, ingest.MonthValue{}, true, false},
 	}
 	for _, tt := range tests {
 		got, err := tt.s.Month(tt.m)

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
@@ -49,12 +50,12 @@ func monthFlags(fsAdd func(name, value, usage string) *string) func() ([]grid.Mo
 
 // newBuilder returns the cube builder for cfg with the land fraction of
 // its grid.
-func newBuilder(cfg *config.Config, env *Env) (*cube.Builder, *regions.Set, error) {
+func newBuilder(cfg *config.Config, env *Env) (*builder.Builder, *regions.Set, error) {
 	set, err := regions.Load(cfg.Grid())
 	if err != nil {
 		return nil, nil, err
 	}
-	return cube.NewBuilder(cfg, set.LandFraction(), env.Log), set, nil
+	return builder.New(cfg, set.LandFraction(), env.Log), set, nil
 }
 
 func runIngest(ctx context.Context, env *Env, args []string) error {

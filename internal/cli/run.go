@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/scheduler"
@@ -38,10 +39,10 @@ func updater(env *Env, a *app, command string) *scheduler.Updater {
 // whose required files are not all there yet (the months after the last
 // reanalysis file, say) is unavailable, not an error that stops the
 // update.
-func inputHash(b *cube.Builder) plan.InputHash {
+func inputHash(b *builder.Builder) plan.InputHash {
 	return func(m grid.Month) (string, []string, error) {
 		hash, missing, err := b.InputHash(m)
-		if errors.Is(err, cube.ErrFileNotFound) {
+		if errors.Is(err, builder.ErrFileNotFound) {
 			err = fmt.Errorf("%w: %w", plan.ErrUnavailable, err)
 		}
 		return hash, missing, err

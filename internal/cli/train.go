@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -117,7 +119,7 @@ func train(ctx context.Context, env *Env, cfg *config.Config, component string, 
 }
 
 // lastInputYear is the last year whose December cube can be built.
-func lastInputYear(ctx context.Context, b *cube.Builder, first int) (int, error) {
+func lastInputYear(ctx context.Context, b *builder.Builder, first int) (int, error) {
 	last := 0
 	for y := first; y < first+200; y++ {
 		if _, err := b.Cube(ctx, grid.Month{Year: y, Month: 12}); err != nil {

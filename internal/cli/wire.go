@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -21,7 +23,7 @@ import (
 // builder and the trained members.
 type app struct {
 	cfg     *config.Config
-	builder *cube.Builder
+	builder *builder.Builder
 	runner  *pipeline.Runner
 	close   func()
 }
@@ -29,7 +31,7 @@ type app struct {
 // cubeGetter serves cubes to the stages through the builder, which
 // ingests a month the first time it is asked for (lagged features read the
 // months before the one being run).
-func cubeGetter(ctx context.Context, b *cube.Builder) func(grid.Month) (*cube.Cube, error) {
+func cubeGetter(ctx context.Context, b *builder.Builder) func(grid.Month) (*cube.Cube, error) {
 	return func(m grid.Month) (*cube.Cube, error) { return b.Cube(ctx, m) }
 }
 
@@ -54,7 +56,7 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wa
 	if err != nil {
 		return nil, err
 	}
-	b := cube.NewBuilder(cfg, set.LandFraction(), env.Log)
+	b := builder.New(cfg, set.LandFraction(), env.Log)
 	om, lm, err := loadModels(cfg)
 	if err != nil && trainMissing && errors.Is(err, fs.ErrNotExist) {
 		env.Log.Info("no trained emulators yet: training them first", "models", cfg.ModelsDir)

@@ -15,8 +15,8 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/fossil"
+	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
-	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -231,7 +231,7 @@ func co2Record(c *cube.Cube) *budget.CO2Record {
 // annualTerm is the budget term of a month's share of a GCB annual series:
 // provisional when projected past the series, or when its source is not
 // configured (then zero).
-func annualTerm(v *gcb.MonthValue) budget.Term {
+func annualTerm(v *ingest.MonthValue) budget.Term {
 	if v == nil {
 		return budget.Term{Provisional: true}
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
-	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -81,8 +80,8 @@ type fakeCubes struct {
 
 // fakeELUC and fakeSCement are the cube's E_LUC and S_CEMENT of every month.
 var (
-	fakeELUC    = gcb.MonthValue{GtC: 0.09, SigmaGtC: 0.06, FromYear: 2023}
-	fakeSCement = gcb.MonthValue{GtC: 0.019, SigmaGtC: 0.004, FromYear: 2023}
+	fakeELUC    = ingest.MonthValue{GtC: 0.09, SigmaGtC: 0.06, FromYear: 2023}
+	fakeSCement = ingest.MonthValue{GtC: 0.019, SigmaGtC: 0.004, FromYear: 2023}
 )
 
 func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {

@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/ingest/builder"
+
 	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
-	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 	"github.com/carbonbudget/carbonbudget/ingest/raster"
@@ -134,7 +135,7 @@ func TestCubeReadsTheTruth(t *testing.T) {
 	cfg.WorkDir = t.TempDir()
 	m := grid.Month{Year: 2022, Month: time.July} // a month the models have run
 	f := smallMonth(t, m)
-	c, err := cube.NewBuilder(cfg, landOf(t, f), quietLog()).Cube(context.Background(), m)
+	c, err := builder.New(cfg, landOf(t, f), quietLog()).Cube(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}

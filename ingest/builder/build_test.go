@@ -1,4 +1,4 @@
-package cube
+package builder
 
 import (
 	"bytes"
@@ -74,7 +74,7 @@ func TestBuildTextSources(t *testing.T) {
 	may := grid.Month{Year: 2023, Month: 5}
 	in := inputs(t, may)
 	cfg := testConfig(t, in)
-	b := NewBuilder(cfg, nil, slog.New(slog.DiscardHandler))
+	b := New(cfg, nil, slog.New(slog.DiscardHandler))
 	c, err := b.Cube(context.Background(), may)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestLateSourceMakesMonthProvisional(t *testing.T) {
 	june := grid.Month{Year: 2023, Month: 6}
 	in := inputs(t)
 	cfg := testConfig(t, in)
-	b := NewBuilder(cfg, nil, slog.New(slog.DiscardHandler))
+	b := New(cfg, nil, slog.New(slog.DiscardHandler))
 	c, err := b.Cube(context.Background(), june)
 	if err != nil {
 		t.Fatal(err)
@@ -134,14 +134,14 @@ func TestMissingSourceIsASourceError(t *testing.T) {
 	in := inputs(t)
 	cfg := testConfig(t, in)
 	os.Remove(filepath.Join(in, "noaa", "co2_mm_gl.txt"))
-	_, err := NewBuilder(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), grid.Month{Year: 2023, Month: 2})
+	_, err := New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), grid.Month{Year: 2023, Month: 2})
 	var se *ingest.SourceError
 	if !errors.As(err, &se) || !strings.Contains(err.Error(), "co2_mm_gl.txt") || !strings.Contains(err.Error(), "2023-02") {
 		t.Errorf("err = %v, want a SourceError naming the file and the month", err)
 	}
 	in = inputs(t)
 	cfg = testConfig(t, in)
-	_, err = NewBuilder(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), grid.Month{Year: 2024, Month: 2})
+	_, err = New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), grid.Month{Year: 2024, Month: 2})
 	if !errors.Is(err, ingest.ErrMissing) || !strings.Contains(err.Error(), "2024-02") {
 		t.Errorf("month beyond the records: err = %v, want ErrMissing naming the month", err)
 	}

@@ -1,4 +1,4 @@
-package cube
+package builder
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 )
 
 // formatVersion is mixed into every cube key; bump it when the cube's
@@ -42,10 +44,10 @@ func newFileHasher(workDir string) *fileHasher {
 }
 
 // entry stats and hashes path for the catalogue.
-func (h *fileHasher) entry(source, model, path string) (Entry, error) {
+func (h *fileHasher) entry(source, model, path string) (cube.Entry, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return Entry{}, err
+		return cube.Entry{}, err
 	}
 	h.mu.Lock()
 	fh, ok := h.memo[path]
@@ -53,7 +55,7 @@ func (h *fileHasher) entry(source, model, path string) (Entry, error) {
 	if !ok || fh.Size != st.Size() || !fh.ModTime.Equal(st.ModTime()) {
 		sum, err := sha256File(path)
 		if err != nil {
-			return Entry{}, err
+			return cube.Entry{}, err
 		}
 		fh = fileHash{Size: st.Size(), ModTime: st.ModTime(), SHA256: sum}
 		h.mu.Lock()
@@ -61,7 +63,7 @@ func (h *fileHasher) entry(source, model, path string) (Entry, error) {
 		h.dirty = true
 		h.mu.Unlock()
 	}
-	return Entry{Source: source, Model: model, Path: path, Size: st.Size(), SHA256: fh.SHA256, Status: "ok"}, nil
+	return cube.Entry{Source: source, Model: model, Path: path, Size: st.Size(), SHA256: fh.SHA256, Status: "ok"}, nil
 }
 
 // save writes the memo; failure to save is not an error for the caller.
@@ -100,12 +102,12 @@ func sha256File(path string) (string, error) {
 // Key is the cache key of a month: SHA-256 over the cube format version,
 // the month, the settings that shape the cube and every input's checksum.
 // Paths are left out, so moving the input tree does not force re-ingestion.
-func Key(month string, settings any, entries []Entry) string {
+func Key(month string, settings any, entries []cube.Entry) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n", formatVersion, month)
 	b, _ := json.Marshal(settings)
 	h.Write(b)
-	sorted := append([]Entry(nil), entries...)
+	sorted := append([]cube.Entry(nil), entries...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if sorted[i].Source != sorted[j].Source {
 			return sorted[i].Source < sorted[j].Source

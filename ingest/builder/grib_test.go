@@ -1,4 +1,4 @@
-package cube
+package builder
 
 import (
 	"context"
@@ -76,7 +76,7 @@ func TestGRIBSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := grid.Month{Year: 2014, Month: 7}
-	c, err := NewBuilder(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
+	c, err := New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestGRIBSource(t *testing.T) {
 	// A short name the file does not hold: the error names file, variable
 	// and month.
 	cfg.Sources["era5"] = config.Source{Path: "era5_{yyyy}{mm}.grib", Format: config.FormatGRIB, Variables: map[string]string{"t2m": "2t"}}
-	_, err = NewBuilder(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
+	_, err = New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
 	var se *ingest.SourceError
 	if !errors.As(err, &se) || se.Path != path || se.Variable != "2t" || se.Month != m || !strings.Contains(err.Error(), "file has TMP") {
 		t.Errorf("err = %v, want a SourceError naming %s, variable 2t, %s and the file's elements", err, path, m)
@@ -108,7 +108,7 @@ func TestGRIBSource(t *testing.T) {
 
 	// GRIB is read only for gridded sources.
 	cfg.Sources = map[string]config.Source{"co2_monthly": {Path: "era5_{yyyy}{mm}.grib", Format: config.FormatGRIB}}
-	if _, err := NewBuilder(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m); err == nil || !strings.Contains(err.Error(), "co2_monthly") {
+	if _, err := New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m); err == nil || !strings.Contains(err.Error(), "co2_monthly") {
 		t.Errorf("format grib on co2_monthly: err = %v, want one naming the source", err)
 	}
 }

@@ -1,8 +1,10 @@
-package cube
+package builder
 
 import (
 	"context"
 	"fmt"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
@@ -16,7 +18,7 @@ import (
 // readCO2 takes the month's global mean CO2 and trend from NOAA's monthly
 // record, and serves it as the constant field "xco2" for the emulators. It
 // keeps the record's rows of the months around m for the growth rate.
-func readCO2(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readCO2(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	mm, err := memoised(b, b.memo.noaa, c, path, noaa.ReadMonthlyFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Variable: "average", Month: c.Month, Err: err}
@@ -27,17 +29,17 @@ func readCO2(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ st
 	}
 	c.XCO2PPM, c.XCO2TrendPPM = row.AveragePPM, row.TrendPPM
 	c.Fields["xco2"] = constantField(b.grid, "xco2", "1e-6", row.AveragePPM)
-	c.CO2 = CO2Record{Vintage: mm.Vintage}
+	c.CO2 = cube.CO2Record{Vintage: mm.Vintage}
 	for _, m := range []grid.Month{c.Month.Add(-1), c.Month, c.Month.Add(1)} {
 		if r, ok := mm.At(m); ok && r.AveragePPM == r.AveragePPM && r.TrendPPM == r.TrendPPM {
-			c.CO2.Months = append(c.CO2.Months, CO2Month{Month: m, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
+			c.CO2.Months = append(c.CO2.Months, cube.CO2Month{Month: m, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
 		}
 	}
 	return nil
 }
 
 // readELUC takes the month's share of E_LUC from the GCB land-use sheet.
-func readELUC(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readELUC(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	s, err := memoised(b, b.memo.eluc, c, path, gcb.ReadELUCFile)
 	if err != nil {
 		return err
@@ -52,7 +54,7 @@ func readELUC(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ s
 
 // readCement takes the month's share of S_CEMENT from the GCB cement
 // carbonation sheet.
-func readCement(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readCement(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	s, err := memoised(b, b.memo.cement, c, path, gcb.ReadCementFile)
 	if err != nil {
 		return err
@@ -66,7 +68,7 @@ func readCement(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _
 }
 
 // readFossil keeps the month's Carbon Monitor records.
-func readFossil(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readFossil(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	data, err := memoised(b, b.memo.carbonMonitor, c, path, carbonmonitor.ReadFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Month: c.Month, Err: err}
@@ -81,7 +83,7 @@ func readFossil(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _
 // readSOCAT grids the month's ship fCO2: fco2_ship is the mean of the
 // per-cruise means in each cell (SOCAT's cruise-weighted gridding), and
 // fco2_ship_n the number of observations.
-func readSOCAT(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readSOCAT(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	b.opened(path)
 	res, err := socat.ReadFile(path, socat.Options{})
 	if err != nil {
@@ -101,7 +103,7 @@ func readSOCAT(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ 
 
 // entrySum is the checksum the catalogue recorded for path, so a memoised
 // parse is dropped when the file changes.
-func entrySum(c *Cube, path string) string {
+func entrySum(c *cube.Cube, path string) string {
 	for _, e := range c.Catalogue {
 		if e.Path == path {
 			return e.SHA256

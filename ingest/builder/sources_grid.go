@@ -1,11 +1,12 @@
-package cube
+package builder
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/netcdf"
@@ -14,13 +15,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// WindSquareFactor turns a monthly mean 10 m wind speed into the mean of
-// its square, <U²> = factor·<U>², for sources that give only the mean
-// speed: for a Rayleigh distribution of speeds <U²>/<U>² = 4/π ≈ 1.27
-// (Wanninkhof 2014 discusses the need for <U²>; a source that has the
-// second moment should map "si10sq" directly).
-const WindSquareFactor = 4 / math.Pi
 
 // fieldReader reads one variable of a gridded file for a month.
 type fieldReader interface {
@@ -47,7 +41,7 @@ func (f gribFile) Read(name string, m grid.Month) (*grid.Field, error) {
 // readGridded reads every configured variable of a gridded source (CF
 // netCDF, or GRIB with format: grib) for the month, converts it to the
 // canonical units and regrids it conservatively onto the analysis grid.
-func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path, _ string) error {
+func readGridded(_ context.Context, b *Builder, c *cube.Cube, src config.Source, path, _ string) error {
 	var f fieldReader = gribFile{b, path}
 	if src.Format != config.FormatGRIB {
 		b.opened(path)
@@ -64,12 +58,12 @@ func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path
 	}
 	sort.Strings(canons)
 	for _, canon := range canons {
-		v, ok := CanonicalVariable(canon)
+		v, ok := cube.CanonicalVariable(canon)
 		if !ok && canon != "si10sq" {
 			return ingest.Errorf(path, src.Variables[canon], c.Month, "configured as %q, which is not a cube variable", canon)
 		}
 		if canon == "si10sq" {
-			v = Variable{Name: "si10sq", Units: "m2 s-2"}
+			v = cube.Variable{Name: "si10sq", Units: "m2 s-2"}
 		}
 		field, err := f.Read(src.Variables[canon], c.Month)
 		if err != nil {
@@ -89,7 +83,7 @@ func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path
 		if _, have := c.Fields["si10sq"]; !have {
 			sq := &grid.Field{Name: "si10sq", Units: "m2 s-2", Grid: u.Grid, Values: make([]float32, len(u.Values))}
 			for i, x := range u.Values {
-				sq.Values[i] = float32(WindSquareFactor * float64(x) * float64(x))
+				sq.Values[i] = float32(cube.WindSquareFactor * float64(x) * float64(x))
 			}
 			c.Fields["si10sq"] = sq
 		}
@@ -102,7 +96,7 @@ func readGridded(_ context.Context, b *Builder, c *Cube, src config.Source, path
 // not an error: the models lag the present by a year, which is why the
 // emulators exist.
 func readModel(canon, canonUnits string) reader {
-	return func(_ context.Context, b *Builder, c *Cube, src config.Source, path, model string) error {
+	return func(_ context.Context, b *Builder, c *cube.Cube, src config.Source, path, model string) error {
 		b.opened(path)
 		f, err := netcdf.Open(path)
 		if err != nil {

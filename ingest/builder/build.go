@@ -1,4 +1,4 @@
-package cube
+package builder
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"maps"
 	"sort"
 	"sync"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
@@ -24,7 +26,7 @@ type Builder struct {
 	cfg    *config.Config
 	grid   grid.Grid
 	land   []float32 // land fraction, for coverage checks and the static field
-	store  *Store
+	store  *cube.Store
 	log    *slog.Logger
 	hasher *fileHasher
 
@@ -77,10 +79,10 @@ type fileNotFound struct{}
 func (fileNotFound) Error() string        { return "file not found" }
 func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 
-// NewBuilder returns a builder for cfg's grid; landFraction comes from
+// New returns a builder for cfg's grid; landFraction comes from
 // internal/regions.
-func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
-	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: NewStore(cfg.WorkDir), log: log,
+func New(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
+	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: cube.NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
 		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
 		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}}
@@ -88,7 +90,7 @@ func NewBuilder(cfg *config.Config, landFraction []float32, log *slog.Logger) *B
 
 // reader reads one source for a month into the cube. path is the resolved
 // file; model is empty for single-model sources.
-type reader func(ctx context.Context, b *Builder, c *Cube, src config.Source, path, model string) error
+type reader func(ctx context.Context, b *Builder, c *cube.Cube, src config.Source, path, model string) error
 
 // readers maps each source name to its reader. A configured source
 // without a reader is not read.
@@ -97,8 +99,8 @@ var readers = map[string]reader{
 	"ocean_reanalysis": readGridded,
 	"chlorophyll":      readGridded,
 	"fire":             readGridded,
-	"trendy":           readModel("nbp", NBPUnits),
-	"gobm":             readModel("fgco2", FgCO2Units),
+	"trendy":           readModel("nbp", cube.NBPUnits),
+	"gobm":             readModel("fgco2", cube.FgCO2Units),
 	"ndvi":             readNDVI,
 	"socat":            readSOCAT,
 	"co2_monthly":      readCO2,
@@ -124,11 +126,11 @@ func (b *Builder) sourceNames() []string {
 // Catalogue resolves and fingerprints every input of month m without
 // reading it: the cache key comes from it, so an unchanged month is never
 // read twice.
-func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
+func (b *Builder) Catalogue(m grid.Month) ([]cube.Entry, []string, error) {
 	b.mu.Lock()
 	b.stats.Catalogues[m]++
 	b.mu.Unlock()
-	var entries []Entry
+	var entries []cube.Entry
 	var missing []string
 	for _, name := range b.sourceNames() {
 		src := b.cfg.Sources[name]
@@ -151,7 +153,7 @@ func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
 			case errors.Is(err, fs.ErrNotExist) && (src.Late || model != ""):
 				// A late source not yet published, or a model that has not
 				// been run this far: the month goes on without it.
-				entries = append(entries, Entry{Source: name, Model: model, Path: path, Status: "missing"})
+				entries = append(entries, cube.Entry{Source: name, Model: model, Path: path, Status: "missing"})
 				if src.Late {
 					missing = append(missing, name)
 				}
@@ -168,23 +170,16 @@ func (b *Builder) Catalogue(m grid.Month) ([]Entry, []string, error) {
 
 // Cube returns the cube of month m, from the cache when its inputs and
 // settings are unchanged, else by reading every source.
-func (b *Builder) Cube(ctx context.Context, m grid.Month) (*Cube, error) {
+func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 	entries, missing, err := b.Catalogue(m)
 	if err != nil {
 		return nil, err
 	}
 	key := Key(m.String(), keySettings(b.cfg), entries)
-	if c, ok := b.store.cached(m, key); ok {
-		return c, nil
-	}
 	if b.store.Has(m, key) {
-		c, err := b.store.Load(m, key)
-		if err == nil {
-			b.store.remember(c)
-		}
-		return c, err
+		return b.store.Load(m, key)
 	}
-	c := &Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Missing: missing, Catalogue: entries, Key: key}
+	c := &cube.Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Missing: missing, Catalogue: entries, Key: key}
 	for _, e := range entries {
 		if e.Status != "ok" {
 			continue
@@ -235,7 +230,7 @@ func (b *Builder) regridder(src grid.Grid) (*grid.Regridder, error) {
 }
 
 // put regrids f to the analysis grid when needed and stores it under name.
-func (b *Builder) put(c *Cube, name string, f *grid.Field) error {
+func (b *Builder) put(c *cube.Cube, name string, f *grid.Field) error {
 	if f.Grid != b.grid {
 		rg, err := b.regridder(f.Grid)
 		if err != nil {
@@ -250,7 +245,7 @@ func (b *Builder) put(c *Cube, name string, f *grid.Field) error {
 
 // memoised parses the whole-record file at path once per builder and
 // checksum, keeping it in memo (one of the builder's memo maps).
-func memoised[T any](b *Builder, memo map[string]T, c *Cube, path string, parse func(string) (T, error)) (T, error) {
+func memoised[T any](b *Builder, memo map[string]T, c *cube.Cube, path string, parse func(string) (T, error)) (T, error) {
 	key := path + "@" + entrySum(c, path)
 	b.mu.Lock()
 	v, ok := memo[key]
@@ -270,8 +265,8 @@ func memoised[T any](b *Builder, memo map[string]T, c *Cube, path string, parse 
 }
 
 // check enforces the physical range and coverage of every canonical field.
-func (b *Builder) check(c *Cube) error {
-	for _, v := range Canonical {
+func (b *Builder) check(c *cube.Cube) error {
+	for _, v := range cube.Canonical {
 		f, ok := c.Fields[v.Name]
 		if !ok {
 			continue
@@ -290,7 +285,7 @@ func (b *Builder) check(c *Cube) error {
 	return nil
 }
 
-func (b *Builder) pathOf(c *Cube, field string) string {
+func (b *Builder) pathOf(c *cube.Cube, field string) string {
 	for _, e := range c.Catalogue {
 		if src, ok := b.cfg.Sources[e.Source]; ok {
 			for canon := range src.Variables {
@@ -305,10 +300,10 @@ func (b *Builder) pathOf(c *Cube, field string) string {
 
 // coverage is the fraction of the domain's cells (land: land fraction ≥
 // 0.5; ocean: < 0.5) that hold a value.
-func (b *Builder) coverage(f *grid.Field, d Domain) float64 {
+func (b *Builder) coverage(f *grid.Field, d cube.Domain) float64 {
 	var have, all int
 	for i, x := range f.Values {
-		if b.land != nil && ((d == Land && b.land[i] < 0.5) || (d == Ocean && b.land[i] >= 0.5)) {
+		if b.land != nil && ((d == cube.Land && b.land[i] < 0.5) || (d == cube.Ocean && b.land[i] >= 0.5)) {
 			continue
 		}
 		all++
@@ -322,11 +317,11 @@ func (b *Builder) coverage(f *grid.Field, d Domain) float64 {
 	return float64(have) / float64(all)
 }
 
-func domainName(d Domain) string {
+func domainName(d cube.Domain) string {
 	switch d {
-	case Land:
+	case cube.Land:
 		return "land"
-	case Ocean:
+	case cube.Ocean:
 		return "ocean"
 	}
 	return "grid"

@@ -1,4 +1,4 @@
-package cube
+package builder
 
 import (
 	"context"
@@ -24,7 +24,7 @@ import (
 func TestTwinRoundTrip(t *testing.T) {
 	opt, cfg, set := twinWorld(t)
 	m := grid.Month{Year: 2014, Month: 7}
-	c, err := NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
+	c, err := New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestTwinRoundTrip(t *testing.T) {
 // sheets) serve both months from one parse.
 func TestBuilderOpensEachInputOnce(t *testing.T) {
 	_, cfg, set := twinWorld(t)
-	b := NewBuilder(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
+	b := New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler))
 	months := []grid.Month{{Year: 2014, Month: 7}, {Year: 2014, Month: 8}}
 	perMonth := map[string]int{}
 	for _, m := range months {

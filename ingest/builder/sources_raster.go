@@ -1,7 +1,9 @@
-package cube
+package builder
 
 import (
 	"context"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/raster"
@@ -11,7 +13,7 @@ import (
 // readNDVI reads a monthly NDVI GeoTIFF (scale, offset and nodata as the
 // file says) and regrids it onto the analysis grid; GDAL warps sources
 // that are not on a regular latitude-longitude grid.
-func readNDVI(_ context.Context, b *Builder, c *Cube, _ config.Source, path, _ string) error {
+func readNDVI(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
 	b.opened(path)
 	f, err := raster.ReadGeoTIFF(path, 1)
 	if err != nil {

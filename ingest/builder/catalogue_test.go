@@ -1,0 +1,45 @@
+package builder
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+)
+
+func TestKeyDependsOnContentNotPath(t *testing.T) {
+	e := []cube.Entry{{Source: "era5", Path: "/a/era5.nc", SHA256: "11", Status: "ok"}, {Source: "socat", Status: "missing"}}
+	moved := []cube.Entry{{Source: "socat", Status: "missing"}, {Source: "era5", Path: "/b/era5.nc", SHA256: "11", Status: "ok"}}
+	if Key("2023-01", 1.0, e) != Key("2023-01", 1.0, moved) {
+		t.Error("moving or reordering inputs changed the key")
+	}
+	arrived := []cube.Entry{e[0], {Source: "socat", Path: "/a/s.tsv", SHA256: "22", Status: "ok"}}
+	if Key("2023-01", 1.0, e) == Key("2023-01", 1.0, arrived) {
+		t.Error("a late source arriving did not change the key")
+	}
+	if Key("2023-01", 1.0, e) == Key("2023-01", 0.5, e) {
+		t.Error("a different resolution did not change the key")
+	}
+}
+
+func TestFileHasherMemo(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "in.txt")
+	os.WriteFile(p, []byte("hello"), 0o644)
+	h := newFileHasher(dir)
+	e, err := h.entry("x", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sha256("hello")
+	if e.SHA256 != "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824" || e.Size != 5 {
+		t.Errorf("entry = %+v", e)
+	}
+	h.save()
+	os.WriteFile(p, []byte("hello, world"), 0o644) // size changes: must rehash
+	e2, _ := newFileHasher(dir).entry("x", "", p)
+	if e2.SHA256 == e.SHA256 {
+		t.Error("changed file kept its old checksum")
+	}
+}
