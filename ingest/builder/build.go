@@ -34,6 +34,10 @@ type Builder struct {
 	memo  memo
 	regrd map[[2]grid.Grid]*grid.Regridder
 	stats Stats
+	// catalogues holds each month's catalogue for the builder's life (one
+	// run): the planner's input hash and the cube are then made from the
+	// same snapshot of the inputs, and a month is fingerprinted once.
+	catalogues map[grid.Month]catalogue
 }
 
 // memo holds the parsed whole-record files, which serve every month, by
@@ -85,7 +89,7 @@ func New(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder 
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: cube.NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
 		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
-		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}}
+		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}, catalogues: map[grid.Month]catalogue{}}
 }
 
 // reader reads one source for a month into the cube. path is the resolved
@@ -123,13 +127,42 @@ func (b *Builder) sourceNames() []string {
 	return names
 }
 
+// catalogue is a month's inputs, the late sources missing and the key.
+type catalogue struct {
+	entries []cube.Entry
+	missing []string
+	key     string
+}
+
 // Catalogue resolves and fingerprints every input of month m without
 // reading it: the cache key comes from it, so an unchanged month is never
-// read twice.
+// read twice. It is computed once per month in the builder's life.
 func (b *Builder) Catalogue(m grid.Month) ([]cube.Entry, []string, error) {
+	c, err := b.catalogue(m)
+	return c.entries, c.missing, err
+}
+
+func (b *Builder) catalogue(m grid.Month) (catalogue, error) {
+	b.mu.Lock()
+	c, ok := b.catalogues[m]
+	b.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	entries, missing, err := b.fingerprint(m)
+	if err != nil {
+		return catalogue{}, err
+	}
+	c = catalogue{entries: entries, missing: missing, key: Key(m.String(), keySettings(b.cfg), entries)}
 	b.mu.Lock()
 	b.stats.Catalogues[m]++
+	b.catalogues[m] = c
 	b.mu.Unlock()
+	return c, nil
+}
+
+// fingerprint stats and hashes every configured input of month m.
+func (b *Builder) fingerprint(m grid.Month) ([]cube.Entry, []string, error) {
 	var entries []cube.Entry
 	var missing []string
 	for _, name := range b.sourceNames() {
@@ -171,11 +204,11 @@ func (b *Builder) Catalogue(m grid.Month) ([]cube.Entry, []string, error) {
 // Cube returns the cube of month m, from the cache when its inputs and
 // settings are unchanged, else by reading every source.
 func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
-	entries, missing, err := b.Catalogue(m)
+	cat, err := b.catalogue(m)
 	if err != nil {
 		return nil, err
 	}
-	key := Key(m.String(), keySettings(b.cfg), entries)
+	entries, missing, key := cat.entries, cat.missing, cat.key
 	if b.store.Has(m, key) {
 		return b.store.Load(m, key)
 	}
@@ -341,9 +374,6 @@ func constantField(g grid.Grid, name, units string, v float64) *grid.Field {
 // computed from the catalogue without reading any file: the scheduler
 // compares it with the key a published month was made from.
 func (b *Builder) InputHash(m grid.Month) (string, []string, error) {
-	entries, missing, err := b.Catalogue(m)
-	if err != nil {
-		return "", nil, err
-	}
-	return Key(m.String(), keySettings(b.cfg), entries), missing, nil
+	c, err := b.catalogue(m)
+	return c.key, c.missing, err
 }
