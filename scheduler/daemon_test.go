@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	_ "time/tzdata" // the DST test needs Europe/Berlin whatever the host has
+
+	"github.com/robfig/cron/v3"
 )
 
 // everySecond is the seconds-resolution test spec.

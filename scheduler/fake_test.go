@@ -66,18 +66,18 @@ func (w *fakeWorld) compute(ctx context.Context, j MonthJob) (MonthResult, error
 	if err != nil {
 		return MonthResult{}, err
 	}
-	j.Stage("ingest")
+	j.Progress("ingest")
 	if fail != nil {
 		return MonthResult{}, fail
 	}
 	m := j.Month
-	j.Stage("ocean")
+	j.Progress("ocean")
 	part := filepath.Join(j.StagingDir, "grid", fmt.Sprintf("year=%04d", m.Year), fmt.Sprintf("month=%02d", int(m.Month)), "part-0.parquet")
 	pat := fmt.Sprintf("%s %s %v|", m, hash, missing)
 	if err := writeFile(part, strings.Repeat(pat, w.sizeBytes/len(pat)+1)); err != nil {
 		return MonthResult{}, err
 	}
-	j.Stage("budget")
+	j.Progress("budget")
 	budget := filepath.Join(j.StagingDir, "months", m.String(), "budget.json")
 	if err := writeFile(budget, fmt.Sprintf(`{"month": %q, "inputs": %q, "provisional": %q}`+"\n", m, hash, missing)); err != nil {
 		return MonthResult{}, err

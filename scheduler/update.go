@@ -23,9 +23,9 @@ type MonthJob struct {
 	// StagingDir receives the month's files, laid out as under the output
 	// directory and inside directories named for the month (see publish).
 	StagingDir string
-	// Stage reports the stage starting ("ingest", "ocean", ...) to the
+	// Progress reports the step starting ("ingest", "ocean", ...) to the
 	// progress display; it is never nil.
-	Stage func(name string)
+	Progress func(step string)
 }
 
 // MonthResult is what a MonthFunc reports for the ledger.
@@ -171,13 +171,13 @@ func (u *Updater) computeAll(ctx context.Context, l *ledger.Ledger, sum *Summary
 		if Stopping(ctx) || ctx.Err() != nil {
 			return fmt.Errorf("%w: %d of %d months left, starting with %s", ErrStopped, len(sum.Planned)-i, len(sum.Planned), d.Month)
 		}
-		stage := func(name string) {
+		progress := func(step string) {
 			if rep != nil {
-				rep.Begin(d.Month.String(), name)
+				rep.Begin(d.Month.String(), step)
 			}
 		}
-		stage("start")
-		out := u.computeMonth(ctx, l, sum.RunID, d, stage)
+		progress("start")
+		out := u.computeMonth(ctx, l, sum.RunID, d, progress)
 		sum.Outcomes = append(sum.Outcomes, out)
 		if rep != nil {
 			rep.Step()
@@ -196,7 +196,7 @@ func (u *Updater) computeAll(ctx context.Context, l *ledger.Ledger, sum *Summary
 }
 
 // computeMonth computes, publishes and records one month.
-func (u *Updater) computeMonth(ctx context.Context, l *ledger.Ledger, runID int64, d plan.Decision, stage func(string)) Outcome {
+func (u *Updater) computeMonth(ctx context.Context, l *ledger.Ledger, runID int64, d plan.Decision, progress func(string)) Outcome {
 	bg := context.WithoutCancel(ctx)
 	if d.Reason == plan.Requested && u.InputHash != nil {
 		hash, missing, err := u.InputHash(d.Month)
@@ -208,7 +208,10 @@ func (u *Updater) computeMonth(ctx context.Context, l *ledger.Ledger, runID int6
 	var res MonthResult
 	sums, err := publish.Month(u.OutDir, d.Month, func(dir string) error {
 		var err error
-		res, err = u.Compute(ctx, MonthJob{Month: d.Month, StagingDir: dir, Stage: stage})
+		res, err = u.Compute(ctx, MonthJob{Month: d.Month, StagingDir: dir, Progress: progress})
+		if err == nil {
+			progress("publish")
+		}
 		return err
 	})
 	if err != nil {

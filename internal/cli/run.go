@@ -22,8 +22,7 @@ func updater(env *Env, a *app, command string) *scheduler.Updater {
 	u := &scheduler.Updater{OutDir: a.cfg.OutputDir, Command: command, ConfigHash: a.cfg.Hash(), CodeVersion: Version,
 		Locked: true, InputHash: inputHash(a.builder), Log: env.Log,
 		Compute: func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
-			j.Stage("compute")
-			res, err := a.runner.Stage(ctx, j.Month, j.StagingDir)
+			res, err := a.runner.Compute(ctx, j.Month, j.StagingDir, j.Progress)
 			if err != nil {
 				return scheduler.MonthResult{}, err
 			}
@@ -147,7 +146,7 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	defer a.close()
 	u := updater(env, a, "budget")
 	u.Compute = func(ctx context.Context, j scheduler.MonthJob) (scheduler.MonthResult, error) {
-		res, err := a.runner.StageBudget(ctx, j.Month, j.StagingDir)
+		res, err := a.runner.ComputeBudget(ctx, j.Month, j.StagingDir, j.Progress)
 		if err != nil {
 			return scheduler.MonthResult{}, err
 		}

@@ -91,7 +91,7 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wa
 	}
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
 		Ocean: &pipeline.Ocean{Members: om, ModelsDir: cfg.ModelsDir},
-		Land:  &pipeline.Land{Members: lm, Cubes: b, Climatology: clim, ModelsDir: cfg.ModelsDir}}
+		Land:  &pipeline.Land{Members: lm, Climatology: clim, ModelsDir: cfg.ModelsDir}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { om.Close(); lm.Close(); lk.Release() }}, nil
 }
 

@@ -20,7 +20,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
-	"github.com/carbonbudget/carbonbudget/scheduler/publish"
 )
 
 // Regions is what the pipeline needs of the region masks.
@@ -36,17 +35,23 @@ type Cubes interface {
 }
 
 // OceanStage and LandStage adapt the ocean and land stages: they run the
-// stage for a month of the cube and return its result in the budget's terms.
+// stage on the cubes they are handed and return its result in the
+// budget's terms. (*Ocean and *Land wrap the trained members; tests fake
+// them.)
 type OceanStage interface {
 	Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, error)
 	Models() []ModelRef
 }
 
-// LandStage adapts the land stage.
+// LandStage adapts the land stage. cubes are the months m-LandLagMonths
+// to m, in order (its lagged features read the months before m).
 type LandStage interface {
-	Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, error)
+	Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandOut, error)
 	Models() []ModelRef
 }
+
+// LandLagMonths is how many months before m the land stage reads.
+const LandLagMonths = 3
 
 // OceanOut is the ocean stage's result as the budget needs it.
 type OceanOut struct {
@@ -61,7 +66,8 @@ type LandOut struct {
 	ELUC budget.Term
 }
 
-// Runner computes and publishes months.
+// Runner computes months into staging directories; the scheduler publishes
+// them.
 type Runner struct {
 	Cfg         *config.Config
 	Log         *slog.Logger
@@ -76,43 +82,13 @@ type Runner struct {
 	gridder *fossil.Gridder
 }
 
-// MonthResult is what Month reports for the ledger.
+// MonthResult is what Compute reports for the ledger.
 type MonthResult struct {
 	Month       grid.Month
 	Budget      budget.Budget
 	CubeKey     string
 	Provisional []string
-	Outputs     map[string]string
-	Timings     Timings // stage durations (Stage only)
-}
-
-// Month computes month m, publishes it with scheduler/publish (all of the
-// month's files swap in at once) and rebuilds the tables. A failure leaves
-// the previously published files of m untouched. The operational commands
-// go through the scheduler's Updater instead, which adds the lock and the
-// ledger around Stage.
-func (r *Runner) Month(ctx context.Context, m grid.Month) (*MonthResult, error) {
-	return r.publishWith(m, func(dir string) (*MonthResult, error) { return r.Stage(ctx, m, dir) })
-}
-
-// Budget reruns only the budget stage of month m from the stage results
-// the last run saved, and republishes the month.
-func (r *Runner) Budget(ctx context.Context, m grid.Month) (*MonthResult, error) {
-	return r.publishWith(m, func(dir string) (*MonthResult, error) { return r.StageBudget(ctx, m, dir) })
-}
-
-func (r *Runner) publishWith(m grid.Month, stage func(dir string) (*MonthResult, error)) (*MonthResult, error) {
-	var res *MonthResult
-	sums, err := publish.Month(r.Cfg.OutputDir, m, func(dir string) error {
-		var err error
-		res, err = stage(dir)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	res.Outputs = sums
-	return res, r.WriteTables()
+	Timings     Timings // step durations (Compute only)
 }
 
 // WriteTables rebuilds the aggregate tables from every published month.
@@ -120,46 +96,59 @@ func (r *Runner) WriteTables() error {
 	return budget.WriteTables(r.Cfg.OutputDir, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
 }
 
-// Stage computes month m and writes its files into dir, laid out as under
-// the output directory (grid/year=YYYY/month=MM/part-0.parquet and
-// months/YYYY-MM/...), for scheduler/publish to swap in.
-func (r *Runner) Stage(ctx context.Context, m grid.Month, dir string) (*MonthResult, error) {
+// Progress is told the name of each step as it starts: "ingest",
+// "ocean", "land", "fossil", "budget", "write". It may be nil.
+type Progress func(step string)
+
+// Compute computes month m and writes its files into stagingDir, laid out
+// as under the output directory (grid/year=YYYY/month=MM/part-0.parquet
+// and months/YYYY-MM/...), for the caller to publish. Each cube is
+// fetched once and handed to the stages that read it.
+func (r *Runner) Compute(ctx context.Context, m grid.Month, stagingDir string, progress Progress) (*MonthResult, error) {
 	timings := Timings{}
-	lap := func(name string, start time.Time) { timings[name] = seconds(time.Since(start)) }
-
 	t0 := time.Now()
-	c, err := r.Cubes.Cube(ctx, m)
-	if err != nil {
-		return nil, fmt.Errorf("ingest %s: %w", m, err)
+	step := func(name string) {
+		if progress != nil {
+			progress(name)
+		}
+		t0 = time.Now()
 	}
-	lap("ingest", t0)
+	lap := func(name string) { timings[name] = seconds(time.Since(t0)) }
 
-	t0 = time.Now()
+	step("ingest")
+	cubes, err := r.cubes(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	c := cubes[len(cubes)-1]
+	lap("ingest")
+
+	step("ocean")
 	oc, err := r.Ocean.Run(ctx, m, c)
 	if err != nil {
 		return nil, fmt.Errorf("ocean %s: %w", m, err)
 	}
-	lap("ocean", t0)
+	lap("ocean")
 
-	t0 = time.Now()
-	ld, err := r.Land.Run(ctx, m, c)
+	step("land")
+	ld, err := r.Land.Run(ctx, m, cubes)
 	if err != nil {
 		return nil, fmt.Errorf("land %s: %w", m, err)
 	}
-	lap("land", t0)
+	lap("land")
 
-	t0 = time.Now()
+	step("fossil")
 	fos, err := r.fossil(ctx, m, c)
 	if err != nil {
 		return nil, err
 	}
-	lap("fossil", t0)
+	lap("fossil")
 
 	st := StageResults{Ocean: oc, Land: ld, Fossil: fos}
 	if err := saveStages(r.Cfg.WorkDir, m, c.Grid, st); err != nil {
 		return nil, fmt.Errorf("save stage results %s: %w", m, err)
 	}
-	res, err := r.closeAndStage(ctx, m, c, st, timings, dir)
+	res, err := r.closeAndWrite(ctx, m, c, st, timings, stagingDir, step)
 	if err != nil {
 		return nil, err
 	}
@@ -176,9 +165,15 @@ func (r *Runner) Stage(ctx context.Context, m grid.Month, dir string) (*MonthRes
 	return res, nil
 }
 
-// StageBudget reruns only the budget stage of month m from the stage
-// results the last run saved, writing the month's files into dir.
-func (r *Runner) StageBudget(ctx context.Context, m grid.Month, dir string) (*MonthResult, error) {
+// ComputeBudget reruns only the budget of month m from the stage results
+// the last Compute saved, writing the month's files into stagingDir.
+func (r *Runner) ComputeBudget(ctx context.Context, m grid.Month, stagingDir string, progress Progress) (*MonthResult, error) {
+	step := func(name string) {
+		if progress != nil {
+			progress(name)
+		}
+	}
+	step("ingest")
 	c, err := r.Cubes.Cube(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", m, err)
@@ -187,12 +182,27 @@ func (r *Runner) StageBudget(ctx context.Context, m grid.Month, dir string) (*Mo
 	if err != nil {
 		return nil, err
 	}
-	return r.closeAndStage(ctx, m, c, st, Timings{}, dir)
+	return r.closeAndWrite(ctx, m, c, st, Timings{}, stagingDir, step)
 }
 
-// closeAndStage runs the budget stage on the stage results and writes the
+// cubes fetches the cubes of months m-LandLagMonths..m, each once.
+func (r *Runner) cubes(ctx context.Context, m grid.Month) ([]*cube.Cube, error) {
+	cubes := make([]*cube.Cube, LandLagMonths+1)
+	for i := range cubes {
+		mi := m.Add(i - LandLagMonths)
+		c, err := r.Cubes.Cube(ctx, mi)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", mi, err)
+		}
+		cubes[i] = c
+	}
+	return cubes, nil
+}
+
+// closeAndWrite runs the budget on the stage results and writes the
 // month's files into dir.
-func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings, dir string) (*MonthResult, error) {
+func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, st StageResults, timings Timings, dir string, step func(string)) (*MonthResult, error) {
+	step("budget")
 	t0 := time.Now()
 	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: co2Record(c),
 		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
@@ -202,6 +212,7 @@ func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, 
 		return nil, err
 	}
 	timings["budget"] = seconds(time.Since(t0))
+	step("write")
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
 		Inputs: c.Catalogue, Provisional: c.Missing}
@@ -210,8 +221,9 @@ func (r *Runner) closeAndStage(ctx context.Context, m grid.Month, c *cube.Cube, 
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)
 	if err := r.stageFiles(dir, m, res, man); err != nil {
-		return nil, fmt.Errorf("stage %s: %w", m, err)
+		return nil, fmt.Errorf("write %s: %w", m, err)
 	}
+	timings["write"] = seconds(time.Since(t0))
 	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing}, nil
 }
 

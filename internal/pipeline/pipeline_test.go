@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/scheduler/publish"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -131,7 +133,10 @@ func (f fakeStage) Models() []ModelRef { return []ModelRef{{Component: "ocean", 
 
 type fakeLand struct{ fakeStage }
 
-func (f fakeLand) Run(_ context.Context, m grid.Month, _ *cube.Cube) (LandOut, error) {
+func (f fakeLand) Run(_ context.Context, m grid.Month, cubes []*cube.Cube) (LandOut, error) {
+	if len(cubes) != LandLagMonths+1 || cubes[0].Month != m.Add(-LandLagMonths) || cubes[LandLagMonths].Month != m {
+		return LandOut{}, fmt.Errorf("land %s: handed %d cubes, want months %s..%s", m, len(cubes), m.Add(-LandLagMonths), m)
+	}
 	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.5, SigmaGtC: 0.06}}, nil
 }
 
@@ -165,11 +170,55 @@ func readTree(t *testing.T, root string) map[string][]byte {
 	return files
 }
 
+// publishMonth computes m and publishes it as the scheduler does (all of
+// the month's files swap in at once), then rebuilds the tables.
+func publishMonth(r *Runner, m grid.Month) (*MonthResult, error) {
+	return publishWith(r, m, r.Compute)
+}
+
+// publishBudget recomputes m's budget from its saved stage results and
+// publishes it.
+func publishBudget(r *Runner, m grid.Month) (*MonthResult, error) {
+	return publishWith(r, m, r.ComputeBudget)
+}
+
+func publishWith(r *Runner, m grid.Month, compute func(context.Context, grid.Month, string, Progress) (*MonthResult, error)) (*MonthResult, error) {
+	var res *MonthResult
+	_, err := publish.Month(r.Cfg.OutputDir, m, func(dir string) error {
+		var err error
+		res, err = compute(context.Background(), m, dir, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, r.WriteTables()
+}
+
+func TestComputeReportsEachStep(t *testing.T) {
+	r := newRunner(t, t.TempDir())
+	m := grid.Month{Year: 2023, Month: 4}
+	var steps []string
+	if _, err := r.Compute(context.Background(), m, t.TempDir(), func(s string) { steps = append(steps, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(steps, ","), "ingest,ocean,land,fossil,budget,write"; got != want {
+		t.Errorf("steps %s, want %s", got, want)
+	}
+	steps = nil
+	if _, err := r.ComputeBudget(context.Background(), m, t.TempDir(), func(s string) { steps = append(steps, s) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(steps, ","), "ingest,budget,write"; got != want {
+		t.Errorf("budget-only steps %s, want %s", got, want)
+	}
+}
+
 func TestMonthPublishesAndIsReproducible(t *testing.T) {
 	out := t.TempDir()
 	r := newRunner(t, out)
 	m := grid.Month{Year: 2023, Month: 5}
-	res, err := r.Month(context.Background(), m)
+	res, err := publishMonth(r, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +235,7 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "months/2023-05/timings.json")); err == nil {
 		t.Error("timings.json is published; it differs between runs and belongs in the work directory")
 	}
-	for _, stage := range []string{"ingest", "ocean", "land", "fossil", "budget"} {
+	for _, stage := range []string{"ingest", "ocean", "land", "fossil", "budget", "write"} {
 		if _, ok := res.Timings[stage]; !ok {
 			t.Errorf("timings lack stage %q: %v", stage, res.Timings)
 		}
@@ -198,7 +247,7 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 		}
 	}
 	first := readTree(t, out)
-	if _, err := r.Month(context.Background(), m); err != nil {
+	if _, err := publishMonth(r, m); err != nil {
 		t.Fatal(err)
 	}
 	second := readTree(t, out)
@@ -219,14 +268,14 @@ func TestRerunAfterLaterMonthIsIdentical(t *testing.T) {
 	out := t.TempDir()
 	r := newRunner(t, out)
 	may, jun := grid.Month{Year: 2023, Month: 5}, grid.Month{Year: 2023, Month: 6}
-	if _, err := r.Month(context.Background(), may); err != nil {
+	if _, err := publishMonth(r, may); err != nil {
 		t.Fatal(err)
 	}
 	first := readTree(t, out)
-	if _, err := r.Month(context.Background(), jun); err != nil {
+	if _, err := publishMonth(r, jun); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Month(context.Background(), may); err != nil {
+	if _, err := publishMonth(r, may); err != nil {
 		t.Fatal(err)
 	}
 	again := readTree(t, out)
@@ -248,12 +297,12 @@ func TestFailedStageKeepsPreviousOutputs(t *testing.T) {
 	out := t.TempDir()
 	r := newRunner(t, out)
 	m := grid.Month{Year: 2023, Month: 6}
-	if _, err := r.Month(context.Background(), m); err != nil {
+	if _, err := publishMonth(r, m); err != nil {
 		t.Fatal(err)
 	}
 	before := readTree(t, out)
 	r.Ocean = fakeStage{g: grid.MustNew(2), fail: true}
-	if _, err := r.Month(context.Background(), m); err == nil || !strings.Contains(err.Error(), "ocean 2023-06") {
+	if _, err := publishMonth(r, m); err == nil || !strings.Contains(err.Error(), "ocean 2023-06") {
 		t.Fatalf("err = %v, want the ocean failure named with its month", err)
 	}
 	after := readTree(t, out)
@@ -268,15 +317,15 @@ func TestBudgetAloneFromSavedStages(t *testing.T) {
 	out := t.TempDir()
 	r := newRunner(t, out)
 	m := grid.Month{Year: 2023, Month: 8}
-	if _, err := r.Budget(context.Background(), m); err == nil || !strings.Contains(err.Error(), "run --month 2023-08") {
+	if _, err := publishBudget(r, m); err == nil || !strings.Contains(err.Error(), "run --month 2023-08") {
 		t.Fatalf("budget before any run: err = %v, want a hint to run the month", err)
 	}
-	if _, err := r.Month(context.Background(), m); err != nil {
+	if _, err := publishMonth(r, m); err != nil {
 		t.Fatal(err)
 	}
 	first := readTree(t, out)
 	r.Ocean = fakeStage{g: grid.MustNew(2), fail: true} // the budget stage must not call the stages again
-	if _, err := r.Budget(context.Background(), m); err != nil {
+	if _, err := publishBudget(r, m); err != nil {
 		t.Fatal(err)
 	}
 	for name, b := range readTree(t, out) {
@@ -292,7 +341,7 @@ func TestBudgetAloneFromSavedStages(t *testing.T) {
 func TestBudgetTermsFromCube(t *testing.T) {
 	r := newRunner(t, t.TempDir())
 	m := grid.Month{Year: 2023, Month: 5}
-	res, err := r.Month(context.Background(), m)
+	res, err := publishMonth(r, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +354,7 @@ func TestBudgetTermsFromCube(t *testing.T) {
 		t.Errorf("G_ATM = %+v, want %g GtC, final", b.GAtm, want)
 	}
 	r.Cubes = fakeCubes{g: grid.MustNew(2), lastCO2: m}
-	res, err = r.Month(context.Background(), m)
+	res, err = publishMonth(r, m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 
 	"github.com/carbonbudget/carbonbudget/budget"
@@ -17,23 +16,13 @@ import (
 // counts the land sink. E_LUC is not the stage's: LandOut.ELUC stays
 // zero until the budget takes it from the cube.
 type Land struct {
-	Members *land.Models
-	// Cubes yields the cubes of the three months before the run's month,
-	// which the land's lagged features read.
-	Cubes       Cubes
+	Members     *land.Models
 	Climatology *land.Climatology
 	ModelsDir   string
 }
 
 // Run implements LandStage.
-func (l *Land) Run(ctx context.Context, m grid.Month, c *cube.Cube) (LandOut, error) {
-	cubes := []*cube.Cube{nil, nil, nil, c} // months m-3..m, as land.Inputs wants them
-	for i := range 3 {
-		var err error
-		if cubes[i], err = l.Cubes.Cube(ctx, m.Add(i-3)); err != nil {
-			return LandOut{}, fmt.Errorf("land %s: %w", m, err)
-		}
-	}
+func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandOut, error) {
 	res, err := land.Run(ctx, m, land.Inputs{Cubes: cubes, Models: l.Members, Climatology: l.Climatology}, land.Options{})
 	if err != nil {
 		return LandOut{}, err
