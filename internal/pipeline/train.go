@@ -1,0 +1,261 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/ingest"
+	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/land"
+	"github.com/carbonbudget/carbonbudget/ocean"
+)
+
+// Members are the trained ensembles a run computes with. Close them when
+// done.
+type Members struct {
+	Ocean *ocean.Models
+	Land  *land.Models
+}
+
+// LoadMembers reads the members trained under modelsDir. An error that
+// matches fs.ErrNotExist means they have not been trained yet.
+func LoadMembers(modelsDir string) (*Members, error) {
+	om, err := ocean.Load(modelsDir)
+	if err != nil {
+		return nil, err
+	}
+	lm, err := land.Load(modelsDir)
+	if err != nil {
+		om.Close()
+		return nil, err
+	}
+	return &Members{Ocean: om, Land: lm}, nil
+}
+
+// Close frees every member.
+func (ms *Members) Close() error { return errors.Join(ms.Ocean.Close(), ms.Land.Close()) }
+
+// Archive yields the cube of any month, ingesting it when not cached
+// (training reads every month of the training years).
+type Archive interface {
+	Cube(ctx context.Context, m grid.Month) (*cube.Cube, error)
+}
+
+// TrainProgress is told about each training step: a month ingested, then
+// a component trained.
+type TrainProgress interface {
+	Begin(month, step string)
+	Step()
+}
+
+// TrainSpec says what to train.
+type TrainSpec struct {
+	// Component is "ocean", "land" or "all".
+	Component string
+	// FirstYear is the first training year; HeldOutYear the year held out
+	// and scored (0: the last year whose inputs are complete).
+	FirstYear, HeldOutYear int
+	// GOBMs and DGVMs are the models to emulate (nil: every model).
+	GOBMs, DGVMs []string
+	ModelsDir    string
+	Log          *slog.Logger
+	// Progress, when set, is called with the number of steps and returns
+	// what to report them to.
+	Progress func(total int) TrainProgress
+}
+
+// SkillRow is one member's held-out skill.
+type SkillRow struct {
+	Component, Member, Target string
+	HeldOutYear               int
+	R2, RMSE, Bias            float64
+	// GlobalErrGtC is the error of the held-out year's global sum, GtC/yr;
+	// NaN for the ocean reconstruction, whose target (ΔpCO2 on ship cells)
+	// has no global sum.
+	GlobalErrGtC float64
+}
+
+// Components are the trainable components, in training order.
+var Components = []string{"ocean", "land"}
+
+// ErrUnknownComponent is a TrainSpec.Component that is not a component.
+var ErrUnknownComponent = errors.New("unknown component (ocean, land or all)")
+
+// NotYetAvailable reports whether err only says that an input has not
+// arrived yet (a file not there, a month a source has not published),
+// rather than that an input is broken.
+func NotYetAvailable(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, ingest.ErrMissing)
+}
+
+// LastInputYear is the last year from first on whose December cube can be
+// built: the held-out year of a training. A year whose inputs have not
+// all arrived ends the search; a broken input is an error.
+func LastInputYear(ctx context.Context, a Archive, first int) (int, error) {
+	last := 0
+	var why error
+	for y := first; y < first+200; y++ {
+		_, err := a.Cube(ctx, grid.Month{Year: y, Month: 12})
+		if err != nil && !NotYetAvailable(err) {
+			return 0, fmt.Errorf("inputs of %d: %w", y, err)
+		}
+		if err != nil {
+			why = err
+			break
+		}
+		last = y
+	}
+	if last == 0 {
+		return 0, fmt.Errorf("no complete year of inputs from %d on: %w", first, why)
+	}
+	return last, nil
+}
+
+// Train ingests the training months and trains the requested components'
+// members into spec.ModelsDir, returning each member's held-out skill.
+func Train(ctx context.Context, a Archive, spec TrainSpec) ([]SkillRow, error) {
+	comps := Components
+	if spec.Component != "all" {
+		comps = []string{spec.Component}
+	}
+	for _, c := range comps {
+		if c != "ocean" && c != "land" {
+			return nil, fmt.Errorf("train %q: %w", spec.Component, ErrUnknownComponent)
+		}
+	}
+	if spec.Log == nil {
+		spec.Log = slog.New(slog.DiscardHandler)
+	}
+	heldOut := spec.HeldOutYear
+	if heldOut == 0 {
+		var err error
+		if heldOut, err = LastInputYear(ctx, a, spec.FirstYear); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
+	if heldOut <= spec.FirstYear {
+		return nil, fmt.Errorf("train: held-out year %d must follow the first training year %d", heldOut, spec.FirstYear)
+	}
+	spec.Log.Info("ingesting training months", "from", spec.FirstYear, "to", heldOut)
+	months := grid.Range(grid.Month{Year: spec.FirstYear, Month: 1}, grid.Month{Year: heldOut, Month: 12})
+	var bar TrainProgress = noProgress{}
+	if spec.Progress != nil {
+		bar = spec.Progress(len(months) + len(comps))
+	}
+	for _, m := range months {
+		bar.Begin(m.String(), "ingest")
+		if _, err := a.Cube(ctx, m); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		bar.Step()
+	}
+	archive := archiveAt{ctx, a}
+	var rows []SkillRow
+	for _, c := range comps {
+		bar.Begin("", "train "+c)
+		var r []SkillRow
+		var err error
+		if c == "ocean" {
+			r, err = trainOcean(ctx, archive, spec, heldOut)
+		} else {
+			r, err = trainLand(ctx, archive, spec, heldOut)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("train %s: %w", c, err)
+		}
+		rows = append(rows, r...)
+		bar.Step()
+	}
+	return rows, nil
+}
+
+func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([]SkillRow, error) {
+	ms, err := ocean.Train(ctx, a, ocean.TrainSpec{FirstYear: spec.FirstYear, HeldOutYear: heldOut, GOBMs: spec.GOBMs,
+		ModelsDir: spec.ModelsDir, Logger: spec.Log})
+	if err != nil {
+		return nil, err
+	}
+	defer ms.Close()
+	var rows []SkillRow
+	for _, mm := range ms.Members {
+		sk := mm.Skill
+		globalErr := math.NaN()
+		if mm.Kind == ocean.KindGOBM {
+			globalErr = sk.AnnualErrorGtC()
+		}
+		rows = append(rows, SkillRow{Component: "ocean", Member: mm.Name, Target: mm.Emulator.Card().Target,
+			HeldOutYear: sk.HeldOutYear, R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: globalErr})
+	}
+	return rows, nil
+}
+
+func trainLand(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([]SkillRow, error) {
+	ms, err := land.Train(ctx, a, land.TrainSpec{FirstYear: spec.FirstYear, HeldOutYear: heldOut, DGVMs: spec.DGVMs,
+		ModelsDir: spec.ModelsDir, Logger: spec.Log})
+	if err != nil {
+		return nil, err
+	}
+	defer ms.Close()
+	var rows []SkillRow
+	for _, mm := range ms.Members {
+		sk := mm.Skill
+		rows = append(rows, SkillRow{Component: "land", Member: mm.Name, Target: mm.Emulator.Card().Target,
+			HeldOutYear: sk.HeldOutYear, R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: sk.AnnualErrorGtC()})
+	}
+	return rows, nil
+}
+
+// Stale says why the members should be retrained, or "" when they should
+// not: a GOBM or DGVM whose output now covers December of the year after
+// the last one its emulator saw. Model runs arrive once a year (TRENDY and
+// the GOBMs of each Global Carbon Budget), and each new year is the most
+// valuable training data the emulators can get. A year whose inputs have
+// not all arrived is not new; a broken input is an error.
+func Stale(ctx context.Context, a Archive, ms *Members) (string, error) {
+	type member struct {
+		field   string
+		heldOut int
+	}
+	var list []member
+	for _, m := range ms.Ocean.Members {
+		if m.Kind == ocean.KindGOBM {
+			list = append(list, member{ocean.GOBMField(m.GOBM), m.Emulator.Card().HeldOutYear})
+		}
+	}
+	for _, m := range ms.Land.Members {
+		list = append(list, member{land.NBPField(m.DGVM), m.Emulator.Card().HeldOutYear})
+	}
+	for _, m := range list {
+		dec := grid.Month{Year: m.heldOut + 1, Month: 12}
+		c, err := a.Cube(ctx, dec)
+		if NotYetAvailable(err) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("check for new model output: %w", err)
+		}
+		if _, err := c.Field(m.field); err == nil {
+			return fmt.Sprintf("%s has output for %d; its emulator was trained through %d", m.field, dec.Year, m.heldOut), nil
+		}
+	}
+	return "", nil
+}
+
+// archiveAt is an Archive bound to a context, in the shape the stages'
+// Train reads.
+type archiveAt struct {
+	ctx context.Context
+	a   Archive
+}
+
+func (a archiveAt) Cube(m grid.Month) (*cube.Cube, error) { return a.a.Cube(a.ctx, m) }
+
+type noProgress struct{}
+
+func (noProgress) Begin(string, string) {}
+func (noProgress) Step()                {}
