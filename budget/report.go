@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -58,11 +60,11 @@ func WriteReport(dir string, in ReportInputs) error {
 		if b == nil {
 			continue
 		}
-		if err := output.AtomicWriteFile(filepath.Join(dir, c.file), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+		if err := durable.WriteFile(filepath.Join(dir, c.file), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 			return err
 		}
 	}
-	return output.AtomicWriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error {
 		_, err := io.WriteString(w, reportMarkdown(in))
 		return err
 	})

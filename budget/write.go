@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -38,7 +40,7 @@ func MonthDir(out string, m grid.Month) string { return filepath.Join(out, Month
 func WriteMonth(dir string, r *Result) error {
 	rec := MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
 		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers}
-	return output.AtomicWriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		return enc.Encode(rec)

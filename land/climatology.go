@@ -11,9 +11,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // DefaultBaselineFirstYear and DefaultBaselineLastYear bound the baseline
@@ -263,7 +264,7 @@ func (cl *Climatology) Save(path string) error {
 	put(s.Mean, cl.mean)
 	put(s.SD, cl.sd)
 	cl.mu.Unlock()
-	return output.AtomicWriteFile(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(&s) })
+	return durable.WriteFile(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(&s) })
 }
 
 // LoadClimatology reads a climatology written by Save.

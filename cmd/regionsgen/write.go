@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 )
 
 // Cover file format (little endian), gzip-compressed:
@@ -33,7 +33,7 @@ func writeCover(path string, bc *baseCover, res float64, rowOf []int) error {
 		return fmt.Errorf("%s: %g° is not a whole multiple of %g°", path, res, baseRes)
 	}
 	side := m * baseSide
-	return output.AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		zw, err := gzip.NewWriterLevel(w, gzip.BestCompression) // header time zero: reproducible bytes
 		if err != nil {
 			return err
@@ -92,7 +92,7 @@ func writeCells(bw *bufio.Writer, bc *baseCover, m int, rowOf []int) {
 }
 
 func writeTable(path string, rows []country) error {
-	return output.AtomicWriteFile(path, func(f io.Writer) error {
+	return durable.WriteFile(path, func(f io.Writer) error {
 		w := csv.NewWriter(f)
 		w.Write([]string{"iso3", "name", "iso_numeric", "un_region", "un_subregion"})
 		for _, r := range rows {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 )
 
 // formatVersion is mixed into every cube key; bump it when the cube's
@@ -79,11 +80,7 @@ func (h *fileHasher) save() {
 	if err != nil {
 		return
 	}
-	os.MkdirAll(filepath.Dir(h.path), 0o755)
-	tmp := h.path + ".tmp"
-	if os.WriteFile(tmp, b, 0o644) == nil {
-		os.Rename(tmp, h.path)
-	}
+	durable.WriteFile(h.path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 func sha256File(path string) (string, error) {

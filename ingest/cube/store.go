@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -68,23 +70,11 @@ func (s *Store) Save(c *Cube) error {
 		return fmt.Errorf("save cube %s: no key", c.Month)
 	}
 	dir := s.monthDir(c.Month)
-	final := filepath.Join(dir, c.Key)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Same key means same content: a stale copy is replaced whole.
+	if err := durable.WriteDir(filepath.Join(dir, c.Key), func(tmp string) error { return writeCube(tmp, c) }); err != nil {
 		return fmt.Errorf("save cube %s: %w", c.Month, err)
 	}
-	tmp, err := os.MkdirTemp(dir, ".tmp-")
-	if err != nil {
-		return fmt.Errorf("save cube %s: %w", c.Month, err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := writeCube(tmp, c); err != nil {
-		return fmt.Errorf("save cube %s: %w", c.Month, err)
-	}
-	os.RemoveAll(final) // same key means same content; replace a stale copy
-	if err := os.Rename(tmp, final); err != nil {
-		return fmt.Errorf("save cube %s: %w", c.Month, err)
-	}
-	if err := output.AtomicWriteFile(filepath.Join(dir, "latest"), func(w io.Writer) error {
+	if err := durable.WriteFile(filepath.Join(dir, "latest"), func(w io.Writer) error {
 		_, err := io.WriteString(w, c.Key+"\n")
 		return err
 	}); err != nil {
@@ -108,7 +98,7 @@ func writeCube(dir string, c *Cube) error {
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
 	}
-	return output.AtomicWriteFile(filepath.Join(dir, "cube.json"), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, "cube.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		return enc.Encode(sc)

@@ -78,7 +78,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if _, err := got.Field("chl"); err == nil {
 		t.Error("absent field gave no error")
 	}
-	left, _ := filepath.Glob(filepath.Join(s.Dir, "cubes", "2023-06", ".tmp-*"))
+	left, _ := filepath.Glob(filepath.Join(s.Dir, "cubes", "2023-06", ".*tmp*"))
 	if len(left) != 0 {
 		t.Errorf("temporary directories left: %v", left)
 	}

@@ -9,8 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // ManifestFile is the name of an ensemble's manifest in its directory.
@@ -85,7 +86,7 @@ func SaveMembers(dir string, man *Manifest, models []*Model) error {
 	if err != nil {
 		return fmt.Errorf("save members to %s: %w", dir, err)
 	}
-	return output.AtomicWriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, ManifestFile), func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})

@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/xgb"
 )
 
@@ -160,7 +161,7 @@ func (m *Model) Save(dir, name string) error {
 		data []byte
 	}{{name + ".json", model}, {name + ".card.json", append(card, '\n')}}
 	for _, f := range files {
-		err := output.AtomicWriteFile(filepath.Join(dir, f.name), func(w io.Writer) error {
+		err := durable.WriteFile(filepath.Join(dir, f.name), func(w io.Writer) error {
 			_, err := io.Copy(w, bytes.NewReader(f.data))
 			return err
 		})

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
@@ -68,7 +70,7 @@ func WriteGrid(path string, gm GridMonth) error {
 	if err != nil {
 		return err
 	}
-	return AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		opts := []parquet.WriterOption{
 			schema,
 			// SpeedFastest: on float fields the default level compressed only

@@ -2,10 +2,7 @@ package output
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,28 +103,5 @@ func TestWriteGridRejectsBadColumns(t *testing.T) {
 	gm.Columns[0].Name = "lat"
 	if err := WriteGrid(filepath.Join(t.TempDir(), "x.parquet"), gm); err == nil {
 		t.Error("column named like a fixed column accepted")
-	}
-}
-
-func TestAtomicWriteKeepsOldFileOnError(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sub", "a.csv")
-	if err := WriteCSV(path, []string{"x"}, [][]string{{"1"}}); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	err := AtomicWriteFile(path, func(w io.Writer) error {
-		w.Write([]byte("partial"))
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want boom", err)
-	}
-	b, _ := os.ReadFile(path)
-	if string(b) != "x\n1\n" {
-		t.Errorf("after a failed write the file holds %q, want the old content", b)
-	}
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))
-	if len(left) != 0 {
-		t.Errorf("temporary files left behind: %v", left)
 	}
 }

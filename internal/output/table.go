@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 )
@@ -13,7 +15,7 @@ import (
 // WriteParquet writes rows of a struct type with parquet tags to path,
 // atomically, zstd-compressed, with kv as file key/value metadata.
 func WriteParquet[T any](path string, rows []T, kv map[string]string) error {
-	return AtomicWriteFile(path, func(w io.Writer) error { return EncodeParquet(w, rows, kv) })
+	return durable.WriteFile(path, func(w io.Writer) error { return EncodeParquet(w, rows, kv) })
 }
 
 // EncodeParquet writes rows as a Parquet file to w.
@@ -40,7 +42,7 @@ func ReadParquet[T any](path string) ([]T, error) {
 
 // WriteCSV writes a header and records to path, atomically.
 func WriteCSV(path string, header []string, records [][]string) error {
-	return AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(header); err != nil {
 			return err

@@ -10,8 +10,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // Manifest is a month's provenance: everything needed to trace a published
@@ -46,7 +47,7 @@ type ModelRef struct {
 
 // writeJSON writes v as indented JSON to dir/name, atomically.
 func writeJSON(dir, name string, v any) error {
-	return output.AtomicWriteFile(filepath.Join(dir, name), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, name), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		return enc.Encode(v)

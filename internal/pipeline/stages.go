@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -51,7 +53,7 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	}
 	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Term, ELUC: s.Land.ELUC,
 		OceanMembers: s.Ocean.Flux.Members, LandMembers: s.Land.Flux.Members}
-	return output.AtomicWriteFile(filepath.Join(dir, "terms.json"), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, "terms.json"), func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(terms)
 	})
 }

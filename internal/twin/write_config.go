@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 )
 
 // ConfigName is the configuration the twin writes next to its files.
@@ -74,7 +74,7 @@ const configSources = `sources:
 `
 
 func writeConfig(dir string, opt Options) error {
-	return output.AtomicWriteFile(filepath.Join(dir, ConfigName), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, ConfigName), func(w io.Writer) error {
 		_, err := io.WriteString(w, configYAML(opt))
 		return err
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/airbusgeo/godal"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -42,15 +43,7 @@ func writeNDVI(path string, g grid.Grid, ndvi []float32) error {
 		}
 		raw[i] = int16(math.Round(math.Max(-2000, math.Min(10000, float64(v)/ndviScale))))
 	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := writeGeoTIFF(tmp, g, raw); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return durable.WriteWith(path, func(tmp string) error { return writeGeoTIFF(tmp, g, raw) })
 }
 
 func writeGeoTIFF(path string, g grid.Grid, raw []int16) (err error) {

@@ -7,8 +7,9 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // noaaRecord is the twin's NOAA GML global record: monthly means as a
@@ -186,7 +187,7 @@ func (rec *noaaRecord) header(w *bufio.Writer, opt Options, what []string) {
 // writeNOAA writes co2_mm_gl.txt and co2_gr_gl.txt under dir/noaa.
 func (rec *noaaRecord) write(dir string, opt Options) error {
 	mm := filepath.Join(dir, "noaa", "co2_mm_gl.txt")
-	err := output.AtomicWriteFile(mm, func(w io.Writer) error {
+	err := durable.WriteFile(mm, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		rec.header(bw, opt, []string{
 			"# Global monthly means of the twin's one-box atmosphere, sampled with a network error of",
@@ -205,7 +206,7 @@ func (rec *noaaRecord) write(dir string, opt Options) error {
 		return err
 	}
 	gr := filepath.Join(dir, "noaa", "co2_gr_gl.txt")
-	return output.AtomicWriteFile(gr, func(w io.Writer) error {
+	return durable.WriteFile(gr, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		rec.header(bw, opt, []string{
 			"# Annual CO2 mole fraction increase (ppm) from Jan 1 through Dec 31, by NOAA's global",

@@ -8,8 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // socatColumns are the columns of a SOCAT synthesis file (science.md
@@ -28,7 +29,7 @@ func socatPath(dir string, m grid.Month) string {
 // longitude 0..360 (0° written as 360 on some rows, as SOCAT has both),
 // NaN for missing values.
 func writeSOCAT(path string, m grid.Month, obs []shipObs, opt Options) error {
-	return output.AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		writeSOCATMetadata(bw, m, len(obs), opt)
 		for i, c := range socatColumns {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
@@ -34,7 +36,7 @@ func (fw *fossilWorld) cmSeries(country string, sector int, days int) []float64 
 func (fw *fossilWorld) writeCarbonMonitor(dir string) error {
 	path := filepath.Join(dir, "carbon_monitor", "carbonmonitor-global_datas.csv")
 	days := len(fw.daily[0][0])
-	return output.AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		bw.WriteString("country,date,sector,value,\n")
 		var buf []byte

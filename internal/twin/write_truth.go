@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
+
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
@@ -182,7 +184,7 @@ func writeManifest(dir string, opt Options) error {
 		"model_last_year": opt.ModelLastYear(), "dgvms": DGVMNames, "gobms": GOBMNames, "extremes": evs,
 		"ship_lag_months": opt.ShipLagMonths,
 	}
-	return output.AtomicWriteFile(filepath.Join(dir, "truth", "world.json"), func(w io.Writer) error {
+	return durable.WriteFile(filepath.Join(dir, "truth", "world.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)

@@ -16,7 +16,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 )
 
 // Booster is a gradient-boosted tree model. Its methods may be called from
@@ -232,7 +232,7 @@ func (b *Booster) SaveJSON(path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return output.AtomicWriteFile(path, func(w io.Writer) error {
+	return durable.WriteFile(path, func(w io.Writer) error {
 		_, err := io.Copy(w, bytes.NewReader(data))
 		return err
 	})

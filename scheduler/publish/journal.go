@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -59,24 +61,8 @@ func (j *journal) commit() error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("write journal %s: %w", tmp, err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write journal %s: %w", path, err)
+	if err := durable.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+		return fmt.Errorf("journal: %w", err)
 	}
 	return syncDir(j.outDir)
 }
@@ -217,7 +203,7 @@ func recoverMatching(outDir, month string) (Report, error) {
 	for _, e := range entries {
 		name := e.Name()
 		orphan := strings.HasPrefix(name, stagingPrefix+month) ||
-			(strings.HasPrefix(name, journalPrefix+month) && strings.HasSuffix(name, ".json.tmp"))
+			(strings.HasPrefix(name, "."+journalPrefix+month) && strings.Contains(name, ".json.tmp-")) // a journal's unfinished write
 		if !orphan {
 			continue
 		}

@@ -1,0 +1,86 @@
+package durable
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileKeepsOldFileOnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "a.csv")
+	if err := WriteFile(path, func(w io.Writer) error { _, err := io.WriteString(w, "x\n1\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("new file: %v, %v; want mode 0644", fi, err)
+	}
+	boom := errors.New("boom")
+	err := WriteFile(path, func(w io.Writer) error {
+		w.Write([]byte("partial"))
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	b, _ := os.ReadFile(path)
+	if string(b) != "x\n1\n" {
+		t.Errorf("after a failed write the file holds %q, want the old content", b)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestWriteWithRenamesOnlyOnSuccess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grid.nc")
+	if err := WriteWith(path, func(tmp string) error { return os.WriteFile(tmp, []byte("new"), 0o644) }); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteWith(path, func(tmp string) error {
+		os.WriteFile(tmp, []byte("half"), 0o644)
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("after a failed write the file holds %q, want the old content", b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestWriteDirReplacesWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cube")
+	write := func(content string, fail error) error {
+		return WriteDir(path, func(dir string) error {
+			if err := os.WriteFile(filepath.Join(dir, "a"), []byte(content), 0o644); err != nil {
+				return err
+			}
+			return fail
+		})
+	}
+	if err := write("one", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := write("two", errors.New("boom")); err == nil {
+		t.Fatal("a failed write reported success")
+	}
+	if b, _ := os.ReadFile(filepath.Join(path, "a")); string(b) != "one" {
+		t.Errorf("after a failed write the directory holds %q, want the old one", b)
+	}
+	if err := write("three", nil); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(path, "a")); string(b) != "three" {
+		t.Errorf("directory holds %q, want the new one", b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(left) != 0 {
+		t.Errorf("temporary directories left behind: %v", left)
+	}
+}
