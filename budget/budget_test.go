@@ -3,14 +3,16 @@ package budget
 import (
 	"math"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 )
 
 func TestCloseIdentity(t *testing.T) {
 	// GCB2024 values for 2023 (science.md section 2): B_IM = -0.02.
-	tm := Terms{
-		EFos: Term{GtC: 10.31, SigmaGtC: 0.5}, ELUC: Term{GtC: 0.99, SigmaGtC: 0.7},
-		GAtm: Term{GtC: 5.93, SigmaGtC: 0.2}, SOcean: Term{GtC: 2.88, SigmaGtC: 0.4},
-		SLand: Term{GtC: 2.30, SigmaGtC: 0.5, Provisional: true}, SCement: Term{GtC: 0.21},
+	tm := lake.Terms{
+		EFos: lake.Term{GtC: 10.31, SigmaGtC: 0.5}, ELUC: lake.Term{GtC: 0.99, SigmaGtC: 0.7},
+		GAtm: lake.Term{GtC: 5.93, SigmaGtC: 0.2}, SOcean: lake.Term{GtC: 2.88, SigmaGtC: 0.4},
+		SLand: lake.Term{GtC: 2.30, SigmaGtC: 0.5, Provisional: true}, SCement: lake.Term{GtC: 0.21},
 	}
 	b := Close("2023", tm)
 	if math.Abs(b.BIm.GtC-(-0.02)) > 1e-9 {
@@ -33,7 +35,7 @@ func TestCloseIdentity(t *testing.T) {
 }
 
 func TestSumTerms(t *testing.T) {
-	s := SumTerms([]Term{{GtC: 1, SigmaGtC: 0.1}, {GtC: 2, SigmaGtC: 0.2, Provisional: true}})
+	s := SumTerms([]lake.Term{{GtC: 1, SigmaGtC: 0.1}, {GtC: 2, SigmaGtC: 0.2, Provisional: true}})
 	if s.GtC != 3 || math.Abs(s.SigmaGtC-0.3) > 1e-12 || !s.Provisional {
 		t.Errorf("SumTerms = %+v", s)
 	}

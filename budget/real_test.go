@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/realdata"
 
 	"github.com/carbonbudget/carbonbudget/ingest/gcb"
@@ -31,13 +33,13 @@ func TestGCB2025Closes(t *testing.T) {
 	}
 	var worst float64
 	for y := 1959; y <= 2024; y++ {
-		b := Close("", Terms{
-			EFos:    Term{GtC: col("fossil emissions excluding carbonation", y)},
-			ELUC:    Term{GtC: col("land-use change emissions", y)},
-			GAtm:    Term{GtC: col("atmospheric growth", y)},
-			SOcean:  Term{GtC: col("ocean sink", y)},
-			SLand:   Term{GtC: col("land sink", y)},
-			SCement: Term{GtC: col("cement carbonation sink", y)},
+		b := Close("", lake.Terms{
+			EFos:    lake.Term{GtC: col("fossil emissions excluding carbonation", y)},
+			ELUC:    lake.Term{GtC: col("land-use change emissions", y)},
+			GAtm:    lake.Term{GtC: col("atmospheric growth", y)},
+			SOcean:  lake.Term{GtC: col("ocean sink", y)},
+			SLand:   lake.Term{GtC: col("land sink", y)},
+			SCement: lake.Term{GtC: col("cement carbonation sink", y)},
 		})
 		diff := math.Abs(b.BIm.GtC - col("budget imbalance", y))
 		worst = math.Max(worst, diff)

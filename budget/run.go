@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
@@ -30,7 +32,7 @@ type Regions interface {
 // global term the stage computed (which may include adjustments the grid
 // does not carry, such as the ocean's river flux).
 type Flux struct {
-	Term
+	lake.Term
 	Mean  *grid.Field
 	Sigma *grid.Field // nil when the component has no spread
 	// Members are the ensemble members' totals for the month (GtC), so
@@ -52,32 +54,19 @@ type Inputs struct {
 	// land stage has already put its anomaly into Land.
 	Fire    *grid.Field
 	PCO2Sea *grid.Field // µatm, optional
-	ELUC    Term
-	SCement Term
+	ELUC    lake.Term
+	SCement lake.Term
 }
 
 // Result is one month's budget, its regional table and its gridded month.
 type Result struct {
 	Month                 grid.Month
-	Budget                Budget
+	Budget                lake.Budget
 	GAtmDeseasonalisedGtC float64
 	OceanMembers          map[string]float64 // GtC in the month, per member
 	LandMembers           map[string]float64
-	Regional              []RegionRow
+	Regional              []lake.RegionRow
 	Grid                  output.GridMonth
-}
-
-// RegionRow is one value of the long regional table.
-type RegionRow struct {
-	Month       string  `parquet:"month" json:"month"`
-	RegionID    string  `parquet:"region_id" json:"region_id"`
-	Name        string  `parquet:"name" json:"name"`
-	Kind        string  `parquet:"kind" json:"kind"`
-	Component   string  `parquet:"component" json:"component"`
-	GtC         float64 `parquet:"value_gtc" json:"value_gtc"`
-	SigmaGtC    float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
-	AnomalyGtC  float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"` // NaN until the baseline exists
-	Provisional bool    `parquet:"provisional" json:"provisional"`
 }
 
 // Run closes the budget of month m and sums every component over every
@@ -90,8 +79,8 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("budget %s: %w", m, err)
 	}
-	gAtm := Term{GtC: mg.MeanPPM * GtCPerPPM, SigmaGtC: GAtmSigmaGtCPerYear / 12, Provisional: mg.Provisional}
-	b := Close(m.String(), Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
+	gAtm := lake.Term{GtC: mg.MeanPPM * GtCPerPPM, SigmaGtC: GAtmSigmaGtCPerYear / 12, Provisional: mg.Provisional}
+	b := Close(m.String(), lake.Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
 		SOcean: in.Ocean.Term, SLand: in.Land.Term, SCement: in.SCement})
 	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM,
 		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members}
@@ -108,22 +97,13 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 // Options tunes Run. The zero value is the production setting.
 type Options struct{}
 
-// Component names in the regional table.
-const (
-	CompFossil     = "fossil"
-	CompLand       = "land_sink"
-	CompFire       = "fire"
-	CompOcean      = "ocean_sink"
-	CompNetToAtmos = "net_flux_to_atmosphere"
-)
-
 // regional sums every component over every region: land components over
 // its land, the ocean sink over its ocean (a country has no ocean rows, a
 // basin no land rows). Sinks are positive into the surface, emissions
 // positive to the atmosphere, and the net flux is fossil − land sink −
 // ocean sink (positive: the region adds CO2 to the air). Region σ sums the
 // per-cell σ: members' errors are coherent in space.
-func regional(m grid.Month, in Inputs) []RegionRow {
+func regional(m grid.Month, in Inputs) []lake.RegionRow {
 	regs := in.Regions.Regions()
 	sums := map[string][]float64{}
 	add := func(name string, f *grid.Field, sum func([]float32) []float64) {
@@ -132,15 +112,15 @@ func regional(m grid.Month, in Inputs) []RegionRow {
 		}
 	}
 	land, ocean := in.Regions.SumLand, in.Regions.SumOcean
-	add(CompFossil, in.Fossil.Mean, land)
-	add(CompLand, in.Land.Mean, land)
-	add(CompLand+"_sigma", in.Land.Sigma, land)
-	add(CompFire, in.Fire, land)
-	add(CompOcean, in.Ocean.Mean, ocean)
-	add(CompOcean+"_sigma", in.Ocean.Sigma, ocean)
-	var rows []RegionRow
+	add(lake.CompFossil, in.Fossil.Mean, land)
+	add(lake.CompLand, in.Land.Mean, land)
+	add(lake.CompLand+"_sigma", in.Land.Sigma, land)
+	add(lake.CompFire, in.Fire, land)
+	add(lake.CompOcean, in.Ocean.Mean, ocean)
+	add(lake.CompOcean+"_sigma", in.Ocean.Sigma, ocean)
+	var rows []lake.RegionRow
 	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
-		rows = append(rows, RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
+		rows = append(rows, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
 			GtC: gtc, SigmaGtC: sigma, AnomalyGtC: math.NaN(), Provisional: prov})
 	}
 	get := func(name string, i int) float64 {
@@ -150,24 +130,24 @@ func regional(m grid.Month, in Inputs) []RegionRow {
 		return 0
 	}
 	for i, r := range regs {
-		fos, land, ocean := get(CompFossil, i), get(CompLand, i), get(CompOcean, i)
+		fos, land, ocean := get(lake.CompFossil, i), get(lake.CompLand, i), get(lake.CompOcean, i)
 		hasLand, hasOcean := in.Regions.HasLand(r.ID), in.Regions.HasOcean(r.ID)
 		if hasLand {
-			row(r, CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
-			row(r, CompLand, land, get(CompLand+"_sigma", i), in.Land.Provisional)
-			row(r, CompFire, get(CompFire, i), 0, in.Land.Provisional)
+			row(r, lake.CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
+			row(r, lake.CompLand, land, get(lake.CompLand+"_sigma", i), in.Land.Provisional)
+			row(r, lake.CompFire, get(lake.CompFire, i), 0, in.Land.Provisional)
 		}
 		if hasOcean {
-			row(r, CompOcean, ocean, get(CompOcean+"_sigma", i), in.Ocean.Provisional)
+			row(r, lake.CompOcean, ocean, get(lake.CompOcean+"_sigma", i), in.Ocean.Provisional)
 		}
 		net := fos - land - ocean
-		sigma := math.Hypot(math.Hypot(fos*fossilRelSigma(in.Fossil.Term), get(CompLand+"_sigma", i)), get(CompOcean+"_sigma", i))
-		row(r, CompNetToAtmos, net, sigma, in.Fossil.Provisional || in.Land.Provisional || in.Ocean.Provisional)
+		sigma := math.Hypot(math.Hypot(fos*fossilRelSigma(in.Fossil.Term), get(lake.CompLand+"_sigma", i)), get(lake.CompOcean+"_sigma", i))
+		row(r, lake.CompNetToAtmos, net, sigma, in.Fossil.Provisional || in.Land.Provisional || in.Ocean.Provisional)
 	}
 	return rows
 }
 
-func fossilRelSigma(t Term) float64 {
+func fossilRelSigma(t lake.Term) float64 {
 	if t.GtC == 0 {
 		return 0
 	}
@@ -211,4 +191,10 @@ func nz(v float32) float32 {
 		return 0
 	}
 	return v
+}
+
+// Record is what the lake keeps of the month's result (budget.json).
+func (r *Result) Record() lake.MonthRecord {
+	return lake.MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
+		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers}
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
@@ -25,10 +27,10 @@ func TestRunRegionalSums(t *testing.T) {
 	m := grid.Month{Year: 2023, Month: 7}
 	rec := synthetic(grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 12}, 0.2)
 	in := Inputs{Grid: g, LandFraction: set.LandFraction(), Regions: set, CO2: rec,
-		Fossil: Flux{Term: Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(2)},
-		Land:   Flux{Term: Term{GtC: 0.25, SigmaGtC: 0.04}, Mean: field(1), Sigma: field(0.5)},
-		Ocean:  Flux{Term: Term{GtC: 0.24, SigmaGtC: 0.03}, Mean: field(3)},
-		Fire:   field(0.1), SCement: Term{GtC: 0.017}}
+		Fossil: Flux{Term: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(2)},
+		Land:   Flux{Term: lake.Term{GtC: 0.25, SigmaGtC: 0.04}, Mean: field(1), Sigma: field(0.5)},
+		Ocean:  Flux{Term: lake.Term{GtC: 0.24, SigmaGtC: 0.03}, Mean: field(3)},
+		Fire:   field(0.1), SCement: lake.Term{GtC: 0.017}}
 	res, err := Run(context.Background(), m, in, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -41,29 +43,29 @@ func TestRunRegionalSums(t *testing.T) {
 	if want := (aug - jun) / 2 * GtCPerPPM; math.Abs(res.Budget.GAtm.GtC-want) > 1e-9 {
 		t.Errorf("G_ATM = %g, want %g", res.Budget.GAtm.GtC, want)
 	}
-	rows := map[string]RegionRow{}
+	rows := map[string]lake.RegionRow{}
 	for _, r := range res.Regional {
 		rows[r.RegionID+"|"+r.Component] = r
 	}
-	if _, ok := rows["FRA|"+CompOcean]; ok {
+	if _, ok := rows["FRA|"+lake.CompOcean]; ok {
 		t.Error("a country has an ocean row")
 	}
-	if _, ok := rows["reccap2-ocean/pacific|"+CompLand]; ok {
+	if _, ok := rows["reccap2-ocean/pacific|"+lake.CompLand]; ok {
 		t.Error("an ocean basin has a land row")
 	}
 	fraW, _ := set.Weights("FRA")
 	wantFRA := 1 * g.TotalAreaM2(fraW) / 1e15
-	if got := rows["FRA|"+CompLand].GtC; math.Abs(got-wantFRA)/wantFRA > 1e-6 {
+	if got := rows["FRA|"+lake.CompLand].GtC; math.Abs(got-wantFRA)/wantFRA > 1e-6 {
 		t.Errorf("France land sink %g GtC, want %g", got, wantFRA)
 	}
 	landArea := g.TotalAreaM2(set.LandFraction())
 	oceanArea := g.TotalAreaM2(set.OceanFraction())
-	glob := rows["global|"+CompNetToAtmos]
+	glob := rows["global|"+lake.CompNetToAtmos]
 	want := (2*landArea - 1*landArea - 3*oceanArea) / 1e15
 	if math.Abs(glob.GtC-want)/math.Abs(want) > 1e-6 {
 		t.Errorf("global net flux %g GtC, want fossil − land − ocean = %g", glob.GtC, want)
 	}
-	if sig := rows["global|"+CompLand].SigmaGtC; math.Abs(sig-0.5*landArea/1e15)/sig > 1e-6 {
+	if sig := rows["global|"+lake.CompLand].SigmaGtC; math.Abs(sig-0.5*landArea/1e15)/sig > 1e-6 {
 		t.Errorf("global land σ %g, want Σ per-cell σ·area = %g", sig, 0.5*landArea/1e15)
 	}
 	var net *[]float32

@@ -9,56 +9,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
-
-// MonthRecord is what one published month keeps for the tables: its budget
-// and the de-seasonalised atmospheric growth that the annual G_ATM sums.
-type MonthRecord struct {
-	Budget                Budget             `json:"budget"`
-	GAtmDeseasonalisedGtC float64            `json:"g_atm_deseasonalised_gtc"`
-	OceanMembers          map[string]float64 `json:"ocean_members_gtc,omitempty"`
-	LandMembers           map[string]float64 `json:"land_members_gtc,omitempty"`
-	Regional              []RegionRow        `json:"regional"`
-}
-
-// Row is one line of budget_monthly or budget_annual: every term with its
-// 1σ and its anomaly against the baseline (NaN when the baseline is not
-// complete). Values are GtC per month (monthly) or per year (annual).
-type Row struct {
-	Period string `parquet:"period" json:"period"`
-	// Window is "month", "calendar-year" or "july-june".
-	Window           string  `parquet:"window" json:"window"`
-	EFos             float64 `parquet:"e_fos_gtc" json:"e_fos_gtc"`
-	EFosSigma        float64 `parquet:"e_fos_sigma_gtc" json:"e_fos_sigma_gtc"`
-	ELUC             float64 `parquet:"e_luc_gtc" json:"e_luc_gtc"`
-	ELUCSigma        float64 `parquet:"e_luc_sigma_gtc" json:"e_luc_sigma_gtc"`
-	GAtm             float64 `parquet:"g_atm_gtc" json:"g_atm_gtc"`
-	GAtmSigma        float64 `parquet:"g_atm_sigma_gtc" json:"g_atm_sigma_gtc"`
-	SOcean           float64 `parquet:"s_ocean_gtc" json:"s_ocean_gtc"`
-	SOceanSigma      float64 `parquet:"s_ocean_sigma_gtc" json:"s_ocean_sigma_gtc"`
-	SLand            float64 `parquet:"s_land_gtc" json:"s_land_gtc"`
-	SLandSigma       float64 `parquet:"s_land_sigma_gtc" json:"s_land_sigma_gtc"`
-	SCement          float64 `parquet:"s_cement_gtc" json:"s_cement_gtc"`
-	BIm              float64 `parquet:"b_im_gtc" json:"b_im_gtc"`
-	BImSigma         float64 `parquet:"b_im_sigma_gtc" json:"b_im_sigma_gtc"`
-	LandResidual     float64 `parquet:"land_residual_gtc" json:"land_residual_gtc"`
-	NetLand          float64 `parquet:"net_land_gtc" json:"net_land_gtc"`
-	EFosAnomaly      float64 `parquet:"e_fos_anomaly_gtc" json:"e_fos_anomaly_gtc"`
-	GAtmAnomaly      float64 `parquet:"g_atm_anomaly_gtc" json:"g_atm_anomaly_gtc"`
-	SOceanAnomaly    float64 `parquet:"s_ocean_anomaly_gtc" json:"s_ocean_anomaly_gtc"`
-	SLandAnomaly     float64 `parquet:"s_land_anomaly_gtc" json:"s_land_anomaly_gtc"`
-	NetLandAnomaly   float64 `parquet:"net_land_anomaly_gtc" json:"net_land_anomaly_gtc"`
-	Provisional      bool    `parquet:"provisional" json:"provisional"`
-	ProvisionalTerms string  `parquet:"provisional_terms" json:"provisional_terms"`
-	Months           int     `parquet:"months" json:"months"`
-}
 
 // Baseline is the reference period of anomalies, in whole years.
 type Baseline struct{ FromYear, ToYear int }
 
-func rowOf(period, window string, b Budget, months int) Row {
-	r := Row{Period: period, Window: window, Months: months,
+func rowOf(period, window string, b lake.Budget, months int) lake.Row {
+	r := lake.Row{Period: period, Window: window, Months: months,
 		EFos: b.EFos.GtC, EFosSigma: b.EFos.SigmaGtC, ELUC: b.ELUC.GtC, ELUCSigma: b.ELUC.SigmaGtC,
 		GAtm: b.GAtm.GtC, GAtmSigma: b.GAtm.SigmaGtC, SOcean: b.SOcean.GtC, SOceanSigma: b.SOcean.SigmaGtC,
 		SLand: b.SLand.GtC, SLandSigma: b.SLand.SigmaGtC, SCement: b.SCement.GtC,
@@ -66,7 +26,7 @@ func rowOf(period, window string, b Budget, months int) Row {
 	var prov []string
 	for _, t := range []struct {
 		name string
-		t    Term
+		t    lake.Term
 	}{{"e_fos", b.EFos}, {"e_luc", b.ELUC}, {"g_atm", b.GAtm}, {"s_ocean", b.SOcean}, {"s_land", b.SLand}, {"s_cement", b.SCement}} {
 		if t.t.Provisional {
 			prov = append(prov, t.name)
@@ -77,10 +37,21 @@ func rowOf(period, window string, b Budget, months int) Row {
 	return r
 }
 
-// Tables builds budget_monthly and budget_annual (calendar years and
-// July–June windows, complete windows only) from the published months,
-// with anomalies against the baseline.
-func Tables(months map[grid.Month]MonthRecord, base Baseline) (monthly, annual []Row) {
+// Tables builds the published tables from the published months:
+// budget_monthly, budget_annual (calendar years and July–June windows,
+// complete windows only) and the regional rows of every month in month
+// order, all with anomalies against the baseline.
+func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
+	monthly, annual := budgetTables(months, base)
+	var regional []lake.RegionRow
+	for _, m := range slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) }) {
+		regional = append(regional, months[m].Regional...)
+	}
+	RegionalAnomalies(regional, base)
+	return lake.Tables{Monthly: monthly, Annual: annual, Regional: regional}
+}
+
+func budgetTables(months map[grid.Month]lake.MonthRecord, base Baseline) (monthly, annual []lake.Row) {
 	keys := make([]grid.Month, 0, len(months))
 	for m := range months {
 		keys = append(keys, m)
@@ -91,11 +62,11 @@ func Tables(months map[grid.Month]MonthRecord, base Baseline) (monthly, annual [
 	}
 	annual = append(annual, windows(keys, months, 1, "calendar-year")...)
 	annual = append(annual, windows(keys, months, 7, "july-june")...)
-	anomalies(monthly, base, func(r Row) (string, int, bool) {
+	anomalies(monthly, base, func(r lake.Row) (string, int, bool) {
 		m, _ := grid.ParseMonth(r.Period)
 		return fmt.Sprint(int(m.Month)), m.Year, true
 	})
-	anomalies(annual, base, func(r Row) (string, int, bool) {
+	anomalies(annual, base, func(r lake.Row) (string, int, bool) {
 		y, _ := strconv.Atoi(r.Period[:4])
 		return r.Window, y, true
 	})
@@ -105,8 +76,8 @@ func Tables(months map[grid.Month]MonthRecord, base Baseline) (monthly, annual [
 // windows sums 12-month windows starting in firstMonth of each year. The
 // annual G_ATM is the sum of the de-seasonalised monthly growth, which for
 // calendar years equals NOAA's annual growth exactly (see MonthGrowth).
-func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth int, window string) []Row {
-	var rows []Row
+func windows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, firstMonth int, window string) []lake.Row {
+	var rows []lake.Row
 	seen := map[int]bool{}
 	for _, k := range keys {
 		y := k.Year
@@ -118,7 +89,7 @@ func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth in
 		}
 		seen[y] = true
 		start := grid.Month{Year: y, Month: timeMonth(firstMonth)}
-		var ts [6][]Term
+		var ts [6][]lake.Term
 		var gatm float64
 		complete := true
 		for _, m := range grid.Range(start, start.Add(11)) {
@@ -128,7 +99,7 @@ func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth in
 				break
 			}
 			b := rec.Budget
-			for i, t := range []Term{b.EFos, b.ELUC, b.GAtm, b.SOcean, b.SLand, b.SCement} {
+			for i, t := range []lake.Term{b.EFos, b.ELUC, b.GAtm, b.SOcean, b.SLand, b.SCement} {
 				ts[i] = append(ts[i], t)
 			}
 			gatm += rec.GAtmDeseasonalisedGtC
@@ -140,17 +111,17 @@ func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth in
 		g.GtC = gatm
 		g.SigmaGtC = GAtmSigmaGtCPerYear
 		ocean, land := SumTerms(ts[3]), SumTerms(ts[4])
-		if sd, ok := memberSpread(months, start, func(r MonthRecord) map[string]float64 { return r.OceanMembers }); ok {
+		if sd, ok := memberSpread(months, start, func(r lake.MonthRecord) map[string]float64 { return r.OceanMembers }); ok {
 			ocean.SigmaGtC = sd
 		}
-		if sd, ok := memberSpread(months, start, func(r MonthRecord) map[string]float64 { return r.LandMembers }); ok {
+		if sd, ok := memberSpread(months, start, func(r lake.MonthRecord) map[string]float64 { return r.LandMembers }); ok {
 			land.SigmaGtC = sd
 		}
 		period := fmt.Sprint(y)
 		if firstMonth != 1 {
 			period = fmt.Sprintf("%s/%s", start, start.Add(11))
 		}
-		b := Close(period, Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
+		b := Close(period, lake.Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
 			SOcean: ocean, SLand: land, SCement: SumTerms(ts[5])})
 		rows = append(rows, rowOf(period, window, b, 12))
 	}
@@ -159,13 +130,13 @@ func windows(keys []grid.Month, months map[grid.Month]MonthRecord, firstMonth in
 
 // anomalies sets the anomaly columns: value minus the mean of the rows of
 // the same group (calendar month, or window kind) in the baseline years.
-func anomalies(rows []Row, base Baseline, key func(Row) (group string, year int, ok bool)) {
+func anomalies(rows []lake.Row, base Baseline, key func(lake.Row) (group string, year int, ok bool)) {
 	type acc struct {
 		sum [5]float64
 		n   int
 	}
 	accs := map[string]*acc{}
-	vals := func(r Row) [5]float64 { return [5]float64{r.EFos, r.GAtm, r.SOcean, r.SLand, r.NetLand} }
+	vals := func(r lake.Row) [5]float64 { return [5]float64{r.EFos, r.GAtm, r.SOcean, r.SLand, r.NetLand} }
 	for _, r := range rows {
 		g, y, _ := key(r)
 		if y < base.FromYear || y > base.ToYear {
@@ -200,11 +171,11 @@ func anomalies(rows []Row, base Baseline, key func(Row) (group string, year int,
 // RegionalAnomalies sets AnomalyGtC on every regional row: value minus the
 // mean of the same region, component and calendar month over the baseline
 // years (NaN when the baseline is incomplete).
-func RegionalAnomalies(rows []RegionRow, base Baseline) {
+func RegionalAnomalies(rows []lake.RegionRow, base Baseline) {
 	type k struct{ region, comp, month string }
 	sum := map[k]float64{}
 	n := map[k]int{}
-	key := func(r RegionRow) (k, int) {
+	key := func(r lake.RegionRow) (k, int) {
 		m, _ := grid.ParseMonth(r.Month)
 		return k{r.RegionID, r.Component, fmt.Sprint(int(m.Month))}, m.Year
 	}
@@ -229,7 +200,7 @@ func RegionalAnomalies(rows []RegionRow, base Baseline) {
 // over the 12 months from start, when every month has the same members:
 // the spread of annual totals, which is smaller than the sum of monthly
 // spreads because members differ most in their seasonal cycles.
-func memberSpread(months map[grid.Month]MonthRecord, start grid.Month, get func(MonthRecord) map[string]float64) (float64, bool) {
+func memberSpread(months map[grid.Month]lake.MonthRecord, start grid.Month, get func(lake.MonthRecord) map[string]float64) (float64, bool) {
 	sums := map[string]float64{}
 	for i, m := range grid.Range(start, start.Add(11)) {
 		mem := get(months[m])

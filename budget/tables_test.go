@@ -5,30 +5,33 @@ import (
 	"math"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
-func syntheticMonths(from, to grid.Month) map[grid.Month]MonthRecord {
-	out := map[grid.Month]MonthRecord{}
+func syntheticMonths(from, to grid.Month) map[grid.Month]lake.MonthRecord {
+	out := map[grid.Month]lake.MonthRecord{}
 	for _, m := range grid.Range(from, to) {
 		land := 0.25
 		if m.Year == 2023 {
 			land = 0.1 // a weak-sink year
 		}
-		t := Terms{EFos: Term{GtC: 0.8, SigmaGtC: 0.04}, ELUC: Term{GtC: 0.1, SigmaGtC: 0.06},
-			GAtm: Term{GtC: 0.4 + 0.1*math.Sin(float64(m.Month)), SigmaGtC: 0.2 / 12}, SOcean: Term{GtC: 0.24, SigmaGtC: 0.03},
-			SLand: Term{GtC: land, SigmaGtC: 0.04}, SCement: Term{GtC: 0.017}}
+		t := lake.Terms{EFos: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, ELUC: lake.Term{GtC: 0.1, SigmaGtC: 0.06},
+			GAtm: lake.Term{GtC: 0.4 + 0.1*math.Sin(float64(m.Month)), SigmaGtC: 0.2 / 12}, SOcean: lake.Term{GtC: 0.24, SigmaGtC: 0.03},
+			SLand: lake.Term{GtC: land, SigmaGtC: 0.04}, SCement: lake.Term{GtC: 0.017}}
 		if m == to {
 			t.SOcean.Provisional = true
 		}
-		out[m] = MonthRecord{Budget: Close(m.String(), t), GAtmDeseasonalisedGtC: 0.41}
+		out[m] = lake.MonthRecord{Budget: Close(m.String(), t), GAtmDeseasonalisedGtC: 0.41}
 	}
 	return out
 }
 
 func TestTables(t *testing.T) {
 	months := syntheticMonths(grid.Month{Year: 2014, Month: 7}, grid.Month{Year: 2024, Month: 3})
-	monthly, annual := Tables(months, Baseline{2015, 2022})
+	tabs := Tables(months, Baseline{2015, 2022})
+	monthly, annual := tabs.Monthly, tabs.Annual
 	if len(monthly) != len(months) {
 		t.Fatalf("%d monthly rows for %d months", len(monthly), len(months))
 	}
@@ -48,7 +51,7 @@ func TestTables(t *testing.T) {
 	if cal != 9 || jj != 9 {
 		t.Errorf("%d calendar and %d July-June rows, want 9 and 9", cal, jj)
 	}
-	var y2023 Row
+	var y2023 lake.Row
 	for _, r := range annual {
 		if r.Period == "2023" {
 			y2023 = r
@@ -79,7 +82,7 @@ func TestTables(t *testing.T) {
 
 func TestAnomalyNeedsFullBaseline(t *testing.T) {
 	months := syntheticMonths(grid.Month{Year: 2016, Month: 1}, grid.Month{Year: 2023, Month: 12})
-	_, annual := Tables(months, Baseline{2015, 2022})
+	annual := Tables(months, Baseline{2015, 2022}).Annual
 	for _, r := range annual {
 		if !math.IsNaN(r.SLandAnomaly) {
 			t.Fatalf("%s has anomaly %g though the baseline lacks 2015", r.Period, r.SLandAnomaly)
@@ -88,13 +91,13 @@ func TestAnomalyNeedsFullBaseline(t *testing.T) {
 }
 
 func TestRegionalAnomalies(t *testing.T) {
-	var rows []RegionRow
+	var rows []lake.RegionRow
 	for y := 2015; y <= 2023; y++ {
 		v := 1.0
 		if y == 2023 {
 			v = 0.4
 		}
-		rows = append(rows, RegionRow{Month: grid.Month{Year: y, Month: 8}.String(), RegionID: "BRA", Component: CompLand, GtC: v})
+		rows = append(rows, lake.RegionRow{Month: grid.Month{Year: y, Month: 8}.String(), RegionID: "BRA", Component: lake.CompLand, GtC: v})
 	}
 	RegionalAnomalies(rows, Baseline{2015, 2022})
 	if got := rows[len(rows)-1].AnomalyGtC; math.Abs(got-(-0.6)) > 1e-12 {
@@ -112,8 +115,8 @@ func TestAnnualSigmaFromMemberTotals(t *testing.T) {
 		rec.LandMembers = map[string]float64{"A": 0.25 + 0.5*s, "B": 0.25 - 0.5*s, "C": 0.35}
 		months[m] = rec
 	}
-	_, annual := Tables(months, Baseline{2015, 2022})
-	var y Row
+	annual := Tables(months, Baseline{2015, 2022}).Annual
+	var y lake.Row
 	for _, r := range annual {
 		if r.Period == "2020" {
 			y = r
@@ -132,16 +135,16 @@ func TestAnnualSigmaFromMemberTotals(t *testing.T) {
 // members of very different sizes must be the same bits on every call
 // (summing a map in its random order is not).
 func TestMemberSpreadIsBitReproducible(t *testing.T) {
-	months := map[grid.Month]MonthRecord{}
+	months := map[grid.Month]lake.MonthRecord{}
 	start := grid.Month{Year: 2023, Month: 1}
 	for i, m := range grid.Range(start, start.Add(11)) {
 		mem := map[string]float64{}
 		for j := 0; j < 16; j++ {
 			mem[fmt.Sprintf("m%02d", j)] = math.Pow(10, float64(j%8-4)) * (1 + 0.1*float64(i)) / 3
 		}
-		months[m] = MonthRecord{LandMembers: mem}
+		months[m] = lake.MonthRecord{LandMembers: mem}
 	}
-	get := func(r MonthRecord) map[string]float64 { return r.LandMembers }
+	get := func(r lake.MonthRecord) map[string]float64 { return r.LandMembers }
 	first, ok := memberSpread(months, start, get)
 	if !ok || !(first > 0) {
 		t.Fatalf("spread %v, %v", first, ok)

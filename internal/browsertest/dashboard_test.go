@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
@@ -40,16 +43,16 @@ func chromiumPath(t *testing.T) string {
 func publish(t *testing.T) string {
 	out := t.TempDir()
 	g := grid.MustNew(2)
-	regions := []budget.Region{{ID: "BRA", Name: "Brazil", Kind: "country"}, {ID: "reccap2-land/europe", Name: "Europe", Kind: "reccap2-land"}}
+	regions := []regions.Region{{ID: "BRA", Name: "Brazil", Kind: "country"}, {ID: "reccap2-land/europe", Name: "Europe", Kind: "reccap2-land"}}
 	for _, m := range grid.Range(grid.Month{Year: 2022, Month: 1}, grid.Month{Year: 2023, Month: 6}) {
-		tm := budget.Terms{EFos: budget.Term{GtC: 0.8, SigmaGtC: 0.04}, GAtm: budget.Term{GtC: 0.4}, SOcean: budget.Term{GtC: 0.24},
-			SLand: budget.Term{GtC: 0.2 + 0.05*float64(m.Month%4), Provisional: m.Year == 2023 && m.Month == 6}}
+		tm := lake.Terms{EFos: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, GAtm: lake.Term{GtC: 0.4}, SOcean: lake.Term{GtC: 0.24},
+			SLand: lake.Term{GtC: 0.2 + 0.05*float64(m.Month%4), Provisional: m.Year == 2023 && m.Month == 6}}
 		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), tm), GAtmDeseasonalisedGtC: 0.4}
 		for k, r := range regions {
-			res.Regional = append(res.Regional, budget.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
-				Component: budget.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month)})
+			res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
+				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month)})
 		}
-		if err := budget.WriteMonth(budget.MonthDir(out, m), res); err != nil {
+		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
 			t.Fatal(err)
 		}
 		v := make([]float32, g.Cells())
@@ -62,7 +65,13 @@ func publish(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	if err := budget.WriteTables(out, budget.Baseline{FromYear: 2015, ToYear: 2022}); err != nil {
+	if err := func() error {
+		months, err := lake.ReadMonths(out)
+		if err != nil {
+			return err
+		}
+		return lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022}))
+	}(); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -8,7 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -67,7 +68,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 // printDemoTable prints each complete calendar year: every term ±1σ with
 // the twin's truth beside it.
 func printDemoTable(env *Env, cfg *config.Config) error {
-	rows, err := output.ReadParquet[budget.Row](filepath.Join(cfg.OutputDir, "budget_annual.parquet"))
+	rows, err := output.ReadParquet[lake.Row](filepath.Join(cfg.OutputDir, "budget_annual.parquet"))
 	if err != nil {
 		return err
 	}

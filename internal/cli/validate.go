@@ -12,7 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
@@ -21,15 +22,15 @@ import (
 // truthTerms maps the twin's truth columns to our budget_monthly columns.
 var truthTerms = []struct {
 	truth string
-	ours  func(budget.Row) float64
+	ours  func(lake.Row) float64
 }{
-	{"E_FOS", func(r budget.Row) float64 { return r.EFos }},
-	{"E_LUC", func(r budget.Row) float64 { return r.ELUC }},
-	{"G_ATM", func(r budget.Row) float64 { return r.GAtm }},
-	{"S_OCEAN", func(r budget.Row) float64 { return r.SOcean }},
-	{"S_LAND", func(r budget.Row) float64 { return r.SLand }},
-	{"S_CEMENT", func(r budget.Row) float64 { return r.SCement }},
-	{"B_IM", func(r budget.Row) float64 { return r.BIm }},
+	{"E_FOS", func(r lake.Row) float64 { return r.EFos }},
+	{"E_LUC", func(r lake.Row) float64 { return r.ELUC }},
+	{"G_ATM", func(r lake.Row) float64 { return r.GAtm }},
+	{"S_OCEAN", func(r lake.Row) float64 { return r.SOcean }},
+	{"S_LAND", func(r lake.Row) float64 { return r.SLand }},
+	{"S_CEMENT", func(r lake.Row) float64 { return r.SCement }},
+	{"B_IM", func(r lake.Row) float64 { return r.BIm }},
 }
 
 func runValidate(ctx context.Context, env *Env, args []string) error {
@@ -56,7 +57,7 @@ func validate(env *Env, out, truthDir string, g grid.Grid) error {
 	if err != nil {
 		return err
 	}
-	ours, err := output.ReadParquet[budget.Row](filepath.Join(out, "budget_monthly.parquet"))
+	ours, err := output.ReadParquet[lake.Row](filepath.Join(out, "budget_monthly.parquet"))
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func validateRegions(env *Env, out, truthDir string, g grid.Grid) error {
 	if err != nil {
 		return err
 	}
-	rows, err := output.ReadParquet[budget.RegionRow](filepath.Join(out, "regions.parquet"))
+	rows, err := output.ReadParquet[lake.RegionRow](filepath.Join(out, "regions.parquet"))
 	if err != nil {
 		return err
 	}
@@ -130,10 +131,10 @@ func validateRegions(env *Env, out, truthDir string, g grid.Grid) error {
 			if r.Kind != regions.KindReccapLand && r.Kind != regions.KindReccapOcean && r.Kind != regions.KindGlobal {
 				continue
 			}
-			if v, ok := ours[month][r.ID+"|"+budget.CompLand]; ok {
+			if v, ok := ours[month][r.ID+"|"+lake.CompLand]; ok {
 				errs[r.ID+"|land"] = append(errs[r.ID+"|land"], v-land[i]/1e15)
 			}
-			if v, ok := ours[month][r.ID+"|"+budget.CompOcean]; ok {
+			if v, ok := ours[month][r.ID+"|"+lake.CompOcean]; ok {
 				errs[r.ID+"|ocean"] = append(errs[r.ID+"|ocean"], v-ocean[i]/1e15)
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -37,9 +39,9 @@ func TestBudgetOutputsInDuckDB(t *testing.T) {
 	months := grid.Range(grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 3})
 	for k, m := range months {
 		in := budget.Inputs{Grid: g, LandFraction: set.LandFraction(), Regions: set, CO2: rec,
-			Fossil: budget.Flux{Term: budget.Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(func(lat, _ float64) float32 { return float32(1 + math.Abs(lat)/90) })},
-			Land:   budget.Flux{Term: budget.Term{GtC: 0.3}, Mean: field(func(lat, lon float64) float32 { return float32(k+1) * float32(math.Cos(lat*math.Pi/180)) })},
-			Ocean:  budget.Flux{Term: budget.Term{GtC: 0.25}, Mean: field(func(lat, _ float64) float32 { return 0.5 + float32(lat)/180 })}}
+			Fossil: budget.Flux{Term: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(func(lat, _ float64) float32 { return float32(1 + math.Abs(lat)/90) })},
+			Land:   budget.Flux{Term: lake.Term{GtC: 0.3}, Mean: field(func(lat, lon float64) float32 { return float32(k+1) * float32(math.Cos(lat*math.Pi/180)) })},
+			Ocean:  budget.Flux{Term: lake.Term{GtC: 0.25}, Mean: field(func(lat, _ float64) float32 { return 0.5 + float32(lat)/180 })}}
 		res, err := budget.Run(context.Background(), m, in, budget.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -47,11 +49,17 @@ func TestBudgetOutputsInDuckDB(t *testing.T) {
 		if err := output.WriteGrid(output.GridPath(out, m), res.Grid); err != nil {
 			t.Fatal(err)
 		}
-		if err := budget.WriteMonth(budget.MonthDir(out, m), res); err != nil {
+		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := budget.WriteTables(out, budget.Baseline{FromYear: 2015, ToYear: 2022}); err != nil {
+	if err := func() error {
+		months, err := lake.ReadMonths(out)
+		if err != nil {
+			return err
+		}
+		return lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022}))
+	}(); err != nil {
 		t.Fatal(err)
 	}
 	db := openDB(t)

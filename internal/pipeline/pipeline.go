@@ -13,6 +13,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/cfnetcdf"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/report"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/fossil"
 	"github.com/carbonbudget/carbonbudget/ingest"
@@ -63,7 +67,7 @@ type OceanOut struct {
 type LandOut struct {
 	Flux budget.Flux
 	Fire *grid.Field
-	ELUC budget.Term
+	ELUC lake.Term
 }
 
 // Runner computes months into staging directories; the scheduler publishes
@@ -85,7 +89,7 @@ type Runner struct {
 // MonthResult is what Compute reports for the ledger.
 type MonthResult struct {
 	Month       grid.Month
-	Budget      budget.Budget
+	Budget      lake.Budget
 	CubeKey     string
 	Provisional []string
 	Timings     Timings // step durations (Compute only)
@@ -93,7 +97,15 @@ type MonthResult struct {
 
 // WriteTables rebuilds the aggregate tables from every published month.
 func (r *Runner) WriteTables() error {
-	return budget.WriteTables(r.Cfg.OutputDir, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
+	months, err := lake.ReadMonths(r.Cfg.OutputDir)
+	if err != nil {
+		return err
+	}
+	return lake.WriteTables(r.Cfg.OutputDir, budget.Tables(months, r.baseline()))
+}
+
+func (r *Runner) baseline() budget.Baseline {
+	return budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear}
 }
 
 // Progress is told the name of each step as it starts: "ingest",
@@ -243,11 +255,11 @@ func co2Record(c *cube.Cube) *budget.CO2Record {
 // annualTerm is the budget term of a month's share of a GCB annual series:
 // provisional when projected past the series, or when its source is not
 // configured (then zero).
-func annualTerm(v *ingest.MonthValue) budget.Term {
+func annualTerm(v *ingest.MonthValue) lake.Term {
 	if v == nil {
-		return budget.Term{Provisional: true}
+		return lake.Term{Provisional: true}
 	}
-	return budget.Term{GtC: v.GtC, SigmaGtC: v.SigmaGtC, Provisional: v.Projected}
+	return lake.Term{GtC: v.GtC, SigmaGtC: v.SigmaGtC, Provisional: v.Projected}
 }
 
 func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget.Flux, error) {
@@ -262,7 +274,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget
 	if err != nil {
 		return budget.Flux{}, err
 	}
-	return budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid}, nil
+	return budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid}, nil
 }
 
 // stageFiles writes the month's grid file, budget.json, report and
@@ -273,20 +285,20 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if err := output.WriteGrid(filepath.Join(dir, gridRel), res.Grid); err != nil {
 		return err
 	}
-	monthRel := filepath.Join(budget.MonthsDir, m.String())
+	monthRel := filepath.Join(lake.MonthsDir, m.String())
 	monthDir := filepath.Join(dir, monthRel)
-	if err := budget.WriteMonth(monthDir, res); err != nil {
+	if err := lake.WriteMonth(monthDir, res.Record()); err != nil {
 		return err
 	}
 	monthly, annual, err := r.tablesWith(res)
 	if err != nil {
 		return err
 	}
-	if err := budget.WriteReport(monthDir, budget.ReportInputs{Month: m, Result: res, Monthly: monthly, Annual: annual}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual}); err != nil {
 		return err
 	}
 	if r.NetCDF {
-		if err := budget.WriteNetCDF(filepath.Join(monthDir, "grid.nc"), res.Grid, "carbonbudget gridded fluxes "+m.String()); err != nil {
+		if err := cfnetcdf.Write(filepath.Join(monthDir, "grid.nc"), res.Grid, "carbonbudget gridded fluxes "+m.String()); err != nil {
 			return err
 		}
 	}
@@ -310,18 +322,22 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 // month's files a function of its own inputs and the months before it, so
 // a rerun after an interrupted run gives the same bytes as an
 // uninterrupted one.
-func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []budget.Row, err error) {
-	months, err := budget.ReadMonths(r.Cfg.OutputDir)
+func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []lake.Row, err error) {
+	months, err := lake.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	for m := range months {
+	for m, rec := range months {
 		if res.Month.Before(m) {
 			delete(months, m)
+			continue
 		}
+		rec.Regional = nil // the report shows the budget tables only
+		months[m] = rec
 	}
-	months[res.Month] = budget.MonthRecord{Budget: res.Budget, GAtmDeseasonalisedGtC: res.GAtmDeseasonalisedGtC,
-		OceanMembers: res.OceanMembers, LandMembers: res.LandMembers}
-	monthly, annual = budget.Tables(months, budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear})
-	return monthly, annual, nil
+	rec := res.Record()
+	rec.Regional = nil
+	months[res.Month] = rec
+	t := budget.Tables(months, r.baseline())
+	return t.Monthly, t.Annual, nil
 }

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/scheduler/publish"
 
 	"github.com/carbonbudget/carbonbudget/budget"
@@ -126,7 +128,7 @@ func (f fakeStage) Run(_ context.Context, m grid.Month, _ *cube.Cube) (OceanOut,
 	if f.fail {
 		return OceanOut{}, errors.New("emulator exploded")
 	}
-	return OceanOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.03}, Mean: f.field()}}, nil
+	return OceanOut{Flux: budget.Flux{Term: lake.Term{GtC: f.gtc, SigmaGtC: 0.03}, Mean: f.field()}}, nil
 }
 
 func (f fakeStage) Models() []ModelRef { return []ModelRef{{Component: "ocean", Name: "fake"}} }
@@ -137,7 +139,7 @@ func (f fakeLand) Run(_ context.Context, m grid.Month, cubes []*cube.Cube) (Land
 	if len(cubes) != LandLagMonths+1 || cubes[0].Month != m.Add(-LandLagMonths) || cubes[LandLagMonths].Month != m {
 		return LandOut{}, fmt.Errorf("land %s: handed %d cubes, want months %s..%s", m, len(cubes), m.Add(-LandLagMonths), m)
 	}
-	return LandOut{Flux: budget.Flux{Term: budget.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: budget.Term{GtC: 0.5, SigmaGtC: 0.06}}, nil
+	return LandOut{Flux: budget.Flux{Term: lake.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: lake.Term{GtC: 0.5, SigmaGtC: 0.06}}, nil
 }
 
 func newRunner(t testing.TB, out string) *Runner {

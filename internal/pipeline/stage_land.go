@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -37,7 +39,7 @@ func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandO
 		members[mm.Name] = mm.GtC - res.FireAnomalyGtC
 	}
 	return LandOut{
-		Flux: budget.Flux{Term: budget.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
+		Flux: budget.Flux{Term: lake.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
 			Mean: mean, Sigma: res.NBPSD, Members: members},
 		Fire: res.Fire,
 	}, nil

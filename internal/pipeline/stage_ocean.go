@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -31,7 +33,7 @@ func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, 
 		members[mm.Name] = mm.GtC
 	}
 	return OceanOut{
-		Flux: budget.Flux{Term: budget.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
+		Flux: budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
 			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members},
 		PCO2Sea: res.PCO2Sea,
 	}, nil

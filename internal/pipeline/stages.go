@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
 	"github.com/carbonbudget/carbonbudget/budget"
@@ -25,7 +27,7 @@ type StageResults struct {
 }
 
 type stageTerms struct {
-	Ocean, Land, Fossil, ELUC budget.Term
+	Ocean, Land, Fossil, ELUC lake.Term
 	OceanMembers, LandMembers map[string]float64
 }
 

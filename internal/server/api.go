@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -152,7 +153,7 @@ func (s *Server) budget(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return s.writeTable(w, r, "budget_"+freq, func() any {
-		var rows []budget.Row
+		var rows []lake.Row
 		if freq == "monthly" {
 			for _, row := range snap.monthly {
 				if m, err := grid.ParseMonth(row.Period); err == nil && !m.Before(from) && !to.Before(m) {
@@ -207,7 +208,7 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 		return s.regionJSON(w, r, snap, id, comp, from, to)
 	}
 	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), func() any {
-		var rows []budget.RegionRow
+		var rows []lake.RegionRow
 		for _, row := range snap.byRegion[id] {
 			if comp != "" && row.Component != comp {
 				continue
@@ -278,7 +279,7 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := os.ReadFile(filepath.Join(budget.MonthDir(s.out, m), "manifest.json"))
+	b, err := os.ReadFile(filepath.Join(lake.MonthDir(s.out, m), "manifest.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return errNotFound("month %s has no manifest", m)
 	}

@@ -13,16 +13,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/carbonbudget/carbonbudget/budget"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // snapshot is one consistent load of the output directory's tables.
 type snapshot struct {
-	monthly, annual []budget.Row
-	regional        []budget.RegionRow
-	byRegion        map[string][]budget.RegionRow
+	monthly, annual []lake.Row
+	regional        []lake.RegionRow
+	byRegion        map[string][]lake.RegionRow
 	// byRegionJSON holds each row of byRegion encoded as a JSON object, so
 	// a region's series is assembled by copying bytes, not by encoding.
 	byRegionJSON map[string][][]byte
@@ -103,16 +104,16 @@ func (s *store) modTime() time.Time {
 }
 
 func (s *store) load() (*snapshot, error) {
-	snap := &snapshot{byRegion: map[string][]budget.RegionRow{}, byRegionJSON: map[string][][]byte{}, components: map[string]bool{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
+	snap := &snapshot{byRegion: map[string][]lake.RegionRow{}, byRegionJSON: map[string][][]byte{}, components: map[string]bool{}, regionIndex: map[string]regionInfo{}, months: map[grid.Month]bool{}}
 	snap.modTime = s.modTime()
 	var err error
-	if snap.monthly, err = readOptional[budget.Row](filepath.Join(s.out, "budget_monthly.parquet")); err != nil {
+	if snap.monthly, err = readOptional[lake.Row](filepath.Join(s.out, "budget_monthly.parquet")); err != nil {
 		return nil, err
 	}
-	if snap.annual, err = readOptional[budget.Row](filepath.Join(s.out, "budget_annual.parquet")); err != nil {
+	if snap.annual, err = readOptional[lake.Row](filepath.Join(s.out, "budget_annual.parquet")); err != nil {
 		return nil, err
 	}
-	if snap.regional, err = readOptional[budget.RegionRow](filepath.Join(s.out, "regions.parquet")); err != nil {
+	if snap.regional, err = readOptional[lake.RegionRow](filepath.Join(s.out, "regions.parquet")); err != nil {
 		return nil, err
 	}
 	for _, r := range snap.regional {

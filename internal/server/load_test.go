@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -20,20 +22,20 @@ import (
 // files, which the regional endpoint does not read.
 func bigFixture(b *testing.B) string {
 	out := b.TempDir()
-	comps := []string{budget.CompFossil, budget.CompLand, budget.CompFire, budget.CompOcean, budget.CompNetToAtmos}
+	comps := []string{lake.CompFossil, lake.CompLand, lake.CompFire, lake.CompOcean, lake.CompNetToAtmos}
 	for _, m := range grid.Range(grid.Month{Year: 2001, Month: 1}, grid.Month{Year: 2024, Month: 12}) {
-		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), budget.Terms{EFos: budget.Term{GtC: 0.8}})}
+		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), lake.Terms{EFos: lake.Term{GtC: 0.8}})}
 		for k := 0; k < 260; k++ {
 			for _, c := range comps {
-				res.Regional = append(res.Regional, budget.RegionRow{Month: m.String(), RegionID: fmt.Sprintf("R%03d", k),
+				res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: fmt.Sprintf("R%03d", k),
 					Name: fmt.Sprintf("Region %d", k), Kind: "country", Component: c, GtC: float64(k) * 1e-4, SigmaGtC: 1e-5})
 			}
 		}
-		if err := budget.WriteMonth(budget.MonthDir(out, m), res); err != nil {
+		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if err := budget.WriteTables(out, budget.Baseline{FromYear: 2015, ToYear: 2022}); err != nil {
+	if err := writeTables(out); err != nil {
 		b.Fatal(err)
 	}
 	return out

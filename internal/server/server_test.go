@@ -15,12 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
-var testRegions = []budget.Region{{ID: "BRA", Name: "Brazil", Kind: "country"}, {ID: "reccap2-land/europe", Name: "Europe", Kind: "reccap2-land"}}
+var testRegions = []regions.Region{{ID: "BRA", Name: "Brazil", Kind: "country"}, {ID: "reccap2-land/europe", Name: "Europe", Kind: "reccap2-land"}}
 
 // fixture publishes months from..to into a fresh output directory the way
 // the pipeline does: a grid file and budget.json per month, then tables.
@@ -35,19 +38,19 @@ func publish(t testing.TB, out string, from, to grid.Month) {
 	t.Helper()
 	g := grid.MustNew(2)
 	for _, m := range grid.Range(from, to) {
-		tm := budget.Terms{EFos: budget.Term{GtC: 0.8, SigmaGtC: 0.04}, ELUC: budget.Term{GtC: 0.1, SigmaGtC: 0.06},
-			GAtm: budget.Term{GtC: 0.4}, SOcean: budget.Term{GtC: 0.24, SigmaGtC: 0.03}, SLand: budget.Term{GtC: 0.25, SigmaGtC: 0.04, Provisional: m == to}}
+		tm := lake.Terms{EFos: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, ELUC: lake.Term{GtC: 0.1, SigmaGtC: 0.06},
+			GAtm: lake.Term{GtC: 0.4}, SOcean: lake.Term{GtC: 0.24, SigmaGtC: 0.03}, SLand: lake.Term{GtC: 0.25, SigmaGtC: 0.04, Provisional: m == to}}
 		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), tm), GAtmDeseasonalisedGtC: 0.41}
 		for k, r := range testRegions {
-			for _, comp := range []string{budget.CompLand, budget.CompFossil} {
-				res.Regional = append(res.Regional, budget.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
+			for _, comp := range []string{lake.CompLand, lake.CompFossil} {
+				res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
 					Component: comp, GtC: float64(k+1) * 0.01 * float64(m.Month), SigmaGtC: 0.001, Provisional: m == to})
 			}
 		}
-		if err := budget.WriteMonth(budget.MonthDir(out, m), res); err != nil {
+		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(budget.MonthDir(out, m), "manifest.json"), []byte(`{"month":"`+m.String()+`"}`), 0o644)
+		os.WriteFile(filepath.Join(lake.MonthDir(out, m), "manifest.json"), []byte(`{"month":"`+m.String()+`"}`), 0o644)
 		v := make([]float32, g.Cells())
 		for i := range v {
 			lat, _ := g.Centre(i)
@@ -58,7 +61,7 @@ func publish(t testing.TB, out string, from, to grid.Month) {
 			t.Fatal(err)
 		}
 	}
-	if err := budget.WriteTables(out, budget.Baseline{FromYear: 2015, ToYear: 2022}); err != nil {
+	if err := writeTables(out); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -269,4 +272,14 @@ func TestJSONNaNIsNull(t *testing.T) {
 	if v := rows[0]["e_fos_gtc"].(float64); math.Abs(v-0.8) > 1e-12 {
 		t.Errorf("e_fos_gtc = %v", v)
 	}
+}
+
+// writeTables rebuilds the tables from the published months as the
+// pipeline does (the budget package computes them, the lake writes them).
+func writeTables(out string) error {
+	months, err := lake.ReadMonths(out)
+	if err != nil {
+		return err
+	}
+	return lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022}))
 }

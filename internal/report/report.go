@@ -1,4 +1,8 @@
-package budget
+// Package report writes a month's human-readable report beside its data:
+// report.md with the month's budget and the annual table, the GCB-style
+// annual chart, the monthly series and the land and ocean flux (or
+// anomaly) maps as PNG. It reads only published values (internal/lake).
+package report
 
 import (
 	"bytes"
@@ -11,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -21,12 +26,15 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
-// ReportInputs are what the month's report shows.
-type ReportInputs struct {
-	Month   grid.Month
-	Result  *Result
-	Monthly []Row // all published months, from Tables
-	Annual  []Row
+// Inputs are what the month's report shows.
+type Inputs struct {
+	Month  grid.Month
+	Budget lake.Budget
+	Grid   output.GridMonth // the month's published grid
+	// Monthly and Annual are the tables of the months published up to
+	// this one.
+	Monthly []lake.Row
+	Annual  []lake.Row
 	// LandAnomaly and OceanAnomaly are per-cell flux anomalies against the
 	// baseline mean of the same calendar month (g C m⁻² month⁻¹); nil when
 	// the baseline is not published, and the maps then show the flux.
@@ -38,8 +46,8 @@ var termColors = map[string]color.RGBA{
 	"S_OCEAN": {31, 78, 156, 255}, "S_LAND": {46, 139, 87, 255}, "S_CEMENT": {153, 153, 102, 255},
 }
 
-// WriteReport writes report.md and its PNG charts into dir.
-func WriteReport(dir string, in ReportInputs) error {
+// Write writes report.md and its PNG charts into dir.
+func Write(dir string, in Inputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -49,8 +57,8 @@ func WriteReport(dir string, in ReportInputs) error {
 	}{
 		{"annual_budget.png", func() ([]byte, error) { return annualChart(in.Annual) }},
 		{"monthly_budget.png", func() ([]byte, error) { return monthlyChart(in.Monthly, 48) }},
-		{"map_land.png", func() ([]byte, error) { return fluxMap(in.LandAnomaly, in.Result.Grid, "nbp_mean") }},
-		{"map_ocean.png", func() ([]byte, error) { return fluxMap(in.OceanAnomaly, in.Result.Grid, "ocean_uptake_mean") }},
+		{"map_land.png", func() ([]byte, error) { return fluxMap(in.LandAnomaly, in.Grid, "nbp_mean") }},
+		{"map_ocean.png", func() ([]byte, error) { return fluxMap(in.OceanAnomaly, in.Grid, "ocean_uptake_mean") }},
 	}
 	for _, c := range charts {
 		b, err := c.draw()
@@ -70,15 +78,15 @@ func WriteReport(dir string, in ReportInputs) error {
 	})
 }
 
-func reportMarkdown(in ReportInputs) string {
+func reportMarkdown(in Inputs) string {
 	var b strings.Builder
-	bud := in.Result.Budget
+	bud := in.Budget
 	fmt.Fprintf(&b, "# Carbon budget, %s\n\n", in.Month)
 	fmt.Fprintf(&b, "GtC per month; ±1σ; sinks positive as uptake. Provisional terms are marked *.\n\n")
 	fmt.Fprintf(&b, "| term | value | ±1σ |\n|---|---|---|\n")
 	for _, t := range []struct {
 		name string
-		t    Term
+		t    lake.Term
 	}{{"E_FOS fossil", bud.EFos}, {"E_LUC land-use change", bud.ELUC}, {"G_ATM atmospheric growth", bud.GAtm},
 		{"S_OCEAN ocean sink", bud.SOcean}, {"S_LAND land sink", bud.SLand}, {"S_CEMENT cement carbonation", bud.SCement},
 		{"B_IM budget imbalance", bud.BIm}, {"land sink implied by the atmosphere", bud.LandResidual}} {
@@ -116,7 +124,7 @@ func fmtNaN(v float64) string {
 
 // annualChart draws sources above and sinks below zero for each calendar
 // year, as the Global Carbon Budget's figure does.
-func annualChart(rows []Row) ([]byte, error) {
+func annualChart(rows []lake.Row) ([]byte, error) {
 	var years []string
 	var series = map[string]plotter.Values{}
 	for _, r := range rows {
@@ -178,7 +186,7 @@ func thin(labels []string, max int) []string {
 }
 
 // monthlyChart draws the last n months of the main terms.
-func monthlyChart(rows []Row, n int) ([]byte, error) {
+func monthlyChart(rows []lake.Row, n int) ([]byte, error) {
 	if len(rows) > n {
 		rows = rows[len(rows)-n:]
 	}
@@ -194,10 +202,10 @@ func monthlyChart(rows []Row, n int) ([]byte, error) {
 	}
 	for _, t := range []struct {
 		name string
-		get  func(Row) float64
-	}{{"E_FOS", func(r Row) float64 { return r.EFos }}, {"G_ATM", func(r Row) float64 { return r.GAtm }},
-		{"S_OCEAN", func(r Row) float64 { return r.SOcean }}, {"S_LAND", func(r Row) float64 { return r.SLand }},
-		{"B_IM", func(r Row) float64 { return r.BIm }}} {
+		get  func(lake.Row) float64
+	}{{"E_FOS", func(r lake.Row) float64 { return r.EFos }}, {"G_ATM", func(r lake.Row) float64 { return r.GAtm }},
+		{"S_OCEAN", func(r lake.Row) float64 { return r.SOcean }}, {"S_LAND", func(r lake.Row) float64 { return r.SLand }},
+		{"B_IM", func(r lake.Row) float64 { return r.BIm }}} {
 		pts := make(plotter.XYs, len(rows))
 		for i, r := range rows {
 			pts[i] = plotter.XY{X: float64(i), Y: t.get(r)}

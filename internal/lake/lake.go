@@ -1,4 +1,20 @@
-package budget
+// Package lake holds what carbonbudget publishes and how it lies in the
+// output directory: the published schema (the budget terms, budget.json's
+// month record, the rows of the monthly, annual and regional tables), the
+// layout, and writing and reading them back. The budget package computes
+// these values; the pipeline writes them here; the server and the report
+// read them from here. docs/format.md describes every file.
+//
+// Layout of the output directory:
+//
+//	grid/year=YYYY/month=MM/part-0.parquet  one row per cell (GeoParquet)
+//	months/YYYY-MM/budget.json              the month's budget and regional rows
+//	months/YYYY-MM/manifest.json            provenance (written by the pipeline)
+//	months/YYYY-MM/report.md, *.png         the month's report
+//	budget_monthly.{parquet,csv}            every month, with anomalies
+//	budget_annual.{parquet,csv}             calendar years and July–June windows
+//	regions.{parquet,csv}                   long regional table, with anomalies
+package lake
 
 import (
 	"encoding/json"
@@ -9,24 +25,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
-
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
-// Layout of the output directory (see the README's output schema):
-//
-//	grid/year=YYYY/month=MM/part-0.parquet  one row per cell (GeoParquet)
-//	months/YYYY-MM/budget.json              the month's budget and regional rows
-//	months/YYYY-MM/manifest.json            provenance (written by the pipeline)
-//	months/YYYY-MM/report.md, *.png         the month's report
-//	budget_monthly.{parquet,csv}            every month, with anomalies
-//	budget_annual.{parquet,csv}             calendar years and July–June windows
-//	regions.{parquet,csv}                   long regional table, with anomalies
 const (
 	MonthsDir  = "months"
 	BudgetJSON = "budget.json"
@@ -37,9 +42,7 @@ func MonthDir(out string, m grid.Month) string { return filepath.Join(out, Month
 
 // WriteMonth writes the month's budget.json into dir (a staging directory
 // that the caller publishes atomically).
-func WriteMonth(dir string, r *Result) error {
-	rec := MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
-		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers}
+func WriteMonth(dir string, rec MonthRecord) error {
 	return durable.WriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
@@ -111,37 +114,30 @@ func ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
 	return months, nil
 }
 
-// WriteTables rebuilds the aggregate tables from every published month:
-// budget_monthly, budget_annual and regions, each as Parquet and CSV. Each
-// file is replaced atomically.
-func WriteTables(out string, base Baseline) error {
-	months, err := ReadMonths(out)
-	if err != nil {
-		return err
-	}
-	monthly, annual := Tables(months, base)
-	var regional []RegionRow
-	keys := make([]grid.Month, 0, len(months))
-	for m := range months {
-		keys = append(keys, m)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
-	for _, m := range keys {
-		regional = append(regional, months[m].Regional...)
-	}
-	RegionalAnomalies(regional, base)
-	for name, rows := range map[string][]Row{"budget_monthly": monthly, "budget_annual": annual} {
-		if err := output.WriteParquet(filepath.Join(out, name+".parquet"), rows, nil); err != nil {
+// Tables are the aggregate tables of the published months.
+type Tables struct {
+	Monthly, Annual []Row
+	Regional        []RegionRow
+}
+
+// WriteTables writes budget_monthly, budget_annual and regions under out,
+// each as Parquet and CSV, each file replaced atomically.
+func WriteTables(out string, t Tables) error {
+	for _, tab := range []struct {
+		name string
+		rows []Row
+	}{{"budget_monthly", t.Monthly}, {"budget_annual", t.Annual}} {
+		if err := output.WriteParquet(filepath.Join(out, tab.name+".parquet"), tab.rows, nil); err != nil {
 			return err
 		}
-		if err := output.WriteCSV(filepath.Join(out, name+".csv"), rowHeader, rowRecords(rows)); err != nil {
+		if err := output.WriteCSV(filepath.Join(out, tab.name+".csv"), rowHeader, rowRecords(tab.rows)); err != nil {
 			return err
 		}
 	}
-	if err := output.WriteParquet(filepath.Join(out, "regions.parquet"), regional, nil); err != nil {
+	if err := output.WriteParquet(filepath.Join(out, "regions.parquet"), t.Regional, nil); err != nil {
 		return err
 	}
-	return output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(regional))
+	return output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(t.Regional))
 }
 
 var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_luc_gtc", "e_luc_sigma_gtc",

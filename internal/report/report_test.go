@@ -1,20 +1,32 @@
-package budget
+package report
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
-func TestWriteReport(t *testing.T) {
-	months := syntheticMonths(grid.Month{Year: 2015, Month: 1}, grid.Month{Year: 2023, Month: 12})
-	monthly, annual := Tables(months, Baseline{2015, 2022})
+func TestWrite(t *testing.T) {
+	var monthly, annual []lake.Row
+	for _, m := range grid.Range(grid.Month{Year: 2015, Month: 1}, grid.Month{Year: 2023, Month: 12}) {
+		monthly = append(monthly, lake.Row{Period: m.String(), Window: "month", EFos: 0.8, GAtm: 0.4 + 0.1*math.Sin(float64(m.Month)),
+			SOcean: 0.24, SLand: 0.25, BIm: -0.1, Months: 1})
+		if m.Month == 12 {
+			annual = append(annual, lake.Row{Period: fmt.Sprint(m.Year), Window: "calendar-year", EFos: 9.6, GAtm: 4.9,
+				SOcean: 2.9, SLand: 3, BIm: -1.2, SLandAnomaly: math.NaN(), Months: 12})
+		}
+	}
+	bud := lake.Budget{Period: "2023-12", Terms: lake.Terms{EFos: lake.Term{GtC: 0.8, SigmaGtC: 0.04},
+		SOcean: lake.Term{GtC: 0.24, SigmaGtC: 0.03, Provisional: true}}}
 	g := grid.MustNew(2)
 	land := grid.NewField(g, "nbp_mean", "g C m-2 month-1")
 	for i := range land.Values {
@@ -22,10 +34,10 @@ func TestWriteReport(t *testing.T) {
 		land.Values[i] = float32(lat) / 10
 	}
 	m := grid.Month{Year: 2023, Month: 12}
-	res := &Result{Month: m, Budget: months[m].Budget, Grid: output.GridMonth{Grid: g, Month: m,
-		Columns: []output.Column{{Name: "nbp_mean", Values: land.Values}, {Name: "ocean_uptake_mean", Values: land.Values}}}}
+	gm := output.GridMonth{Grid: g, Month: m,
+		Columns: []output.Column{{Name: "nbp_mean", Values: land.Values}, {Name: "ocean_uptake_mean", Values: land.Values}}}
 	dir := t.TempDir()
-	if err := WriteReport(dir, ReportInputs{Month: m, Result: res, Monthly: monthly, Annual: annual}); err != nil {
+	if err := Write(dir, Inputs{Month: m, Budget: bud, Grid: gm, Monthly: monthly, Annual: annual}); err != nil {
 		t.Fatal(err)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))

@@ -1,4 +1,4 @@
-package budget
+package cfnetcdf
 
 import (
 	"math"
@@ -14,7 +14,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
-func TestWriteNetCDF(t *testing.T) {
+func TestWrite(t *testing.T) {
 	g := grid.MustNew(2)
 	v := make([]float32, g.Cells())
 	for i := range v {
@@ -25,7 +25,7 @@ func TestWriteNetCDF(t *testing.T) {
 	gm := output.GridMonth{Grid: g, Month: grid.Month{Year: 2023, Month: 2},
 		Columns: []output.Column{{Name: "nbp_mean", Units: "g C m-2 month-1", Description: "net land flux into land, per m2 of land", Values: v}}}
 	path := filepath.Join(t.TempDir(), "grid.nc")
-	if err := WriteNetCDF(path, gm, "test"); err != nil {
+	if err := Write(path, gm, "test"); err != nil {
 		t.Fatal(err)
 	}
 	nclock.Lock()

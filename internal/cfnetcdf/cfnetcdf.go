@@ -1,14 +1,17 @@
-package budget
+// Package cfnetcdf exports a published grid month as a CF-1.8 netCDF-4
+// file, for users of xarray, CDO and Panoply. It is kept apart from the
+// lake (GeoParquet) because it needs the netCDF C library, which the rest
+// of the output path does not.
+package cfnetcdf
 
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/fhs/go-netcdf/netcdf"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/nclock"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
@@ -17,26 +20,18 @@ import (
 // cells are written as it and declared in _FillValue, as CF expects.
 const ncFill = float32(9.9692099683868690e+36)
 
-// WriteNetCDF exports a gridded month as a CF-1.8 netCDF-4 file for users of
+// Write exports a gridded month as a CF-1.8 netCDF-4 file for users of
 // xarray, CDO and Panoply: dimensions time (1), lat and lon; coordinate
 // variables with units, standard names and bounds; every column as a
 // float variable with units, long_name and _FillValue. Units say "g m-2
 // month-1" because UDUNITS reads a bare "C" as coulomb; the long names say
-// the mass is carbon. The file is written under a temporary name and
-// renamed.
-func WriteNetCDF(path string, gm output.GridMonth, title string) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	nclock.Lock()
-	err := writeNetCDF(tmp, gm, title)
-	nclock.Unlock()
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+// the mass is carbon. The file is written durably (internal/durable).
+func Write(path string, gm output.GridMonth, title string) error {
+	return durable.WriteWith(path, func(tmp string) error {
+		nclock.Lock()
+		defer nclock.Unlock()
+		return writeNetCDF(tmp, gm, title)
+	})
 }
 
 func writeNetCDF(path string, gm output.GridMonth, title string) (err error) {

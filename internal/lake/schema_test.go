@@ -1,0 +1,78 @@
+package lake
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+)
+
+// TestRegionRowAnomalyJSON: an anomaly that does not exist yet is null in
+// budget.json (never 0, which would claim "no anomaly") and reads back as
+// NaN; a real one round-trips exactly.
+func TestRegionRowAnomalyJSON(t *testing.T) {
+	for _, a := range []float64{math.NaN(), 0, -0.125, 1e-9} {
+		row := RegionRow{Month: "2023-07", RegionID: "BRA", Component: "land_sink", GtC: 0.5, AnomalyGtC: a}
+		b, err := json.Marshal(row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isNull := bytes.Contains(b, []byte(`"anomaly_gtc":null`)); isNull != math.IsNaN(a) {
+			t.Errorf("anomaly %v encoded as %s", a, b)
+		}
+		if bytes.Count(b, []byte(`"anomaly_gtc"`)) != 1 {
+			t.Errorf("anomaly_gtc appears %d times in %s", bytes.Count(b, []byte(`"anomaly_gtc"`)), b)
+		}
+		var back RegionRow
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if back.RegionID != "BRA" || back.GtC != 0.5 || !(back.AnomalyGtC == a || math.IsNaN(a) && math.IsNaN(back.AnomalyGtC)) {
+			t.Errorf("round trip of %+v gave %+v", row, back)
+		}
+	}
+}
+
+// TestReadsLegacyBudgetJSON: budget.json written before the keys were
+// snake_case (Go field names such as "EFos"; testdata/budget_legacy.json
+// is such a file from a twin run, its regional rows cut to three) still
+// reads, and is written back in the published schema.
+func TestReadsLegacyBudgetJSON(t *testing.T) {
+	out := t.TempDir()
+	m := grid.Month{Year: 2023, Month: 1}
+	old, err := os.ReadFile(filepath.Join("testdata", "budget_legacy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(MonthDir(out, m), 0o755)
+	os.WriteFile(filepath.Join(MonthDir(out, m), BudgetJSON), old, 0o644)
+	months, err := ReadMonths(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := months[m]
+	b := rec.Budget
+	if b.Period != "2023-01" || b.EFos.GtC < 0.8 || b.EFos.GtC > 1 || b.SOcean.GtC <= 0 || b.BIm.SigmaGtC <= 0 || len(rec.Regional) != 3 {
+		t.Fatalf("legacy budget read as %+v (%d regional rows)", b, len(rec.Regional))
+	}
+	if err := WriteMonth(t.TempDir(), rec); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(rec)
+	for _, key := range []string{`"period":"2023-01"`, `"e_fos":{"gtc":`, `"s_ocean":`, `"b_im":`, `"land_residual":`, `"net_land":`} {
+		if !bytes.Contains(js, []byte(key)) {
+			t.Errorf("written budget lacks %s: %s", key, js[:200])
+		}
+	}
+	if bytes.Contains(js, []byte(`"EFos"`)) || bytes.Contains(js, []byte(`"Period"`)) {
+		t.Errorf("written budget still has Go field names: %s", js[:200])
+	}
+	var both Budget
+	if err := json.Unmarshal([]byte(`{"period":"2023-01","Period":"2023-02"}`), &both); err == nil {
+		t.Error("a budget with both a key and its legacy key was accepted")
+	}
+}
