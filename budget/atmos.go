@@ -2,8 +2,6 @@ package budget
 
 import (
 	"fmt"
-	"math"
-	"sort"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -41,39 +39,6 @@ func (r *CO2Record) index() map[grid.Month]CO2Month {
 	return idx
 }
 
-// januaryFirstTrend is the de-seasonalised CO2 on 1 January of year: the
-// mean of the December and January trend values around it. This is NOAA's
-// global method (science.md section 1), which GCB uses from 1980.
-func januaryFirstTrend(idx map[grid.Month]CO2Month, year int) (float64, bool) {
-	dec, ok1 := idx[grid.Month{Year: year - 1, Month: 12}]
-	jan, ok2 := idx[grid.Month{Year: year, Month: 1}]
-	if !ok1 || !ok2 || math.IsNaN(dec.TrendPPM) || math.IsNaN(jan.TrendPPM) {
-		return math.NaN(), false
-	}
-	return (dec.TrendPPM + jan.TrendPPM) / 2, true
-}
-
-// AnnualGrowthPPM returns the growth of each calendar year that the record
-// covers from the December before to the January after: the increase of
-// the de-seasonalised trend from 1 January to 31 December, not the
-// difference of annual means.
-func (r *CO2Record) AnnualGrowthPPM() map[int]float64 {
-	idx := r.index()
-	out := map[int]float64{}
-	years := map[int]bool{}
-	for m := range idx {
-		years[m.Year] = true
-	}
-	for y := range years {
-		a, ok1 := januaryFirstTrend(idx, y)
-		b, ok2 := januaryFirstTrend(idx, y+1)
-		if ok1 && ok2 {
-			out[y] = b - a
-		}
-	}
-	return out
-}
-
 // MonthlyGrowth is the atmospheric growth of one month.
 type MonthlyGrowth struct {
 	// TrendPPM is the growth of the de-seasonalised trend over the month:
@@ -109,11 +74,4 @@ func (r *CO2Record) MonthGrowth(m grid.Month) (MonthlyGrowth, error) {
 		return MonthlyGrowth{TrendPPM: next.TrendPPM - cur.TrendPPM, MeanPPM: next.MeanPPM - cur.MeanPPM}, nil
 	}
 	return MonthlyGrowth{}, fmt.Errorf("CO2 record (vintage %q) has no neighbour of %s to difference", r.Vintage, m)
-}
-
-// Sorted returns the record's months in order (readers may deliver any).
-func (r *CO2Record) Sorted() *CO2Record {
-	out := &CO2Record{Vintage: r.Vintage, Months: append([]CO2Month(nil), r.Months...)}
-	sort.Slice(out.Months, func(i, j int) bool { return out.Months[i].Month.Before(out.Months[j].Month) })
-	return out
 }

@@ -21,7 +21,7 @@ func synthetic(from, to grid.Month, slopePPMPerMonth float64) *CO2Record {
 
 func TestAnnualGrowthLinearTrend(t *testing.T) {
 	r := synthetic(grid.Month{Year: 2000, Month: 1}, grid.Month{Year: 2003, Month: 6}, 0.2)
-	g := r.AnnualGrowthPPM()
+	g := annualGrowthPPM(r)
 	for _, y := range []int{2001, 2002} {
 		if math.Abs(g[y]-2.4) > 1e-9 {
 			t.Errorf("growth %d = %g, want 2.4 (12 × 0.2)", y, g[y])
@@ -49,7 +49,7 @@ func TestMonthlyGrowthTelescopesToAnnual(t *testing.T) {
 		}
 		sum += mg.TrendPPM
 	}
-	want := r.AnnualGrowthPPM()[2010]
+	want := annualGrowthPPM(r)[2010]
 	if math.Abs(sum-want) > 1e-9 {
 		t.Errorf("Σ monthly trend growth = %g, annual = %g: they must agree exactly", sum, want)
 	}
@@ -69,4 +69,37 @@ func TestMonthGrowthEdges(t *testing.T) {
 	if math.Abs(mid.MeanPPM-mid.TrendPPM) < 0.1 {
 		t.Errorf("March mean growth %g ≈ trend growth %g: seasonal cycle lost", mid.MeanPPM, mid.TrendPPM)
 	}
+}
+
+// januaryFirstTrend is the de-seasonalised CO2 on 1 January of year: the
+// mean of the December and January trend values around it. This is NOAA's
+// global method (science.md section 1), which GCB uses from 1980.
+func januaryFirstTrend(idx map[grid.Month]CO2Month, year int) (float64, bool) {
+	dec, ok1 := idx[grid.Month{Year: year - 1, Month: 12}]
+	jan, ok2 := idx[grid.Month{Year: year, Month: 1}]
+	if !ok1 || !ok2 || math.IsNaN(dec.TrendPPM) || math.IsNaN(jan.TrendPPM) {
+		return math.NaN(), false
+	}
+	return (dec.TrendPPM + jan.TrendPPM) / 2, true
+}
+
+// annualGrowthPPM returns the growth of each calendar year that the record
+// covers from the December before to the January after: the increase of
+// the de-seasonalised trend from 1 January to 31 December, not the
+// difference of annual means.
+func annualGrowthPPM(r *CO2Record) map[int]float64 {
+	idx := r.index()
+	out := map[int]float64{}
+	years := map[int]bool{}
+	for m := range idx {
+		years[m.Year] = true
+	}
+	for y := range years {
+		a, ok1 := januaryFirstTrend(idx, y)
+		b, ok2 := januaryFirstTrend(idx, y+1)
+		if ok1 && ok2 {
+			out[y] = b - a
+		}
+	}
+	return out
 }

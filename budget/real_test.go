@@ -68,7 +68,7 @@ func TestNOAAGrowthByOurMethod(t *testing.T) {
 	for _, r := range mm.Rows {
 		rec.Months = append(rec.Months, CO2Month{Month: r.Month, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
 	}
-	ours := rec.AnnualGrowthPPM()
+	ours := annualGrowthPPM(rec)
 	var worst float64
 	worstYear := 0
 	for y := 1980; y <= 2024; y++ {

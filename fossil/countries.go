@@ -36,13 +36,6 @@ var euMembers = []string{
 // ErrUnknownCountry is returned for a Carbon Monitor row we cannot map.
 var ErrUnknownCountry = fmt.Errorf("unknown Carbon Monitor country")
 
-// ISO3 returns the alpha-3 code of a single-country row; ok is false for
-// the aggregate and rest-of-world rows.
-func ISO3(country string) (code string, ok bool) {
-	code, ok = iso3[country]
-	return code, ok
-}
-
 // checkCountry reports whether a row name is one we know.
 func checkCountry(country string) error {
 	if _, ok := iso3[country]; ok || country == World || country == EUAndUK || country == ROW {

@@ -12,10 +12,3 @@ func Lock() { mu.Lock() }
 
 // Unlock releases it.
 func Unlock() { mu.Unlock() }
-
-// Do runs f holding the lock.
-func Do(f func() error) error {
-	mu.Lock()
-	defer mu.Unlock()
-	return f()
-}

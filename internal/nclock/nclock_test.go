@@ -7,16 +7,18 @@ import (
 	"time"
 )
 
-// TestDoSerialises runs eight goroutines that each stay inside Do for a
-// while; without the lock several would be inside at once.
-func TestDoSerialises(t *testing.T) {
+// TestLockSerialises runs eight goroutines that each hold the lock for a
+// while; without it several would be inside at once.
+func TestLockSerialises(t *testing.T) {
 	var inside, maxInside atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			Do(func() error {
+			Lock()
+			defer Unlock()
+			{
 				n := inside.Add(1)
 				for {
 					m := maxInside.Load()
@@ -26,29 +28,11 @@ func TestDoSerialises(t *testing.T) {
 				}
 				time.Sleep(2 * time.Millisecond) // long enough for the others to try
 				inside.Add(-1)
-				return nil
-			})
+			}
 		}()
 	}
 	wg.Wait()
 	if got := maxInside.Load(); got != 1 {
 		t.Errorf("%d goroutines held the lock at once, want 1", got)
 	}
-}
-
-// TestLockExcludesDo checks that Lock and Do share one mutex.
-func TestLockExcludesDo(t *testing.T) {
-	Lock()
-	done := make(chan struct{})
-	go func() {
-		Do(func() error { return nil })
-		close(done)
-	}()
-	select {
-	case <-done:
-		t.Fatal("Do ran while Lock was held")
-	case <-time.After(20 * time.Millisecond):
-	}
-	Unlock()
-	<-done
 }
