@@ -56,6 +56,10 @@ type Inputs struct {
 	PCO2Sea *grid.Field // µatm, optional
 	ELUC    lake.Term
 	SCement lake.Term
+	// FossilNational and FossilBunkersGtC are published as they come
+	// (lake.MonthRecord).
+	FossilNational   []lake.NationalRow
+	FossilBunkersGtC float64
 }
 
 // Result is one month's budget, its regional table and its gridded month.
@@ -66,6 +70,8 @@ type Result struct {
 	OceanMembers          map[string]float64 // GtC in the month, per member
 	LandMembers           map[string]float64
 	Regional              []lake.RegionRow
+	FossilNational        []lake.NationalRow
+	FossilBunkersGtC      float64
 	Grid                  output.GridMonth
 }
 
@@ -83,7 +89,7 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 	b := Close(m.String(), lake.Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
 		SOcean: in.Ocean.Term, SLand: in.Land.Term, SCement: in.SCement})
 	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM,
-		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members}
+		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members, FossilNational: in.FossilNational, FossilBunkersGtC: in.FossilBunkersGtC}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -196,5 +202,5 @@ func nz(v float32) float32 {
 // Record is what the lake keeps of the month's result (budget.json).
 func (r *Result) Record() lake.MonthRecord {
 	return lake.MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
-		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers}
+		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers, FossilNational: r.FossilNational, FossilBunkersGtC: r.FossilBunkersGtC}
 }

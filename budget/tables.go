@@ -48,7 +48,11 @@ func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
 		regional = append(regional, months[m].Regional...)
 	}
 	RegionalAnomalies(regional, base)
-	return lake.Tables{Monthly: monthly, Annual: annual, Regional: regional}
+	var national []lake.NationalRow
+	for _, m := range slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) }) {
+		national = append(national, months[m].FossilNational...)
+	}
+	return lake.Tables{Monthly: monthly, Annual: annual, Regional: regional, Fossil: national}
 }
 
 func budgetTables(months map[grid.Month]lake.MonthRecord, base Baseline) (monthly, annual []lake.Row) {

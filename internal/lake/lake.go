@@ -14,6 +14,7 @@
 //	budget_monthly.{parquet,csv}            every month, with anomalies
 //	budget_annual.{parquet,csv}             calendar years and July–June windows
 //	regions.{parquet,csv}                   long regional table, with anomalies
+//	fossil_national.{parquet,csv}           national and sectoral fossil emissions per month
 package lake
 
 import (
@@ -118,6 +119,8 @@ func ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
 type Tables struct {
 	Monthly, Annual []Row
 	Regional        []RegionRow
+	// Fossil are the national fossil rows of every month (fossil_national).
+	Fossil []NationalRow
 }
 
 // WriteTables writes budget_monthly, budget_annual and regions under out,
@@ -137,7 +140,13 @@ func WriteTables(out string, t Tables) error {
 	if err := output.WriteParquet(filepath.Join(out, "regions.parquet"), t.Regional, nil); err != nil {
 		return err
 	}
-	return output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(t.Regional))
+	if err := output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(t.Regional)); err != nil {
+		return err
+	}
+	if err := output.WriteParquet(filepath.Join(out, "fossil_national.parquet"), t.Fossil, nil); err != nil {
+		return err
+	}
+	return output.WriteCSV(filepath.Join(out, "fossil_national.csv"), nationalHeader, nationalRecords(t.Fossil))
 }
 
 var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_luc_gtc", "e_luc_sigma_gtc",
@@ -176,4 +185,14 @@ func num(v float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+var nationalHeader = []string{"month", "country", "iso3", "sector", "value_gtc", "days"}
+
+func nationalRecords(rows []NationalRow) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = []string{r.Month, r.Country, r.ISO3, r.Sector, num(r.GtC), strconv.Itoa(r.Days)}
+	}
+	return out
 }

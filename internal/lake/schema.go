@@ -43,6 +43,11 @@ type MonthRecord struct {
 	OceanMembers          map[string]float64 `json:"ocean_members_gtc,omitempty"`
 	LandMembers           map[string]float64 `json:"land_members_gtc,omitempty"`
 	Regional              []RegionRow        `json:"regional"`
+	// FossilNational are the month's national and sectoral fossil
+	// emissions as the source gives them; FossilBunkersGtC is
+	// international aviation, which E_FOS includes but the grid does not.
+	FossilNational   []NationalRow `json:"fossil_national,omitempty"`
+	FossilBunkersGtC float64       `json:"fossil_bunkers_gtc"`
 }
 
 // Row is one line of budget_monthly or budget_annual: every term with its
@@ -127,4 +132,16 @@ func (b *Budget) UnmarshalJSON(data []byte) error {
 	}
 	type plain Budget // without this method
 	return json.Unmarshal(fixed, (*plain)(b))
+}
+
+// NationalRow is one Carbon Monitor row (a country, or a group such as
+// "EU27 & UK" and "ROW") and sector of a month's fossil emissions, GtC in
+// the month, to the atmosphere.
+type NationalRow struct {
+	Month   string  `parquet:"month" json:"month"`
+	Country string  `parquet:"country" json:"country"` // Carbon Monitor's row name
+	ISO3    string  `parquet:"iso3" json:"iso3"`       // empty for groups
+	Sector  string  `parquet:"sector" json:"sector"`
+	GtC     float64 `parquet:"value_gtc" json:"value_gtc"`
+	Days    int     `parquet:"days" json:"days"` // days of the month with data
 }

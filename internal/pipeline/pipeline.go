@@ -63,11 +63,18 @@ type OceanOut struct {
 	PCO2Sea *grid.Field
 }
 
+// FossilOut is the fossil stage's result: E_FOS with its grid, and the
+// national rows and bunkers that are published beside it.
+type FossilOut struct {
+	Flux       budget.Flux
+	National   []lake.NationalRow
+	BunkersGtC float64
+}
+
 // LandOut is the land stage's result as the budget needs it.
 type LandOut struct {
 	Flux budget.Flux
 	Fire *grid.Field
-	ELUC lake.Term
 }
 
 // Runner computes months into staging directories; the scheduler publishes
@@ -217,7 +224,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	step("budget")
 	t0 := time.Now()
 	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: co2Record(c),
-		Fossil: st.Fossil, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
+		Fossil: st.Fossil.Flux, FossilNational: st.Fossil.National, FossilBunkersGtC: st.Fossil.BunkersGtC, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
 		ELUC: annualTerm(c.ELUC), SCement: annualTerm(c.SCement)}
 	res, err := budget.Run(ctx, m, in, budget.Options{})
 	if err != nil {
@@ -262,19 +269,26 @@ func annualTerm(v *ingest.MonthValue) lake.Term {
 	return lake.Term{GtC: v.GtC, SigmaGtC: v.SigmaGtC, Provisional: v.Projected}
 }
 
-func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (budget.Flux, error) {
+// fossil runs the fossil stage on the cube's records: E_FOS and its grid,
+// and the national rows and bunkers, which are published as they are.
+func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (FossilOut, error) {
 	if r.gridder == nil {
 		gr, err := fossil.NewGridder(c.Grid, r.Regions, nil)
 		if err != nil {
-			return budget.Flux{}, fmt.Errorf("fossil %s: %w", m, err)
+			return FossilOut{}, fmt.Errorf("fossil %s: %w", m, err)
 		}
 		r.gridder = gr
 	}
 	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: c.Fossil, Gridder: r.gridder}, fossil.Options{})
 	if err != nil {
-		return budget.Flux{}, err
+		return FossilOut{}, err
 	}
-	return budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid}, nil
+	out := FossilOut{Flux: budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid},
+		BunkersGtC: res.BunkersGtC}
+	for _, n := range res.National {
+		out.National = append(out.National, lake.NationalRow{Month: m.String(), Country: n.Country, ISO3: n.ISO3, Sector: n.Sector, GtC: n.GtC, Days: n.Days})
+	}
+	return out, nil
 }
 
 // stageFiles writes the month's grid file, budget.json, report and

@@ -139,7 +139,7 @@ func (f fakeLand) Run(_ context.Context, m grid.Month, cubes []*cube.Cube) (Land
 	if len(cubes) != LandLagMonths+1 || cubes[0].Month != m.Add(-LandLagMonths) || cubes[LandLagMonths].Month != m {
 		return LandOut{}, fmt.Errorf("land %s: handed %d cubes, want months %s..%s", m, len(cubes), m.Add(-LandLagMonths), m)
 	}
-	return LandOut{Flux: budget.Flux{Term: lake.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field(), ELUC: lake.Term{GtC: 0.5, SigmaGtC: 0.06}}, nil
+	return LandOut{Flux: budget.Flux{Term: lake.Term{GtC: f.gtc, SigmaGtC: 0.04}, Mean: f.field()}, Fire: f.field()}, nil
 }
 
 func newRunner(t testing.TB, out string) *Runner {
@@ -229,7 +229,7 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 		t.Errorf("E_FOS = %g, want %g", res.Budget.EFos.GtC, want)
 	}
 	for _, f := range []string{"grid/year=2023/month=05/part-0.parquet", "months/2023-05/budget.json", "months/2023-05/manifest.json",
-		"months/2023-05/report.md", "budget_monthly.parquet", "regions.csv", ".work/stages/2023-05/timings.json"} {
+		"months/2023-05/report.md", "budget_monthly.parquet", "regions.csv", "fossil_national.csv", ".work/stages/2023-05/timings.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing output %s", f)
 		}
@@ -241,6 +241,15 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 		if _, ok := res.Timings[stage]; !ok {
 			t.Errorf("timings lack stage %q: %v", stage, res.Timings)
 		}
+	}
+	// National fossil rows are published, not dropped: 8 rows of Power.
+	bj, _ := os.ReadFile(filepath.Join(out, "months/2023-05/budget.json"))
+	if n := bytes.Count(bj, []byte(`"sector": "Power"`)); n != 8 {
+		t.Errorf("budget.json has %d national fossil rows, want 8", n)
+	}
+	nat, _ := os.ReadFile(filepath.Join(out, "fossil_national.csv"))
+	if lines := bytes.Count(nat, []byte("\n")); lines != 1+8 {
+		t.Errorf("fossil_national.csv has %d lines, want a header and 8 rows:\n%s", lines, nat)
 	}
 	man, _ := os.ReadFile(filepath.Join(out, "months/2023-05/manifest.json"))
 	for _, want := range []string{`"cube_key": "k2023-05"`, `"grid/year=2023/month=05/part-0.parquet": "`, `"/in/e.nc"`, `"code_version": "test"`} {

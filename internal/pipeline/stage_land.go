@@ -15,8 +15,8 @@ import (
 // Land adapts the land stage to the pipeline. The budget's S_LAND is the
 // stage's net land flux: the DGVM emulators' NBP minus the observed fire
 // anomaly (the extreme fires the models miss), as the low-latency budget
-// counts the land sink. E_LUC is not the stage's: LandOut.ELUC stays
-// zero until the budget takes it from the cube.
+// counts the land sink. E_LUC is not the stage's: the budget takes it from
+// the cube (the GCB land-use sheet).
 type Land struct {
 	Members     *land.Models
 	Climatology *land.Climatology

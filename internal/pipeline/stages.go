@@ -23,12 +23,14 @@ import (
 type StageResults struct {
 	Ocean  OceanOut
 	Land   LandOut
-	Fossil budget.Flux
+	Fossil FossilOut
 }
 
 type stageTerms struct {
-	Ocean, Land, Fossil, ELUC lake.Term
+	Ocean, Land, Fossil lake.Term
 	OceanMembers, LandMembers map[string]float64
+	FossilNational            []lake.NationalRow
+	FossilBunkersGtC          float64
 }
 
 func stageDir(work string, m grid.Month) string { return filepath.Join(work, "stages", m.String()) }
@@ -49,11 +51,11 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	add("land_mean", s.Land.Flux.Mean)
 	add("land_sigma", s.Land.Flux.Sigma)
 	add("fire", s.Land.Fire)
-	add("fossil", s.Fossil.Mean)
+	add("fossil", s.Fossil.Flux.Mean)
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
 	}
-	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Term, ELUC: s.Land.ELUC,
+	terms := stageTerms{Ocean: s.Ocean.Flux.Term, Land: s.Land.Flux.Term, Fossil: s.Fossil.Flux.Term, FossilNational: s.Fossil.National, FossilBunkersGtC: s.Fossil.BunkersGtC,
 		OceanMembers: s.Ocean.Flux.Members, LandMembers: s.Land.Flux.Members}
 	return durable.WriteFile(filepath.Join(dir, "terms.json"), func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(terms)
@@ -86,7 +88,7 @@ func loadStages(work string, m grid.Month, g grid.Grid) (StageResults, error) {
 		Ocean: OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma"), Members: terms.OceanMembers},
 			PCO2Sea: field("pco2_sea")},
 		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers},
-			Fire: field("fire"), ELUC: terms.ELUC},
-		Fossil: budget.Flux{Term: terms.Fossil, Mean: field("fossil")},
+			Fire: field("fire")},
+		Fossil: FossilOut{Flux: budget.Flux{Term: terms.Fossil, Mean: field("fossil")}, National: terms.FossilNational, BunkersGtC: terms.FossilBunkersGtC},
 	}, nil
 }
