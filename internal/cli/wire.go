@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/carbonbudget/carbonbudget/ingest/builder"
 
@@ -61,8 +59,8 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wa
 // missing models are an error that says what to run.
 func members(ctx context.Context, env *Env, cfg *config.Config, b *builder.Builder, trainMissing bool) (*pipeline.Members, error) {
 	ms, err := pipeline.LoadMembers(cfg.ModelsDir)
-	if err != nil && trainMissing && errors.Is(err, fs.ErrNotExist) {
-		env.Log.Info("no trained emulators yet: training them first", "models", cfg.ModelsDir)
+	if err != nil && trainMissing && pipeline.NeedsTraining(err) {
+		env.Log.Info("no current trained emulators: training them first", "models", cfg.ModelsDir, "why", err)
 		rows, err := train(ctx, env, cfg, "all", 0)
 		if err != nil {
 			return nil, err

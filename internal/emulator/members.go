@@ -92,6 +92,11 @@ func SaveMembers(dir string, man *Manifest, models []*Model) error {
 	})
 }
 
+// ErrOldManifest is a members.json written by a carbonbudget before the
+// ensemble record moved into its "extra" object: the members must be
+// retrained (the operational commands do that by themselves).
+var ErrOldManifest = errors.New("members trained by an earlier carbonbudget (no \"extra\" record): retrain them")
+
 // LoadMembers reads <dir>/members.json and every member it names, and
 // checks that each was trained on the manifest's grid with spec (so one
 // feature matrix serves them all). models[i] is the emulator of
@@ -108,6 +113,9 @@ func LoadMembers(dir string, spec FeatureSpec) (man *Manifest, models []*Model, 
 	}
 	if len(man.Members) == 0 {
 		return nil, nil, fmt.Errorf("load members %s: no members", path)
+	}
+	if len(man.Extra) == 0 {
+		return nil, nil, fmt.Errorf("load members %s: %w", path, ErrOldManifest)
 	}
 	for _, mm := range man.Members {
 		em, err := Load(dir, mm.Name)

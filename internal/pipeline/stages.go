@@ -27,7 +27,7 @@ type StageResults struct {
 }
 
 type stageTerms struct {
-	Ocean, Land, Fossil lake.Term
+	Ocean, Land, Fossil       lake.Term
 	OceanMembers, LandMembers map[string]float64
 	FossilNational            []lake.NationalRow
 	FossilBunkersGtC          float64

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/land"
 	"github.com/carbonbudget/carbonbudget/ocean"
@@ -23,7 +24,9 @@ type Members struct {
 }
 
 // LoadMembers reads the members trained under modelsDir. An error that
-// matches fs.ErrNotExist means they have not been trained yet.
+// matches fs.ErrNotExist means they have not been trained yet, one that
+// matches emulator.ErrOldManifest that an earlier version trained them
+// (NeedsTraining reports both).
 func LoadMembers(modelsDir string) (*Members, error) {
 	om, err := ocean.Load(modelsDir)
 	if err != nil {
@@ -35,6 +38,13 @@ func LoadMembers(modelsDir string) (*Members, error) {
 		return nil, err
 	}
 	return &Members{Ocean: om, Land: lm}, nil
+}
+
+// NeedsTraining reports whether LoadMembers failed only because there is
+// nothing current to load: no members yet, or members saved by an earlier
+// version in a layout this one does not read.
+func NeedsTraining(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, emulator.ErrOldManifest)
 }
 
 // Close frees every member.

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -61,5 +64,31 @@ func TestTrainRefusesUnknownComponent(t *testing.T) {
 	_, err := Train(context.Background(), yearsArchive{2020, fs.ErrNotExist}, TrainSpec{Component: "atmosphere", FirstYear: 2000})
 	if !errors.Is(err, ErrUnknownComponent) {
 		t.Fatalf("err = %v, want ErrUnknownComponent", err)
+	}
+}
+
+// TestNeedsTrainingOnAnOldManifest: members saved before the ensemble
+// record moved into "extra" are retrained, not an error that stops update.
+func TestNeedsTrainingOnAnOldManifest(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []string{"ocean", "land"} {
+		os.MkdirAll(filepath.Join(dir, c), 0o755)
+		old := `{"grid": {"nlon": 360, "nlat": 180}, "held_out_year": 2023, "transfer_coeff_cm_per_hour_per_m2_s-2": 0.251,
+ "members": [{"name": "gobm-TWIN-NEMO", "kind": "gobm", "gobm": "TWIN-NEMO"}]}`
+		os.WriteFile(filepath.Join(dir, c, "members.json"), []byte(old), 0o644)
+	}
+	_, err := LoadMembers(dir)
+	if err == nil || !NeedsTraining(err) || !errors.Is(err, emulator.ErrOldManifest) {
+		t.Fatalf("old manifest: err = %v, want ErrOldManifest", err)
+	}
+	_, err = LoadMembers(t.TempDir())
+	if !NeedsTraining(err) {
+		t.Fatalf("no models: err = %v, want NeedsTraining", err)
+	}
+	broken := t.TempDir()
+	os.MkdirAll(filepath.Join(broken, "ocean"), 0o755)
+	os.WriteFile(filepath.Join(broken, "ocean", "members.json"), []byte("{"), 0o644)
+	if _, err := LoadMembers(broken); err == nil || NeedsTraining(err) {
+		t.Fatalf("corrupt manifest: err = %v, want an error that is not 'needs training'", err)
 	}
 }
