@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/validation"
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -72,7 +73,7 @@ func printDemoTable(env *Env, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	truth, err := readTruthMonthly(filepath.Join(cfg.InputDir, "truth", "budget_monthly.csv"))
+	truth, err := validation.TruthAnnual(filepath.Join(cfg.InputDir, "truth"))
 	if err != nil {
 		return err
 	}
@@ -85,12 +86,7 @@ func printDemoTable(env *Env, cfg *config.Config) error {
 		}
 		var y int
 		fmt.Sscan(r.Period, &y)
-		t := map[string]float64{}
-		for mo := 1; mo <= 12; mo++ {
-			for k, v := range truth[grid.Month{Year: y, Month: time.Month(mo)}] {
-				t[k] += v
-			}
-		}
+		t := truth[y]
 		cell := func(v, s float64, name string) string {
 			return fmt.Sprintf("%.2f±%.2f [%.2f]", v, s, t[name])
 		}

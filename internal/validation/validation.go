@@ -1,0 +1,223 @@
+// Package validation scores a published budget against a known truth: the
+// twin world's (carbonbudget synth writes it beside its inputs), as an
+// observing-system simulation experiment. It reads only published files
+// (internal/lake, the grid lake) and the truth; values are GtC per month,
+// annual errors GtC per year.
+package validation
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+)
+
+// terms maps the truth's columns to the published budget_monthly columns.
+var terms = []struct {
+	truth string
+	ours  func(lake.Row) float64
+}{
+	{"E_FOS", func(r lake.Row) float64 { return r.EFos }},
+	{"E_LUC", func(r lake.Row) float64 { return r.ELUC }},
+	{"G_ATM", func(r lake.Row) float64 { return r.GAtm }},
+	{"S_OCEAN", func(r lake.Row) float64 { return r.SOcean }},
+	{"S_LAND", func(r lake.Row) float64 { return r.SLand }},
+	{"S_CEMENT", func(r lake.Row) float64 { return r.SCement }},
+	{"B_IM", func(r lake.Row) float64 { return r.BIm }},
+}
+
+// TermSkill is one budget term's error against the truth.
+type TermSkill struct {
+	Term   string
+	Months int
+	// BiasGtC and RMSEGtC are over the months, GtC per month.
+	BiasGtC, RMSEGtC float64
+	// WorstYear is the complete year with the largest annual error
+	// WorstYearErrGtC (GtC/yr); 0 when no year is complete.
+	WorstYear       int
+	WorstYearErrGtC float64
+}
+
+// RegionSkill is one region's sink error against the truth's gridded
+// fluxes summed over the same region.
+type RegionSkill struct {
+	RegionID, Sink   string // Sink is "land" or "ocean"
+	Months           int
+	BiasGtC, RMSEGtC float64
+}
+
+// Terms scores every term of budget_monthly under out against
+// truthDir/budget_monthly.csv.
+func Terms(out, truthDir string) ([]TermSkill, error) {
+	truth, err := readTruthMonthly(filepath.Join(truthDir, "budget_monthly.csv"))
+	if err != nil {
+		return nil, err
+	}
+	ours, err := output.ReadParquet[lake.Row](filepath.Join(out, "budget_monthly.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	var skills []TermSkill
+	for _, term := range terms {
+		var diffs []float64
+		annual := map[int][2]float64{} // year -> ours, truth
+		count := map[int]int{}
+		for _, r := range ours {
+			m, err := grid.ParseMonth(r.Period)
+			if err != nil {
+				continue
+			}
+			t, ok := truth[m][term.truth]
+			if !ok {
+				continue
+			}
+			diffs = append(diffs, term.ours(r)-t)
+			a := annual[m.Year]
+			annual[m.Year] = [2]float64{a[0] + term.ours(r), a[1] + t}
+			count[m.Year]++
+		}
+		if len(diffs) == 0 {
+			continue
+		}
+		s := TermSkill{Term: term.truth, Months: len(diffs), BiasGtC: mean(diffs), RMSEGtC: rms(diffs)}
+		for y, a := range annual {
+			if count[y] == 12 && math.Abs(a[0]-a[1]) >= math.Abs(s.WorstYearErrGtC) {
+				s.WorstYear, s.WorstYearErrGtC = y, a[0]-a[1]
+			}
+		}
+		skills = append(skills, s)
+	}
+	return skills, nil
+}
+
+// Regions scores the published RECCAP2 and global land and ocean sinks
+// against the same sums of the truth's grids (truthDir/grid/...), in
+// region order.
+func Regions(out, truthDir string, g grid.Grid) ([]RegionSkill, error) {
+	set, err := regions.Load(g)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := output.ReadParquet[lake.RegionRow](filepath.Join(out, "regions.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	ours := map[string]map[string]float64{} // month -> region|component -> GtC
+	for _, r := range rows {
+		if ours[r.Month] == nil {
+			ours[r.Month] = map[string]float64{}
+		}
+		ours[r.Month][r.RegionID+"|"+r.Component] = r.GtC
+	}
+	errs := map[string][]float64{}
+	for month := range ours {
+		m, _ := grid.ParseMonth(month)
+		gf, err := output.ReadGrid(output.GridPath(truthDir, m))
+		if err != nil {
+			continue // truth grid not written for this month
+		}
+		land, ocean := set.SumLand(gf.Columns["nbp"]), set.SumOcean(gf.Columns["ocean_sink"])
+		for i, r := range set.Regions() {
+			if r.Kind != regions.KindReccapLand && r.Kind != regions.KindReccapOcean && r.Kind != regions.KindGlobal {
+				continue
+			}
+			if v, ok := ours[month][r.ID+"|"+lake.CompLand]; ok {
+				errs[r.ID+"|land"] = append(errs[r.ID+"|land"], v-land[i]/1e15)
+			}
+			if v, ok := ours[month][r.ID+"|"+lake.CompOcean]; ok {
+				errs[r.ID+"|ocean"] = append(errs[r.ID+"|ocean"], v-ocean[i]/1e15)
+			}
+		}
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out2 := make([]RegionSkill, 0, len(keys))
+	for _, k := range keys {
+		id, sink := k, ""
+		if i := len(k) - len("|land"); i > 0 && k[i:] == "|land" {
+			id, sink = k[:i], "land"
+		} else if i := len(k) - len("|ocean"); i > 0 && k[i:] == "|ocean" {
+			id, sink = k[:i], "ocean"
+		}
+		out2 = append(out2, RegionSkill{RegionID: id, Sink: sink, Months: len(errs[k]), BiasGtC: mean(errs[k]), RMSEGtC: rms(errs[k])})
+	}
+	return out2, nil
+}
+
+// readTruthMonthly reads the twin's truth/budget_monthly.csv: year, month
+// and one column per term, GtC per month.
+func readTruthMonthly(path string) (map[grid.Month]map[string]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("truth: %w", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		return nil, fmt.Errorf("truth %s: %d records, %v", path, len(recs), err)
+	}
+	head := recs[0]
+	out := map[grid.Month]map[string]float64{}
+	for _, rec := range recs[1:] {
+		y, err1 := strconv.Atoi(rec[0])
+		mo, err2 := strconv.Atoi(rec[1])
+		if err1 != nil || err2 != nil || mo < 1 || mo > 12 {
+			return nil, fmt.Errorf("truth %s: bad year/month %v", path, rec[:2])
+		}
+		m := grid.Month{Year: y, Month: time.Month(mo)}
+		out[m] = map[string]float64{}
+		for i := 2; i < len(rec) && i < len(head); i++ {
+			if v, err := strconv.ParseFloat(rec[i], 64); err == nil {
+				out[m][head[i]] = v
+			}
+		}
+	}
+	return out, nil
+}
+
+func mean(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func rms(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s / float64(len(v)))
+}
+
+// TruthAnnual sums the truth's monthly terms (truthDir/budget_monthly.csv)
+// by calendar year: year -> term ("E_FOS", ...) -> GtC per year.
+func TruthAnnual(truthDir string) (map[int]map[string]float64, error) {
+	monthly, err := readTruthMonthly(filepath.Join(truthDir, "budget_monthly.csv"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]map[string]float64{}
+	for m, terms := range monthly {
+		if out[m.Year] == nil {
+			out[m.Year] = map[string]float64{}
+		}
+		for k, v := range terms {
+			out[m.Year][k] += v
+		}
+	}
+	return out, nil
+}
