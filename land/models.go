@@ -65,30 +65,10 @@ func Dir(modelsDir string) string { return filepath.Join(modelsDir, "land") }
 // memberName is the file name of DGVM model's emulator.
 func memberName(model string) string { return "dgvm-" + model }
 
-// Save writes every member (<models>/land/<name>.json and <name>.card.json)
-// and then the manifest members.json, which names them
-// (emulator.SaveMembers).
-func (ms *Models) Save(modelsDir string) error {
-	man, err := emulator.NewManifest(ms.Grid, ms.HeldOutYear, ensembleExtra{ms.ClimFirstYear, ms.ClimLastYear})
-	if err != nil {
-		return fmt.Errorf("save land models: %w", err)
-	}
-	ems := make([]*emulator.Model, len(ms.Members))
-	for i, m := range ms.Members {
-		mm := emulator.ManifestMember{Name: m.Name, Kind: kindDGVM, Model: m.DGVM, Skill: m.Skill}
-		if err := man.Add(mm, memberExtra{m.AnomalyTarget, m.Trend, maskRanges(m.Mask)}); err != nil {
-			return fmt.Errorf("save land models: %w", err)
-		}
-		ems[i] = m.Emulator
-	}
-	if err := emulator.SaveMembers(Dir(modelsDir), man, ems); err != nil {
-		return fmt.Errorf("save land models: %w", err)
-	}
-	return nil
-}
-
-// Load reads the members Save wrote under modelsDir and checks that each
-// was trained on the manifest's grid with Features.
+// Load reads the land members Save wrote under modelsDir, each with its
+// trend, target kind and coverage mask, and the climatology they were
+// trained against, and checks that each was trained on the manifest's
+// grid with Features.
 func Load(modelsDir string) (*Models, error) {
 	man, ems, err := emulator.LoadMembers(Dir(modelsDir), Features())
 	if err != nil {
@@ -111,6 +91,22 @@ func Load(modelsDir string) (*Models, error) {
 		return nil, err
 	}
 	return ms, nil
+}
+
+// Save writes every member (<models>/land/<name>.json and <name>.card.json)
+// and then the manifest members.json, which names them
+// (emulator.SaveMembers).
+func (ms *Models) Save(modelsDir string) error {
+	members := make([]emulator.Saving, len(ms.Members))
+	for i, m := range ms.Members {
+		members[i] = emulator.Saving{Entry: emulator.ManifestMember{Name: m.Name, Kind: kindDGVM, Model: m.DGVM, Skill: m.Skill},
+			ExtraRecord: memberExtra{m.AnomalyTarget, m.Trend, maskRanges(m.Mask)}, Emulator: m.Emulator}
+	}
+	extra := ensembleExtra{ms.ClimFirstYear, ms.ClimLastYear}
+	if err := emulator.SaveMembers(Dir(modelsDir), ms.Grid, ms.HeldOutYear, extra, members); err != nil {
+		return fmt.Errorf("save land models: %w", err)
+	}
+	return nil
 }
 
 // readExtra sets the climatology years and each member's trend, target
@@ -173,11 +169,7 @@ func (ms *Models) check() error {
 
 // Close frees every member.
 func (ms *Models) Close() error {
-	ems := make([]*emulator.Model, len(ms.Members))
-	for i, m := range ms.Members {
-		ems[i] = m.Emulator
-	}
-	return emulator.CloseAll(ems)
+	return emulator.CloseMembers(ms.Members, func(m *Model) *emulator.Model { return m.Emulator })
 }
 
 // maskRanges encodes a cell mask as [first, end) runs; nil stays nil.

@@ -60,25 +60,21 @@ func Dir(modelsDir string) string { return filepath.Join(modelsDir, "ocean") }
 // <name>.card.json) and then the manifest members.json, which names them
 // (emulator.SaveMembers).
 func (ms *Models) Save(modelsDir string) error {
-	man, err := emulator.NewManifest(ms.Grid, ms.HeldOutYear, ensembleExtra{ms.TransferCoeff, ms.KwTargetCmPerHour, ms.KwMeanCmPerHour})
-	if err != nil {
-		return fmt.Errorf("save ocean models: %w", err)
-	}
-	ems := make([]*emulator.Model, len(ms.Members))
+	members := make([]emulator.Saving, len(ms.Members))
 	for i, m := range ms.Members {
-		if err := man.Add(emulator.ManifestMember{Name: m.Name, Kind: m.Kind, Model: m.GOBM, Skill: m.Skill}, nil); err != nil {
-			return fmt.Errorf("save ocean models: %w", err)
-		}
-		ems[i] = m.Emulator
+		members[i] = emulator.Saving{Entry: emulator.ManifestMember{Name: m.Name, Kind: m.Kind, Model: m.GOBM, Skill: m.Skill}, Emulator: m.Emulator}
 	}
-	if err := emulator.SaveMembers(Dir(modelsDir), man, ems); err != nil {
+	extra := ensembleExtra{ms.TransferCoeff, ms.KwTargetCmPerHour, ms.KwMeanCmPerHour}
+	if err := emulator.SaveMembers(Dir(modelsDir), ms.Grid, ms.HeldOutYear, extra, members); err != nil {
 		return fmt.Errorf("save ocean models: %w", err)
 	}
 	return nil
 }
 
-// Load reads the members Save wrote under modelsDir and checks that each
-// was trained on the manifest's grid with Features.
+// Load reads the ocean members Save wrote under modelsDir, with the
+// transfer coefficient fixed at training, and checks that each member was
+// trained on the manifest's grid with Features and that at most one is a
+// reconstruction.
 func Load(modelsDir string) (*Models, error) {
 	man, ems, err := emulator.LoadMembers(Dir(modelsDir), Features())
 	if err != nil {
@@ -129,11 +125,7 @@ func (ms *Models) check() error {
 
 // Close frees every member.
 func (ms *Models) Close() error {
-	ems := make([]*emulator.Model, len(ms.Members))
-	for i, m := range ms.Members {
-		ems[i] = m.Emulator
-	}
-	return emulator.CloseAll(ems)
+	return emulator.CloseMembers(ms.Members, func(m *Model) *emulator.Model { return m.Emulator })
 }
 
 // gobmMemberName is the file name of GOBM model's emulator.

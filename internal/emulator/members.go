@@ -40,47 +40,37 @@ type ManifestMember struct {
 	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
-// NewManifest returns the manifest of an ensemble on g held out at
-// heldOut, with the stage's extra record (nil: none).
-func NewManifest(g grid.Grid, heldOut int, extra any) (*Manifest, error) {
+// Saving is one member to save: its manifest entry (Extra filled from
+// ExtraRecord, nil for none) and its emulator.
+type Saving struct {
+	Entry       ManifestMember
+	ExtraRecord any
+	Emulator    *Model
+}
+
+// SaveMembers writes each member's emulator under dir and then the
+// manifest members.json (grid g, held-out year heldOut, the stage's extra
+// record of the ensemble), which names them; a crash before the manifest
+// is renamed into place leaves the previous manifest and the files it
+// names.
+func SaveMembers(dir string, g grid.Grid, heldOut int, extra any, members []Saving) error {
 	man := &Manifest{Grid: gridSpec(g), HeldOutYear: heldOut}
 	var err error
-	man.Extra, err = marshalExtra(extra)
-	return man, err
-}
-
-// Add appends a member with the stage's extra record (nil: none).
-func (man *Manifest) Add(mm ManifestMember, extra any) error {
-	var err error
-	if mm.Extra, err = marshalExtra(extra); err != nil {
-		return fmt.Errorf("member %s: %w", mm.Name, err)
-	}
-	man.Members = append(man.Members, mm)
-	return nil
-}
-
-func marshalExtra(v any) (json.RawMessage, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return json.Marshal(v)
-}
-
-// SaveMembers writes each member's emulator (models[i] is man.Members[i])
-// under dir and then the manifest members.json, which names them; a
-// crash before the manifest is renamed into place leaves the previous
-// manifest and the files it names.
-func SaveMembers(dir string, man *Manifest, models []*Model) error {
-	if len(models) != len(man.Members) {
-		return fmt.Errorf("save members to %s: %d models for %d members", dir, len(models), len(man.Members))
+	if man.Extra, err = marshalExtra(extra); err != nil {
+		return fmt.Errorf("save members to %s: %w", dir, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("save members: %w", err)
 	}
-	for i, m := range models {
-		if err := m.Save(dir, man.Members[i].Name); err != nil {
-			return fmt.Errorf("save member %s: %w", man.Members[i].Name, err)
+	for _, m := range members {
+		mm := m.Entry
+		if mm.Extra, err = marshalExtra(m.ExtraRecord); err != nil {
+			return fmt.Errorf("save member %s: %w", mm.Name, err)
 		}
+		if err := m.Emulator.Save(dir, mm.Name); err != nil {
+			return fmt.Errorf("save member %s: %w", mm.Name, err)
+		}
+		man.Members = append(man.Members, mm)
 	}
 	data, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
@@ -90,6 +80,13 @@ func SaveMembers(dir string, man *Manifest, models []*Model) error {
 		_, err := w.Write(append(data, '\n'))
 		return err
 	})
+}
+
+func marshalExtra(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return json.Marshal(v)
 }
 
 // ErrOldManifest is a members.json written by a carbonbudget before the
@@ -154,6 +151,15 @@ func CloseAll(models []*Model) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CloseMembers frees the emulator of every member of a stage's ensemble.
+func CloseMembers[M any](members []M, emulatorOf func(M) *Model) error {
+	ems := make([]*Model, len(members))
+	for i, m := range members {
+		ems[i] = emulatorOf(m)
+	}
+	return CloseAll(ems)
 }
 
 // GridSpecOf is g as a card or manifest records it.

@@ -50,11 +50,6 @@ func NeedsTraining(err error) bool {
 // Close frees every member.
 func (ms *Members) Close() error { return errors.Join(ms.Ocean.Close(), ms.Land.Close()) }
 
-// Archive yields the cube of any month, ingesting it when not cached
-// (training reads every month of the training years).
-type Archive interface {
-	Cube(ctx context.Context, m grid.Month) (*cube.Cube, error)
-}
 
 // TrainProgress is told about each training step: a month ingested, then
 // a component trained.
@@ -106,7 +101,7 @@ func NotYetAvailable(err error) bool {
 // LastInputYear is the last year from first on whose December cube can be
 // built: the held-out year of a training. A year whose inputs have not
 // all arrived ends the search; a broken input is an error.
-func LastInputYear(ctx context.Context, a Archive, first int) (int, error) {
+func LastInputYear(ctx context.Context, a Cubes, first int) (int, error) {
 	last := 0
 	var why error
 	for y := first; y < first+200; y++ {
@@ -128,7 +123,7 @@ func LastInputYear(ctx context.Context, a Archive, first int) (int, error) {
 
 // Train ingests the training months and trains the requested components'
 // members into spec.ModelsDir, returning each member's held-out skill.
-func Train(ctx context.Context, a Archive, spec TrainSpec) ([]SkillRow, error) {
+func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 	comps := Components
 	if spec.Component != "all" {
 		comps = []string{spec.Component}
@@ -226,7 +221,7 @@ func trainLand(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([
 // the GOBMs of each Global Carbon Budget), and each new year is the most
 // valuable training data the emulators can get. A year whose inputs have
 // not all arrived is not new; a broken input is an error.
-func Stale(ctx context.Context, a Archive, ms *Members) (string, error) {
+func Stale(ctx context.Context, a Cubes, ms *Members) (string, error) {
 	type member struct {
 		field   string
 		heldOut int
@@ -256,11 +251,11 @@ func Stale(ctx context.Context, a Archive, ms *Members) (string, error) {
 	return "", nil
 }
 
-// archiveAt is an Archive bound to a context, in the shape the stages'
+// archiveAt is Cubes bound to a context, in the shape the stages'
 // Train reads.
 type archiveAt struct {
 	ctx context.Context
-	a   Archive
+	a   Cubes
 }
 
 func (a archiveAt) Cube(m grid.Month) (*cube.Cube, error) { return a.a.Cube(a.ctx, m) }
