@@ -50,7 +50,6 @@ func NeedsTraining(err error) bool {
 // Close frees every member.
 func (ms *Members) Close() error { return errors.Join(ms.Ocean.Close(), ms.Land.Close()) }
 
-
 // TrainProgress is told about each training step: a month ingested, then
 // a component trained.
 type TrainProgress interface {
@@ -193,8 +192,7 @@ func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) (
 		if mm.Kind == ocean.KindGOBM {
 			globalErr = sk.AnnualErrorGtC()
 		}
-		rows = append(rows, SkillRow{Component: "ocean", Member: mm.Name, Target: mm.Emulator.Card().Target,
-			HeldOutYear: sk.HeldOutYear, R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: globalErr})
+		rows = append(rows, skillRow("ocean", mm.Name, mm.Emulator, sk, globalErr))
 	}
 	return rows, nil
 }
@@ -208,11 +206,14 @@ func trainLand(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([
 	defer ms.Close()
 	var rows []SkillRow
 	for _, mm := range ms.Members {
-		sk := mm.Skill
-		rows = append(rows, SkillRow{Component: "land", Member: mm.Name, Target: mm.Emulator.Card().Target,
-			HeldOutYear: sk.HeldOutYear, R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: sk.AnnualErrorGtC()})
+		rows = append(rows, skillRow("land", mm.Name, mm.Emulator, mm.Skill, mm.Skill.AnnualErrorGtC()))
 	}
 	return rows, nil
+}
+
+func skillRow(component, member string, em *emulator.Model, sk emulator.MemberSkill, globalErrGtC float64) SkillRow {
+	return SkillRow{Component: component, Member: member, Target: em.Card().Target, HeldOutYear: sk.HeldOutYear,
+		R2: sk.R2, RMSE: sk.RMSE, Bias: sk.Bias, GlobalErrGtC: globalErrGtC}
 }
 
 // Stale says why the members should be retrained, or "" when they should
