@@ -28,6 +28,14 @@ const (
 
 func trainedSynth(t testing.TB) (*synthWorld, *Models, *Climatology) {
 	t.Helper()
+	if err := trainSynth(); err != nil {
+		t.Fatal(err)
+	}
+	return synth.w, synth.models, synth.clim
+}
+
+// trainSynth trains the synthetic world's members once per test binary.
+func trainSynth() error {
 	synth.once.Do(func() {
 		synth.w, synth.err = newSynthWorld(grid.Global(2), 2000, synthHeldOutYear, 42)
 		if synth.err != nil {
@@ -42,10 +50,7 @@ func trainedSynth(t testing.TB) (*synthWorld, *Models, *Climatology) {
 		}
 		synth.clim, synth.err = NewClimatology(synth.w, synth.w.g, synth.models.ClimFirstYear, synth.models.ClimLastYear)
 	})
-	if synth.err != nil {
-		t.Fatal(synth.err)
-	}
-	return synth.w, synth.models, synth.clim
+	return synth.err
 }
 
 // TestTrainLearnsKnownDGVM: every emulator reproduces its DGVM's known

@@ -36,6 +36,15 @@ func testSpec() TrainSpec {
 // trained returns the world and its members, trained once per test binary.
 func trained(t testing.TB) (*synthWorld, *Models) {
 	t.Helper()
+	w, ms, err := trainedSynth()
+	if err != nil {
+		t.Fatalf("train on the synthetic world: %v", err)
+	}
+	return w, ms
+}
+
+// trainedSynth trains the synthetic world's members once per test binary.
+func trainedSynth() (*synthWorld, *Models, error) {
 	trainedOnce.Do(func() {
 		trainedWorld, trainedErr = newSynthWorld(grid.Global(2), worldFirstYear, worldHeldOut, 42)
 		if trainedErr != nil {
@@ -43,10 +52,7 @@ func trained(t testing.TB) (*synthWorld, *Models) {
 		}
 		trainedSet, trainedErr = Train(context.Background(), trainedWorld, testSpec())
 	})
-	if trainedErr != nil {
-		t.Fatalf("train on the synthetic world: %v", trainedErr)
-	}
-	return trainedWorld, trainedSet
+	return trainedWorld, trainedSet, trainedErr
 }
 
 func heldOutMonths() []grid.Month {
