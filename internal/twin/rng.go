@@ -92,5 +92,3 @@ func (s *noiseState) at(w *[noiseTerms]float32, c int) float32 {
 	return v
 }
 
-// zero sets the field to 0 (the climatological run has no weather).
-func (s *noiseState) zero() { s.coef = [noiseTerms]float64{} }

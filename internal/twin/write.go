@@ -72,13 +72,6 @@ func EachMonth(ctx context.Context, opt Options, fn func(*MonthFields) error) (*
 	}
 }
 
-// WriteTo runs the world from its first month and writes it under dir.
-// Simulation and writing overlap: the world computes month m+1 while
-// month m is written.
-func (w *World) WriteTo(ctx context.Context, dir string, log *slog.Logger) error {
-	return w.writeTo(ctx, dir, log, nil)
-}
-
 func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Progress) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
