@@ -91,4 +91,3 @@ func (s *noiseState) at(w *[noiseTerms]float32, c int) float32 {
 	}
 	return v
 }
-

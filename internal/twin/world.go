@@ -107,7 +107,6 @@ func (w *World) Grid() grid.Grid { return w.geo.g }
 // LandFraction is the land fraction the world was built on.
 func (w *World) LandFraction() []float32 { return w.geo.land }
 
-
 // Next simulates the next month; io.EOF after the last.
 func (w *World) Next(ctx context.Context) (*MonthFields, error) { return w.step(ctx, nil) }
 
