@@ -16,6 +16,7 @@ package fossil
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -38,6 +39,24 @@ const RelativeSigma = 0.05
 
 // InternationalAviation is the sector kept global and ungridded.
 const InternationalAviation = "International Aviation"
+
+// ErrIncomplete means the month's records do not cover what E_FOS needs.
+var ErrIncomplete = errors.New("incomplete fossil records")
+
+// Sectors are Carbon Monitor's sectors: a month needs every one of them
+// for every row of the partition.
+var Sectors = []string{"Power", "Industry", "Ground Transport", "Residential", "Domestic Aviation", InternationalAviation}
+
+// MaxMtCO2PerDay bounds one row's daily emission. The whole world emits
+// about 100 MtCO2 a day (37 GtCO2/yr), so a row above ten times that is
+// bad input (a value in kt or t, a corrupt number), not an emission.
+const MaxMtCO2PerDay = 1000
+
+// WorldTolerance is how far, relative to WORLD, the partition's sum may
+// be from the source's own WORLD rows over a month and sector. The real
+// export agrees to 1e-7; 0.5 % leaves room for rounded files while
+// catching a missing country (the smallest, Japan, is about 3 %).
+const WorldTolerance = 0.005
 
 // CountryMasks gives each country's fractional cover of the grid cells.
 // internal/regions satisfies it.
@@ -165,8 +184,9 @@ func monthTotals(m grid.Month, recs []ingest.FossilRecord, allowIncomplete bool)
 		if err := checkCountry(r.Country); err != nil {
 			return nil, fmt.Errorf("fossil %s: %w", m, err)
 		}
-		if math.IsNaN(r.MtCO2PerDay) || r.MtCO2PerDay < 0 {
-			return nil, fmt.Errorf("fossil %s: %s %s on %s: %g MtCO2/day is not a valid emission", m, r.Country, r.Sector, r.Date.Format("2006-01-02"), r.MtCO2PerDay)
+		if !(r.MtCO2PerDay >= 0 && r.MtCO2PerDay <= MaxMtCO2PerDay) {
+			return nil, fmt.Errorf("fossil %s: %s %s on %s: %g MtCO2/day is not a plausible emission (0 to %d; the world emits about 100 a day: wrong units?)",
+				m, r.Country, r.Sector, r.Date.Format("2006-01-02"), r.MtCO2PerDay, MaxMtCO2PerDay)
 		}
 		k := key{r.Country, r.Sector}
 		if sums[k] == nil {
@@ -194,7 +214,7 @@ func monthTotals(m grid.Month, recs []ingest.FossilRecord, allowIncomplete bool)
 		t := sums[k]
 		if t.Days < m.Days() {
 			if !allowIncomplete {
-				return nil, fmt.Errorf("fossil %s: %s %s has %d of %d days (set allow_incomplete to complete the month from its daily mean)", m, t.country, t.sector, t.Days, m.Days())
+				return nil, fmt.Errorf("fossil %s: %s %s has %d of %d days (set sources.fossil.allow_incomplete: true to complete the month from its daily mean, provisional)", m, t.country, t.sector, t.Days, m.Days())
 			}
 			t.gtc *= float64(m.Days()) / float64(t.Days)
 		}
@@ -206,5 +226,45 @@ func monthTotals(m grid.Month, recs []ingest.FossilRecord, allowIncomplete bool)
 		}
 		return out[i].sector < out[j].sector
 	})
+	if err := checkComplete(out); err != nil {
+		return nil, fmt.Errorf("fossil %s: %w", m, err)
+	}
 	return out, nil
+}
+
+// checkComplete refuses a month that lacks a sector of a partition row (an
+// export of some sectors or countries only would otherwise sum to a
+// fraction of E_FOS), and one whose partition does not add up to the
+// source's own WORLD rows.
+func checkComplete(totals []total) error {
+	have := map[[2]string]float64{}
+	for _, t := range totals {
+		have[[2]string{t.country, t.sector}] = t.gtc
+	}
+	var missing []string
+	for _, c := range partition {
+		for _, s := range Sectors {
+			if _, ok := have[[2]string{c, s}]; !ok {
+				missing = append(missing, c+" / "+s)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: no rows for %s (E_FOS needs every sector of %s)", ErrIncomplete, strings.Join(missing, ", "), strings.Join(partition, ", "))
+	}
+	for _, s := range Sectors {
+		world, ok := have[[2]string{World, s}]
+		if !ok {
+			continue // the file has no WORLD rows for the sector: nothing to compare
+		}
+		var sum float64
+		for _, c := range partition {
+			sum += have[[2]string{c, s}]
+		}
+		if math.Abs(sum-world) > WorldTolerance*world {
+			return fmt.Errorf("%w: %s: the partition sums to %.6g GtC, the file's WORLD rows to %.6g GtC (%+.2f %%, tolerance %.1f %%)",
+				ErrIncomplete, s, sum, world, 100*(sum/world-1), 100*WorldTolerance)
+		}
+	}
+	return nil
 }

@@ -246,3 +246,55 @@ func TestRunIsBitReproducible(t *testing.T) {
 		}
 	}
 }
+
+// TestIncompleteOrImplausibleRecordsAreRefused: records that would sum to
+// a wrong E_FOS never give a result: a value of 1e30, a whole sector or
+// partition row left out of the export (an export of aviation alone once
+// gave E_FOS = 0.019 GtC for a month), or a partition that does not add up
+// to the file's own WORLD rows.
+func TestIncompleteOrImplausibleRecordsAreRefused(t *testing.T) {
+	g := grid.MustNew(2)
+	m := grid.Month{Year: 2024, Month: 2}
+	masks := newBoxMasks(g, allIDs())
+	drop := func(keep func(r ingest.FossilRecord) bool) []ingest.FossilRecord {
+		var out []ingest.FossilRecord
+		for _, r := range monthRecords(m, 0) {
+			if keep(r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	huge := monthRecords(m, 0)
+	huge[40].MtCO2PerDay = 1e30
+	for _, tc := range []struct {
+		name string
+		recs []ingest.FossilRecord
+		want string
+	}{
+		{"a value of 1e30", huge, "not a plausible emission"},
+		{"aviation only", drop(func(r ingest.FossilRecord) bool { return r.Sector == InternationalAviation }), "Brazil / Power"},
+		{"one sector missing", drop(func(r ingest.FossilRecord) bool { return r.Sector != "Residential" }), "China / Residential"},
+		{"one partition row missing, WORLD kept", drop(func(r ingest.FossilRecord) bool { return r.Country != "India" }), "no rows for India / Power"},
+		{"days missing for one row", drop(func(r ingest.FossilRecord) bool { return !(r.Country == "Japan" && r.Sector == "Power" && r.Date.Day() > 20) }), "Japan Power has 20 of 29 days"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Run(context.Background(), m, Inputs{Records: tc.recs, Grid: g, Countries: masks}, Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "2024-02") {
+				t.Fatalf("err = %v (E_FOS %v), want an error naming the month and %q", err, res, tc.want)
+			}
+		})
+	}
+	// The file's WORLD rows disagree with its partition (a country's rows
+	// were scaled by the exporter): refused with both sums.
+	scaled := monthRecords(m, 0)
+	for i := range scaled {
+		if scaled[i].Country == "Russia" && scaled[i].Sector == "Industry" {
+			scaled[i].MtCO2PerDay *= 1.5
+		}
+	}
+	_, err := Run(context.Background(), m, Inputs{Records: scaled, Grid: g, Countries: masks}, Options{})
+	if !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), "Industry: the partition sums to") {
+		t.Fatalf("partition off WORLD: err = %v, want ErrIncomplete comparing the sums", err)
+	}
+}

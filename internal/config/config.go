@@ -58,6 +58,10 @@ type Source struct {
 	Variables map[string]string `yaml:"variables,omitempty"`
 	Models    []string          `yaml:"models,omitempty"`
 	Late      bool              `yaml:"late,omitempty"`
+	// AllowIncomplete (fossil only) completes a month whose daily records
+	// miss some days from the mean of the days present, and marks it
+	// provisional; without it such a month is refused.
+	AllowIncomplete bool `yaml:"allow_incomplete,omitempty"`
 }
 
 // Formats of a gridded source.
@@ -188,6 +192,9 @@ func (c *Config) Validate() error {
 	for name, s := range c.Sources {
 		if s.Path == "" {
 			return fmt.Errorf("sources.%s.path is empty", name)
+		}
+		if s.AllowIncomplete && name != "fossil" {
+			return fmt.Errorf("sources.%s.allow_incomplete: only the fossil source can be completed from its daily mean", name)
 		}
 		if s.Format != "" && s.Format != FormatNetCDF && s.Format != FormatGRIB {
 			return fmt.Errorf("sources.%s.format: %q, want %s or %s", name, s.Format, FormatNetCDF, FormatGRIB)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/cfnetcdf"
@@ -179,7 +180,7 @@ func (r *Runner) Compute(ctx context.Context, m grid.Month, stagingDir string, p
 	}
 	res.Timings = timings
 	r.Log.Info("month done", "month", m, "e_fos", res.Budget.EFos.GtC, "s_ocean", res.Budget.SOcean.GtC,
-		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", c.Missing,
+		"s_land", res.Budget.SLand.GtC, "g_atm", res.Budget.GAtm.GtC, "b_im", res.Budget.BIm.GtC, "provisional", res.Provisional,
 		"seconds", timings)
 	return res, nil
 }
@@ -234,7 +235,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	step("write")
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
-		Inputs: c.Catalogue, Provisional: c.Missing}
+		Inputs: c.Catalogue, Provisional: provisionalSources(c, st)}
 	if y, err := r.Cfg.ProvenanceYAML(); err == nil {
 		man.Config = string(y)
 	}
@@ -243,7 +244,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 		return nil, fmt.Errorf("write %s: %w", m, err)
 	}
 	timings["write"] = seconds(time.Since(t0))
-	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: c.Missing}, nil
+	return &MonthResult{Month: m, Budget: res.Budget, CubeKey: c.Key, Provisional: man.Provisional}, nil
 }
 
 // co2Record is the budget's form of the cube's NOAA record, nil when the
@@ -269,6 +270,30 @@ func annualTerm(v *ingest.MonthValue) lake.Term {
 	return lake.Term{GtC: v.GtC, SigmaGtC: v.SigmaGtC, Provisional: v.Projected}
 }
 
+// fossilSource is the configured source of the fossil records.
+const fossilSource = "fossil"
+
+// inputPath is the file the cube read source from, for messages.
+func inputPath(c *cube.Cube, source string) string {
+	for _, e := range c.Catalogue {
+		if e.Source == source {
+			return e.Path
+		}
+	}
+	return "(" + source + ")"
+}
+
+// provisionalSources are the sources that make the month provisional: the
+// late sources the cube lacked, and "fossil" when the records were
+// completed from their daily mean (sources.fossil.allow_incomplete).
+func provisionalSources(c *cube.Cube, st StageResults) []string {
+	out := slices.Clone(c.Missing)
+	if st.Fossil.Flux.Provisional && !slices.Contains(out, fossilSource) {
+		out = append(out, fossilSource)
+	}
+	return out
+}
+
 // fossil runs the fossil stage on the cube's records: E_FOS and its grid,
 // and the national rows and bunkers, which are published as they are.
 func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (FossilOut, error) {
@@ -279,9 +304,10 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (Fossil
 		}
 		r.gridder = gr
 	}
-	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: c.Fossil, Gridder: r.gridder}, fossil.Options{})
+	src := r.Cfg.Sources[fossilSource]
+	res, err := fossil.Run(ctx, m, fossil.Inputs{Records: c.Fossil, Gridder: r.gridder}, fossil.Options{AllowIncomplete: src.AllowIncomplete})
 	if err != nil {
-		return FossilOut{}, err
+		return FossilOut{}, &ingest.SourceError{Path: inputPath(c, fossilSource), Variable: "value", Month: m, Err: err}
 	}
 	out := FossilOut{Flux: budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional}, Mean: res.Grid},
 		BunkersGtC: res.BunkersGtC}

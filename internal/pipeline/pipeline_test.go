@@ -10,10 +10,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/fossil"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 
 	"github.com/carbonbudget/carbonbudget/scheduler/publish"
@@ -80,6 +82,7 @@ func (f fakeRegions) HasOcean(id string) bool { return id == "globe" }
 type fakeCubes struct {
 	g       grid.Grid
 	lastCO2 grid.Month
+	skipDay int // a day of the month without fossil records
 }
 
 // fakeELUC and fakeSCement are the cube's E_LUC and S_CEMENT of every month.
@@ -89,7 +92,8 @@ var (
 )
 
 func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {
-	c := &cube.Cube{Month: m, Grid: f.g, Key: "k" + m.String(), Catalogue: []cube.Entry{{Source: "era5", Path: "/in/e.nc", SHA256: "aa", Status: "ok"}}}
+	c := &cube.Cube{Month: m, Grid: f.g, Key: "k" + m.String(), Catalogue: []cube.Entry{{Source: "era5", Path: "/in/e.nc", SHA256: "aa", Status: "ok"},
+		{Source: "fossil", Path: "/in/cm.csv", SHA256: "bb", Status: "ok"}}}
 	last := f.lastCO2
 	if last == (grid.Month{}) {
 		last = grid.Month{Year: 2024, Month: 12}
@@ -103,8 +107,17 @@ func (f fakeCubes) Cube(_ context.Context, m grid.Month) (*cube.Cube, error) {
 	eluc, cement := fakeELUC, fakeSCement
 	c.ELUC, c.SCement = &eluc, &cement
 	for d := 1; d <= m.Days(); d++ {
+		if d == f.skipDay {
+			continue
+		}
 		for _, country := range []string{"Brazil", "China", "EU27 & UK", "India", "Japan", "Russia", "United States", "ROW"} {
-			c.Fossil = append(c.Fossil, ingest.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: "Power", MtCO2PerDay: 10})
+			for _, sector := range fossil.Sectors {
+				v := 1.0 // MtCO2/day
+				if sector == "Power" {
+					v = 10
+				}
+				c.Fossil = append(c.Fossil, ingest.FossilRecord{Country: country, Date: time.Date(m.Year, m.Month, d, 0, 0, 0, 0, time.UTC), Sector: sector, MtCO2PerDay: v})
+			}
 		}
 	}
 	return c, nil
@@ -224,8 +237,8 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 8 rows × 10 MtCO2/day × 31 days / 3.664 / 1000 GtC.
-	if want := 8 * 10 * 31 / 3.664 / 1000; res.Budget.EFos.GtC < want*0.999999 || res.Budget.EFos.GtC > want*1.000001 {
+	// 8 rows × (10 + 5 × 1) MtCO2/day × 31 days / 3.664 / 1000 GtC.
+	if want := 8 * 15 * 31 / 3.664 / 1000; res.Budget.EFos.GtC < want*0.999999 || res.Budget.EFos.GtC > want*1.000001 {
 		t.Errorf("E_FOS = %g, want %g", res.Budget.EFos.GtC, want)
 	}
 	for _, f := range []string{"grid/year=2023/month=05/part-0.parquet", "months/2023-05/budget.json", "months/2023-05/manifest.json",
@@ -242,14 +255,14 @@ func TestMonthPublishesAndIsReproducible(t *testing.T) {
 			t.Errorf("timings lack stage %q: %v", stage, res.Timings)
 		}
 	}
-	// National fossil rows are published, not dropped: 8 rows of Power.
+	// National fossil rows are published, not dropped: 8 rows × 6 sectors.
 	bj, _ := os.ReadFile(filepath.Join(out, "months/2023-05/budget.json"))
 	if n := bytes.Count(bj, []byte(`"sector": "Power"`)); n != 8 {
 		t.Errorf("budget.json has %d national fossil rows, want 8", n)
 	}
 	nat, _ := os.ReadFile(filepath.Join(out, "fossil_national.csv"))
-	if lines := bytes.Count(nat, []byte("\n")); lines != 1+8 {
-		t.Errorf("fossil_national.csv has %d lines, want a header and 8 rows:\n%s", lines, nat)
+	if lines := bytes.Count(nat, []byte("\n")); lines != 1+48 {
+		t.Errorf("fossil_national.csv has %d lines, want a header and 48 rows:\n%s", lines, nat)
 	}
 	man, _ := os.ReadFile(filepath.Join(out, "months/2023-05/manifest.json"))
 	for _, want := range []string{`"cube_key": "k2023-05"`, `"grid/year=2023/month=05/part-0.parquet": "`, `"/in/e.nc"`, `"code_version": "test"`} {
@@ -371,5 +384,36 @@ func TestBudgetTermsFromCube(t *testing.T) {
 	}
 	if !res.Budget.GAtm.Provisional {
 		t.Errorf("G_ATM = %+v with no record after %s, want provisional", res.Budget.GAtm, m)
+	}
+}
+
+// TestIncompleteFossilMonth: a month whose fossil records miss a day is
+// refused with an error naming the file, the variable and the month, or,
+// with sources.fossil.allow_incomplete, published provisional with
+// "fossil" as the reason in the result and the manifest.
+func TestIncompleteFossilMonth(t *testing.T) {
+	r := newRunner(t, t.TempDir())
+	r.Cubes = fakeCubes{g: grid.MustNew(2), skipDay: 9}
+	m := grid.Month{Year: 2023, Month: 7}
+	_, err := r.Compute(context.Background(), m, t.TempDir(), nil)
+	var se *ingest.SourceError
+	if !errors.As(err, &se) || se.Path != "/in/cm.csv" || se.Month != m || !strings.Contains(err.Error(), "30 of 31 days") {
+		t.Fatalf("err = %v, want a SourceError naming /in/cm.csv, 2023-07 and the missing day", err)
+	}
+	src := r.Cfg.Sources["fossil"]
+	src.AllowIncomplete = true
+	r.Cfg.Sources["fossil"] = src
+	dir := t.TempDir()
+	res, err := r.Compute(context.Background(), m, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Provisional, "fossil") || !res.Budget.EFos.Provisional {
+		t.Errorf("completed month: provisional sources %v, E_FOS provisional %v; want fossil and true", res.Provisional, res.Budget.EFos.Provisional)
+	}
+	man, _ := os.ReadFile(filepath.Join(dir, "months", m.String(), "manifest.json"))
+	if !bytes.Contains(man, []byte(`"provisional_sources": [
+  "fossil"`)) {
+		t.Errorf("manifest does not name fossil as provisional:\n%s", man)
 	}
 }
