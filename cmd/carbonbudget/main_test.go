@@ -663,3 +663,80 @@ func TestNewModelYearRetrains(t *testing.T) {
 		t.Errorf("the second run retrained although no new model year arrived")
 	}
 }
+
+// TestIncompleteFossilFileNeverFinal: a Carbon Monitor file without one
+// sector, or without one day of the month, never yields a final month. The
+// first is refused naming the file and the month; the second is refused
+// too, and with sources.fossil.allow_incomplete published provisional with
+// "fossil" as the reason.
+func TestIncompleteFossilFileNeverFinal(t *testing.T) {
+	fixture(t)
+	const cm = "carbon_monitor/carbonmonitor-global_datas.csv"
+	b, err := os.ReadFile(filepath.Join(fix.world, cm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(drop func(line string) bool) string {
+		world := linkWorld(t, cm)
+		var kept []string
+		for _, l := range strings.SplitAfter(string(b), "\n") {
+			if !drop(l) {
+				kept = append(kept, l)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(world, cm), []byte(strings.Join(kept, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return world
+	}
+	run := func(world string, allowIncomplete bool) (string, string, error) {
+		cfg, err := writeConfig(filepath.Join(t.TempDir(), "c.yaml"), world, fix.models, firstMonth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allowIncomplete { // under sources.fossil, after its path
+			y, _ := os.ReadFile(cfg)
+			fossil := strings.Index(string(y), "\n  fossil:\n")
+			path := fossil + strings.Index(string(y[fossil:]), "path:")
+			eol := path + strings.Index(string(y[path:]), "\n") + 1
+			y = append(y[:eol:eol], append([]byte("    allow_incomplete: true\n"), y[eol:]...)...)
+			os.WriteFile(cfg, y, 0o644)
+		}
+		out := t.TempDir()
+		cmd := command(context.Background(), "run", "--month", lastMonth, "--config", cfg, "--out", out)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		return out, stderr.String(), err
+	}
+
+	noResidential := without(func(l string) bool { return strings.Contains(l, ",Residential,") })
+	out, stderr, err := run(noResidential, false)
+	if err == nil || !strings.Contains(stderr, cm) || !strings.Contains(stderr, lastMonth) || !strings.Contains(stderr, "Residential") {
+		t.Fatalf("a file without Residential: err %v, want an error naming %s, %s and the sector:\n%s", err, cm, lastMonth, tail(stderr, 2000))
+	}
+	if _, err := os.Stat(filepath.Join(out, "months", lastMonth)); err == nil {
+		t.Errorf("%s was published from a file without a sector", lastMonth)
+	}
+
+	noDay := without(func(l string) bool { return strings.Contains(l, ",09/12/2022,") })
+	if _, stderr, err := run(noDay, false); err == nil || !strings.Contains(stderr, "30 of 31 days") {
+		t.Fatalf("a file without 9 December: err %v, want a refusal naming the missing day:\n%s", err, tail(stderr, 2000))
+	}
+	out, stderr, err = run(noDay, true)
+	if err != nil {
+		t.Fatalf("allow_incomplete: %v\n%s", err, tail(stderr, 3000))
+	}
+	found := false
+	for _, m := range status(t, out).Months {
+		if m.Month == lastMonth {
+			found = true
+			if m.Status != "provisional" || !slices.Contains(m.ProvisionalSources, "fossil") {
+				t.Errorf("completed month: status %s, provisional sources %v; want provisional because of fossil", m.Status, m.ProvisionalSources)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%s is not in the ledger after a run with allow_incomplete", lastMonth)
+	}
+}
