@@ -740,3 +740,48 @@ func TestIncompleteFossilFileNeverFinal(t *testing.T) {
 		t.Errorf("%s is not in the ledger after a run with allow_incomplete", lastMonth)
 	}
 }
+
+// TestStaleTablesHealedByNextUpdate: a month republished without the
+// tables' rebuild (a kill -9 between the two) leaves tables that disagree
+// with its budget.json; the next update, although it plans nothing,
+// rebuilds them.
+func TestStaleTablesHealedByNextUpdate(t *testing.T) {
+	fixture(t)
+	out := t.TempDir()
+	if _, err := carbonbudget(context.Background(), "update", "--config", fix.config, "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	// The month as a later run published it, the kill before the tables.
+	path := filepath.Join(out, "months", lastMonth, "budget.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec["budget"].(map[string]any)["s_land"].(map[string]any)["gtc"] = 9.875
+	b, _ = json.Marshal(rec)
+	os.WriteFile(path, b, 0o644)
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(path, later, later)
+
+	stdout, err := carbonbudget(context.Background(), "update", "--config", fix.config, "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "0 month(s) planned") {
+		t.Fatalf("second update: %q, want nothing planned", stdout)
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "budget_monthly.csv"))
+	var row string
+	for _, l := range strings.Split(string(csv), "\n") {
+		if strings.HasPrefix(l, lastMonth+",") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, ",9.875,") {
+		t.Errorf("budget_monthly.csv %s after the healing update: %q, want S_LAND 9.875 from budget.json", lastMonth, row)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/scheduler"
 	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 	"github.com/carbonbudget/carbonbudget/scheduler/plan"
@@ -57,12 +58,19 @@ func isTerminal(w any) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// finish rebuilds the tables after a run, whatever it published, and
-// reports the run's outcome. (The tables live outside the per-month
-// publish; a crash between a publish and this rebuild leaves them stale
-// until the next run's finish.)
+// finish rebuilds the tables after a run that published months, or when
+// they are stale (a crash between a month's publish and the rebuild leaves
+// them older than that month: the next command heals them), and reports
+// the run's outcome.
 func finish(env *Env, a *app, sum *scheduler.Summary, runErr error) error {
-	if sum != nil && len(sum.Outcomes) > 0 {
+	stale, err := lake.TablesStale(a.cfg.OutputDir)
+	if err != nil {
+		return fmt.Errorf("check tables: %w (run error: %v)", err, runErr)
+	}
+	if stale || (sum != nil && len(sum.Outcomes) > 0) {
+		if stale {
+			env.Log.Warn("tables older than a published month (an interrupted run): rebuilding them", "out", a.cfg.OutputDir)
+		}
 		if err := a.runner.WriteTables(); err != nil {
 			return fmt.Errorf("rebuild tables: %w (run error: %v)", err, runErr)
 		}

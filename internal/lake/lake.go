@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -195,4 +196,38 @@ func nationalRecords(rows []NationalRow) [][]string {
 		out[i] = []string{r.Month, r.Country, r.ISO3, r.Sector, num(r.GtC), strconv.Itoa(r.Days)}
 	}
 	return out
+}
+
+// TablesStale reports whether the tables under out may not reflect the
+// published months: a table is missing while months are published, or a
+// month's budget.json is newer than a table (a crash between a month's
+// publish and the tables' rebuild leaves exactly that).
+func TablesStale(out string) (bool, error) {
+	entries, err := os.ReadDir(filepath.Join(out, MonthsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var newest time.Time
+	for _, e := range entries {
+		if _, err := grid.ParseMonth(e.Name()); err != nil || !e.IsDir() {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(out, MonthsDir, e.Name(), BudgetJSON))
+		if err == nil && fi.ModTime().After(newest) {
+			newest = fi.ModTime()
+		}
+	}
+	if newest.IsZero() {
+		return false, nil
+	}
+	for _, name := range []string{"budget_monthly.parquet", "budget_annual.parquet", "regions.parquet", "fossil_national.parquet"} {
+		fi, err := os.Stat(filepath.Join(out, name))
+		if err != nil || fi.ModTime().Before(newest) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

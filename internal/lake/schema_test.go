@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -74,5 +75,33 @@ func TestReadsLegacyBudgetJSON(t *testing.T) {
 	var both Budget
 	if err := json.Unmarshal([]byte(`{"period":"2023-01","Period":"2023-02"}`), &both); err == nil {
 		t.Error("a budget with both a key and its legacy key was accepted")
+	}
+}
+
+// TestTablesStale: tables older than a published month, or missing, are
+// stale; rebuilt after the month, they are not.
+func TestTablesStale(t *testing.T) {
+	out := t.TempDir()
+	if stale, err := TablesStale(out); stale || err != nil {
+		t.Fatalf("empty output: stale %v, %v", stale, err)
+	}
+	m := grid.Month{Year: 2023, Month: 1}
+	rec := MonthRecord{Budget: Budget{Period: m.String()}}
+	if err := WriteMonth(MonthDir(out, m), rec); err != nil {
+		t.Fatal(err)
+	}
+	if stale, _ := TablesStale(out); !stale {
+		t.Error("a published month without tables is not stale")
+	}
+	if err := WriteTables(out, Tables{}); err != nil {
+		t.Fatal(err)
+	}
+	if stale, _ := TablesStale(out); stale {
+		t.Error("tables written after the month are stale")
+	}
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(filepath.Join(MonthDir(out, m), BudgetJSON), later, later) // published again after the tables
+	if stale, _ := TablesStale(out); !stale {
+		t.Error("a month newer than the tables is not stale")
 	}
 }
