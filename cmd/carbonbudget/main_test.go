@@ -785,3 +785,39 @@ func TestStaleTablesHealedByNextUpdate(t *testing.T) {
 		t.Errorf("budget_monthly.csv %s after the healing update: %q, want S_LAND 9.875 from budget.json", lastMonth, row)
 	}
 }
+
+// TestIngestReportsEveryBrokenSource: 'ingest --month' on inputs with
+// three broken sources prints three problems, one line each naming the
+// file and the month, and exits non-zero.
+func TestIngestReportsEveryBrokenSource(t *testing.T) {
+	fixture(t)
+	chl, ndvi, noaa := "ocean/chlorophyll_2022.nc", "ndvi/ndvi_202211.tif", "noaa/co2_mm_gl.txt"
+	world := linkWorld(t, chl, ndvi, noaa)
+	for _, p := range []string{ndvi, noaa} {
+		os.WriteFile(filepath.Join(world, p), []byte("<html>502 Bad Gateway</html>\n"), 0o644)
+	}
+	cfg, err := writeConfig(filepath.Join(t.TempDir(), "broken.yaml"), world, fix.models, firstMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := command(context.Background(), "ingest", "--month", "2022-11", "--config", cfg, "--out", t.TempDir())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatal("ingest of broken inputs exited 0")
+	}
+	var problems []string
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(l, world) && strings.Contains(l, "2022-11") {
+			problems = append(problems, l)
+		}
+	}
+	if len(problems) != 3 {
+		t.Fatalf("%d problem lines, want 3 (chlorophyll, ndvi, noaa):\n%s", len(problems), stderr.String())
+	}
+	for i, p := range []string{chl, ndvi, noaa} {
+		if !strings.Contains(strings.Join(problems, "\n"), p) {
+			t.Errorf("problem %d: no line names %s:\n%s", i, p, strings.Join(problems, "\n"))
+		}
+	}
+}

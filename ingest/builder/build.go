@@ -161,17 +161,26 @@ func (b *Builder) catalogue(m grid.Month) (catalogue, error) {
 	return c, nil
 }
 
-// fingerprint stats and hashes every configured input of month m.
+// fingerprint stats and hashes every configured input of month m; the
+// first problem is the error.
 func (b *Builder) fingerprint(m grid.Month) ([]cube.Entry, []string, error) {
-	var entries []cube.Entry
-	var missing []string
+	entries, missing, errs := b.fingerprintAll(m)
+	if len(errs) > 0 {
+		return nil, nil, errs[0]
+	}
+	return entries, missing, nil
+}
+
+// fingerprintAll is fingerprint going on past problems, to report them all.
+func (b *Builder) fingerprintAll(m grid.Month) (entries []cube.Entry, missing []string, errs []error) {
 	for _, name := range b.sourceNames() {
 		src := b.cfg.Sources[name]
 		if _, ok := readers[name]; !ok {
 			continue // a source this build has no reader for
 		}
 		if src.Format == config.FormatGRIB && !gridded[name] {
-			return nil, nil, fmt.Errorf("source %q: format %q is only read for the gridded sources", name, src.Format)
+			errs = append(errs, fmt.Errorf("source %q: format %q is only read for the gridded sources", name, src.Format))
+			continue
 		}
 		models := src.Models
 		if len(models) == 0 {
@@ -191,14 +200,38 @@ func (b *Builder) fingerprint(m grid.Month) ([]cube.Entry, []string, error) {
 					missing = append(missing, name)
 				}
 			case errors.Is(err, fs.ErrNotExist):
-				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: fmt.Errorf("source %q: %w", name, ErrFileNotFound)}
+				errs = append(errs, &ingest.SourceError{Path: path, Month: m, Err: fmt.Errorf("source %q: %w", name, ErrFileNotFound)})
 			default:
-				return nil, nil, &ingest.SourceError{Path: path, Month: m, Err: err}
+				errs = append(errs, &ingest.SourceError{Path: path, Month: m, Err: err})
 			}
 		}
 	}
 	b.hasher.save()
-	return entries, missing, nil
+	return entries, missing, errs
+}
+
+// Check reads every input of month m on its own and returns every
+// problem, each naming the file, the variable and the month: a missing
+// file, one a reader refuses, a field out of its physical range or short
+// of its coverage. It is what 'carbonbudget ingest' reports; it caches
+// nothing, and a month without problems builds.
+func (b *Builder) Check(ctx context.Context, m grid.Month) []error {
+	entries, _, errs := b.fingerprintAll(m)
+	for _, e := range entries {
+		if e.Status != "ok" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return append(errs, err)
+		}
+		c := &cube.Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Catalogue: []cube.Entry{e}}
+		if err := b.read(ctx, c, e); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, b.checkFields(c)...)
+	}
+	return errs
 }
 
 // Cube returns the cube of month m, from the cache when its inputs and
@@ -220,7 +253,7 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := readers[e.Source](ctx, b, c, b.cfg.Sources[e.Source], e.Path, e.Model); err != nil {
+		if err := b.read(ctx, c, e); err != nil {
 			return nil, err
 		}
 	}
@@ -299,33 +332,48 @@ func memoised[T any](b *Builder, memo map[string]T, c *cube.Cube, path string, p
 
 // check enforces the physical range and coverage of every canonical field.
 func (b *Builder) check(c *cube.Cube) error {
+	if errs := b.checkFields(c); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// checkFields returns a problem for every canonical field of c out of its
+// physical range or short of its coverage.
+func (b *Builder) checkFields(c *cube.Cube) []error {
+	var errs []error
 	for _, v := range cube.Canonical {
 		f, ok := c.Fields[v.Name]
 		if !ok {
 			continue
 		}
-		path := b.pathOf(c, v.Name)
-		for i, x := range f.Values {
-			if x == x && (float64(x) < v.Min || float64(x) > v.Max) {
-				lat, lon := b.grid.Centre(i)
-				return ingest.Errorf(path, v.Name, c.Month, "%g %s at %.2f°N %.2f°E is outside the physical range %g..%g", x, v.Units, lat, lon, v.Min, v.Max)
-			}
+		if err := b.checkField(c, v, f); err != nil {
+			errs = append(errs, err)
 		}
-		if cov := b.coverage(f, v.Domain); cov < v.MinCoverage {
-			return ingest.Errorf(path, v.Name, c.Month, "covers %.0f%% of its %s cells, want at least %.0f%%", 100*cov, domainName(v.Domain), 100*v.MinCoverage)
+	}
+	return errs
+}
+
+func (b *Builder) checkField(c *cube.Cube, v cube.Variable, f *grid.Field) error {
+	path := b.pathOf(c, v.Name)
+	for i, x := range f.Values {
+		if x == x && (float64(x) < v.Min || float64(x) > v.Max) {
+			lat, lon := b.grid.Centre(i)
+			return ingest.Errorf(path, v.Name, c.Month, "%g %s at %.2f°N %.2f°E is outside the physical range %g..%g", x, v.Units, lat, lon, v.Min, v.Max)
 		}
+	}
+	if cov := b.coverage(f, v.Domain); cov < v.MinCoverage {
+		return ingest.Errorf(path, v.Name, c.Month, "covers %.0f%% of its %s cells, want at least %.0f%%", 100*cov, domainName(v.Domain), 100*v.MinCoverage)
 	}
 	return nil
 }
 
+// pathOf is the file field came from: the source that maps it, or the
+// source named for it (ndvi, whose GeoTIFF has no variable names).
 func (b *Builder) pathOf(c *cube.Cube, field string) string {
 	for _, e := range c.Catalogue {
-		if src, ok := b.cfg.Sources[e.Source]; ok {
-			for canon := range src.Variables {
-				if canon == field {
-					return e.Path
-				}
-			}
+		if _, mapped := b.cfg.Sources[e.Source].Variables[field]; mapped || e.Source == field {
+			return e.Path
 		}
 	}
 	return "(" + field + ")"
@@ -376,4 +424,22 @@ func constantField(g grid.Grid, name, units string, v float64) *grid.Field {
 func (b *Builder) InputHash(m grid.Month) (string, []string, error) {
 	c, err := b.catalogue(m)
 	return c.key, c.missing, err
+}
+
+// read runs e's reader into c. Its error names the file and the month:
+// a reader that could not tie the problem to a month (an unreadable
+// header) is given the month being built.
+func (b *Builder) read(ctx context.Context, c *cube.Cube, e cube.Entry) error {
+	err := readers[e.Source](ctx, b, c, b.cfg.Sources[e.Source], e.Path, e.Model)
+	var se *ingest.SourceError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		if se.Month == (grid.Month{}) {
+			se.Month = c.Month
+		}
+		return err
+	}
+	return &ingest.SourceError{Path: e.Path, Month: c.Month, Err: err}
 }

@@ -2,11 +2,14 @@ package builder
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -217,4 +220,58 @@ func scale(v []float32, k float32) []float32 {
 		out[i] = x * k
 	}
 	return out
+}
+
+// TestCheckReportsEveryProblem breaks three sources of a twin month (a
+// missing chlorophyll file, an NDVI GeoTIFF that is not one, a NOAA record
+// that is not one): Check reports all three, each naming its file and the
+// month, where Cube stops at the first.
+func TestCheckReportsEveryProblem(t *testing.T) {
+	_, cfg, set := twinWorld(t)
+	m := grid.Month{Year: 2015, Month: 3}
+	in := t.TempDir()
+	err := filepath.WalkDir(cfg.InputDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(cfg.InputDir, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(in, rel), 0o755)
+		}
+		return os.Symlink(p, filepath.Join(in, rel))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.InputDir = in
+	broken := map[string]string{}
+	for _, name := range []string{"chlorophyll", "ndvi", "co2_monthly"} {
+		p, err := cfg.SourcePath(name, m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(p)
+		if name != "chlorophyll" {
+			os.WriteFile(p, []byte("<html>502 Bad Gateway</html>\n"), 0o644)
+		}
+		broken[name] = p
+	}
+	errs := New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Check(context.Background(), m)
+	if len(errs) != 3 {
+		t.Fatalf("Check gave %d problems, want 3:\n%v", len(errs), errors.Join(errs...))
+	}
+	for name, p := range broken {
+		found := false
+		for _, err := range errs {
+			if strings.Contains(err.Error(), p) && strings.Contains(err.Error(), m.String()) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no problem names %s (%s) and %s:\n%v", name, p, m, errors.Join(errs...))
+		}
+	}
+	if _, err := New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Cube(context.Background(), m); err == nil {
+		t.Error("the broken month built")
+	}
 }

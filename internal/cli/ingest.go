@@ -76,6 +76,18 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Every source of every month is checked on its own, so that one run
+	// reports every problem, one line each, before anything is built.
+	var problems []error
+	for _, m := range list {
+		problems = append(problems, b.Check(ctx, m)...)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(env.Stderr, p)
+		}
+		return fmt.Errorf("%d problem(s) in the inputs of %s", len(problems), monthSpan(list))
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MONTH\tFIELDS\tFOSSIL ROWS\tXCO2 (ppm)\tMISSING\tCUBE KEY")
 	for _, m := range list {
@@ -90,4 +102,12 @@ func runIngest(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%s\t%s\n", m, len(cb.Fields), len(cb.Fossil), cb.XCO2PPM, missing, cb.Key[:12])
 	}
 	return tw.Flush()
+}
+
+// monthSpan is "YYYY-MM" or "YYYY-MM to YYYY-MM".
+func monthSpan(list []grid.Month) string {
+	if len(list) == 1 {
+		return list[0].String()
+	}
+	return list[0].String() + " to " + list[len(list)-1].String()
 }
