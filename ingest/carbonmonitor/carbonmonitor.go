@@ -10,8 +10,11 @@
 //
 // Real exports carry hazards this reader accepts: a UTF-8 byte-order mark,
 // CRLF line ends, a trailing empty column ("country,date,sector,value,"),
-// "timestamp" instead of "date", DD/MM/YYYY dates (ISO YYYY-MM-DD is
-// accepted too), empty ",,," lines, trailer rows with only a first cell
+// "timestamp" instead of "date", or both (the older layout
+// country,date,sector,value,timestamp: they must name the same day),
+// DD/MM/YYYY and DD-MM-YYYY dates, or month first when the file's values
+// show it (dayOrder; ISO YYYY-MM-DD and Unix seconds are accepted too),
+// empty ",,," lines, trailer rows with only a first cell
 // ("carbonmonitor.org", "\"September 17th, 2024\"": kept in Data.Notes) and
 // no final newline. It is strict about values: an unknown sector, a date
 // that does not exist, a value that is not a finite non-negative number or

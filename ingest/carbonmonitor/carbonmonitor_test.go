@@ -163,3 +163,39 @@ func TestDaySet(t *testing.T) {
 		ref[d] = true
 	}
 }
+
+// TestDateLayouts reads the older export layout (country,date,sector,
+// value,timestamp with DD-MM-YYYY dates) and day or month first decided
+// by the file's values; it refuses what is truly ambiguous or
+// contradictory, naming the line.
+func TestDateLayouts(t *testing.T) {
+	for _, tc := range []struct {
+		file     string
+		first    time.Time // the first record's day
+		last     time.Time
+		n        int
+		errWants string
+	}{
+		{"old_layout_ddmm.csv", day(2020, 1, 1), day(2020, 1, 14), 14, ""},
+		{"month_first_dashes.csv", day(2020, 1, 10), day(2020, 1, 15), 6, ""},
+		{"bad_old_layout_timestamp.csv", time.Time{}, time.Time{}, 0, "line 6: timestamp 2020-01-06 and date 2020-01-05 name different days"},
+		{"bad_ambiguous_dashes.csv", time.Time{}, time.Time{}, 0, "DD-MM-YYYY and MM-DD-YYYY cannot be told apart"},
+		{"bad_mixed_date_order.csv", time.Time{}, time.Time{}, 0, "dates put the day first on line 2 but the month first on line 3"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			d, err := ReadFile(filepath.Join("testdata", tc.file))
+			if tc.errWants != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errWants) || !strings.Contains(err.Error(), tc.file) {
+					t.Fatalf("err = %v, want one naming the file and %q", err, tc.errWants)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Records) != tc.n || !d.Records[0].Date.Equal(tc.first) || !d.Records[tc.n-1].Date.Equal(tc.last) {
+				t.Errorf("%d records from %v to %v, want %d from %v to %v", len(d.Records), d.Records[0].Date, d.Records[len(d.Records)-1].Date, tc.n, tc.first, tc.last)
+			}
+		})
+	}
+}

@@ -18,7 +18,11 @@ import (
 type columns struct {
 	country, date, sector, value int
 	dateName, valueName          string
-	width                        int // fields a data row needs at least
+	// timestamp is the "timestamp" column when a "date" column is there
+	// too (the older layout country,date,sector,value,timestamp): the two
+	// must name the same day. -1 without it.
+	timestamp int
+	width     int // fields a data row needs at least
 }
 
 // parser carries the state of one Read.
@@ -29,6 +33,8 @@ type parser struct {
 	names     []string       // interned: the records keep no CSV line buffers
 	seen      []daySet       // per series (country × sector)
 	data      *Data
+	lines     []int32 // the CSV line of each record, for messages
+	order     dayOrder
 }
 
 // Read parses a Carbon Monitor CSV from r; name is used in error messages.
@@ -65,13 +71,19 @@ func Read(r io.Reader, name string) (*Data, error) {
 	if len(p.data.Records) == 0 {
 		return nil, ingest.Errorf(name, "", grid.Month{}, "%w", ErrNoRecords)
 	}
+	if err := p.order.resolve(p.data.Records); err != nil {
+		return nil, ingest.Errorf(name, p.cols.dateName, grid.Month{}, "%w", err)
+	}
+	if err := p.checkDuplicates(); err != nil {
+		return nil, err
+	}
 	return p.data, nil
 }
 
 // headerColumns finds the columns by name (any case and order; extra and
 // empty-named columns are ignored).
 func headerColumns(header []string) (columns, bool, error) {
-	c := columns{country: -1, date: -1, sector: -1, value: -1}
+	c := columns{country: -1, date: -1, sector: -1, value: -1, timestamp: -1}
 	unitsFromHeader := false
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
@@ -79,7 +91,17 @@ func headerColumns(header []string) (columns, bool, error) {
 		switch h {
 		case "country":
 			dst = &c.country
-		case "date", "timestamp":
+		case "date":
+			if c.date >= 0 && c.dateName == "timestamp" { // timestamp came first: it is the check
+				c.timestamp = c.date
+				c.date = -1
+			}
+			dst, c.dateName = &c.date, h
+		case "timestamp":
+			if c.date >= 0 && c.dateName == "date" {
+				dst = &c.timestamp
+				break
+			}
 			dst, c.dateName = &c.date, h
 		case "sector":
 			dst = &c.sector
@@ -141,11 +163,18 @@ func (p *parser) record(rec []string, line int) (Record, error) {
 	if country == "" {
 		return Record{}, ingest.Errorf(p.name, "country", grid.Month{}, "line %d: empty country", line)
 	}
-	date, err := parseDate(strings.TrimSpace(rec[p.cols.date]))
+	date, err := p.order.parse(strings.TrimSpace(rec[p.cols.date]), len(p.data.Records), line)
 	if err != nil {
 		return Record{}, ingest.Errorf(p.name, p.cols.dateName, grid.Month{}, "line %d: %w", line, err)
 	}
 	m := grid.MonthOf(date)
+	if p.cols.timestamp >= 0 {
+		ts, err := parseDate(strings.TrimSpace(rec[p.cols.timestamp]))
+		if err != nil {
+			return Record{}, ingest.Errorf(p.name, "timestamp", m, "line %d: %w", line, err)
+		}
+		p.order.check(len(p.data.Records), line, ts) // once the day order is settled
+	}
 	sector, ok := canonicalSector(rec[p.cols.sector])
 	if !ok {
 		return Record{}, ingest.Errorf(p.name, "sector", m, "line %d: %w %q (known: %s)", line, ErrUnknownSector, rec[p.cols.sector], strings.Join(Sectors, ", "))
@@ -155,9 +184,7 @@ func (p *parser) record(rec []string, line int) (Record, error) {
 		return Record{}, ingest.Errorf(p.name, p.cols.valueName, m, "line %d: %s %s on %s: %w", line, country, sector, date.Format(time.DateOnly), err)
 	}
 	id := p.intern(country)
-	if err := p.checkDuplicate(id, sector, date); err != nil {
-		return Record{}, ingest.Errorf(p.name, "", m, "line %d: %w", line, err)
-	}
+	p.lines = append(p.lines, int32(line))
 	return Record{Country: p.names[id], Date: date, Sector: sector, MtCO2PerDay: v}, nil
 }
 
@@ -175,8 +202,19 @@ func (p *parser) intern(s string) int {
 // it, and a typo in the year is caught.
 const minYear, maxYear = 1900, 2200
 
-// checkDuplicate rejects a country, sector and day seen before: a
+// checkDuplicates rejects a country, sector and day given twice: a
 // concatenated or repeated export would otherwise double the emissions.
+// It runs once the file's day order is settled.
+func (p *parser) checkDuplicates() error {
+	for i, r := range p.data.Records {
+		if err := p.checkDuplicate(p.countryID[r.Country], r.Sector, r.Date); err != nil {
+			return ingest.Errorf(p.name, "", grid.MonthOf(r.Date), "line %d: %w", p.lines[i], err)
+		}
+	}
+	return nil
+}
+
+// checkDuplicate rejects a country, sector and day seen before.
 // A bitset of days per series keeps this cheap for a decade of data (a
 // map keyed by row took a third of the parse time).
 func (p *parser) checkDuplicate(countryID int, sector string, date time.Time) error {
