@@ -3,9 +3,11 @@ package builder
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
+	"github.com/carbonbudget/carbonbudget/internal/config"
 )
 
 func TestKeyDependsOnContentNotPath(t *testing.T) {
@@ -41,5 +43,19 @@ func TestFileHasherMemo(t *testing.T) {
 	e2, _ := newFileHasher(dir).entry("x", "", p)
 	if e2.SHA256 == e.SHA256 {
 		t.Error("changed file kept its old checksum")
+	}
+}
+
+// TestEveryConfiguredSourceHasAReader: the configuration accepts exactly
+// the sources the builder reads.
+func TestEveryConfiguredSourceHasAReader(t *testing.T) {
+	var have []string
+	for name := range readers {
+		have = append(have, name)
+	}
+	slices.Sort(have)
+	want := slices.Sorted(slices.Values(config.SourceNames))
+	if !slices.Equal(have, want) {
+		t.Errorf("readers for %v, config accepts %v", have, want)
 	}
 }

@@ -76,3 +76,23 @@ func TestLogFormat(t *testing.T) {
 		t.Errorf("version: %q %v", out, err)
 	}
 }
+
+// TestRunRefusesMonthsWithoutInputs: run and budget refuse months before
+// the configured start or after this month before they take the lock or
+// touch the ledger.
+func TestRunRefusesMonthsWithoutInputs(t *testing.T) {
+	out := t.TempDir()
+	for _, args := range [][]string{
+		{"run", "--from", "0001-01", "--to", "9999-12"},
+		{"run", "--month", "2000-12"}, // the default start is 2001-01
+		{"budget", "--month", "9999-12"},
+	} {
+		_, _, err := run(t, append(args, "--out", out)...)
+		if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "no inputs can exist") {
+			t.Errorf("%v: err = %v, want a usage error naming the range", args, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "ledger.db")); err == nil {
+		t.Error("a refused run created the ledger")
+	}
+}

@@ -97,6 +97,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := inOperationalRange(cfg, list); err != nil {
+		return err
+	}
 	a, err := openApp(ctx, env, cfg, true, *wait)
 	if err != nil {
 		return err
@@ -147,6 +150,9 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := inOperationalRange(cfg, list); err != nil {
+		return err
+	}
 	a, err := openApp(ctx, env, cfg, false, false)
 	if err != nil {
 		return err
@@ -169,3 +175,17 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 
 // ledgerPath is the run ledger of an output directory.
 func ledgerPath(cfg *config.Config) string { return filepath.Join(cfg.OutputDir, ledger.FileName) }
+
+// inOperationalRange refuses months that cannot have inputs: before the
+// configured start or after the current month (a run of 0001-01 to
+// 9999-12 would otherwise plan 120,000 months and fill the ledger with
+// failures).
+func inOperationalRange(cfg *config.Config, list []grid.Month) error {
+	first, last := cfg.StartMonth(), grid.MonthOf(nowFunc())
+	for _, m := range []grid.Month{list[0], list[len(list)-1]} {
+		if m.Before(first) || last.Before(m) {
+			return fmt.Errorf("%w: month %s is outside %s (start) to %s (this month): no inputs can exist for it", ErrUsage, m, first, last)
+		}
+	}
+	return nil
+}

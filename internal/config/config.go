@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -62,6 +63,44 @@ type Source struct {
 	// miss some days from the mean of the days present, and marks it
 	// provisional; without it such a month is refused.
 	AllowIncomplete bool `yaml:"allow_incomplete,omitempty"`
+}
+
+// SourceNames are the sources carbonbudget reads (ingest/builder has a
+// reader for each; a test keeps the two lists equal). Any other name in
+// sources is a typo, refused with the nearest name.
+var SourceNames = []string{"era5", "ocean_reanalysis", "chlorophyll", "ndvi", "fire", "socat", "co2_monthly",
+	"fossil", "land_use", "cement", "trendy", "gobm"}
+
+// nearest is the name in names closest to s by edit distance.
+func nearest(s string, names []string) string {
+	best, bestD := "", 1<<30
+	for _, n := range names {
+		if d := editDistance(s, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // Formats of a gridded source.
@@ -190,6 +229,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("members: %d is negative", c.Members)
 	}
 	for name, s := range c.Sources {
+		if !slices.Contains(SourceNames, name) {
+			return fmt.Errorf("sources.%s: unknown source (did you mean %s? known: %s)", name, nearest(name, SourceNames), strings.Join(SourceNames, ", "))
+		}
 		if s.Path == "" {
 			return fmt.Errorf("sources.%s.path is empty", name)
 		}

@@ -40,6 +40,8 @@ func TestLoad(t *testing.T) {
 		{"badmodel.yaml", "{model}"},
 		{"badtrainfrom.yaml", "train_from_year: 2015"},
 		{"absent.yaml", "no such file"},
+		{"badsource.yaml", "sources.ocean_reanalyis: unknown source (did you mean ocean_reanalysis?"},
+		{"badincomplete.yaml", "sources.era5.allow_incomplete: only the fossil source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
