@@ -22,7 +22,8 @@ type Monthly struct {
 	// when Vintage is empty or not in the asctime layout.
 	Created time.Time
 	// Layout names the column layout found: "gl", "gl-old", "mlo",
-	// "mlo-old" or "csv".
+	// "mlo-old", "csv", or "csv-mirror" (a header naming the values but
+	// not the uncertainty column after each).
 	Layout string
 	Rows   []MonthRow
 }
@@ -44,7 +45,8 @@ type MonthRow struct {
 
 // The roles a monthly column can play.
 const (
-	colYear = iota
+	colDate = iota // "YYYY-MM" in one column (mirrors' CSV)
+	colYear
 	colMonth
 	colDecimal
 	colAverage
@@ -56,12 +58,12 @@ const (
 	nRoles
 )
 
-var roleNames = [nRoles]string{"year", "month", "decimal", "average", "average_unc", "trend", "trend_unc", "#days", "st.dev"}
+var roleNames = [nRoles]string{"date", "year", "month", "decimal", "average", "average_unc", "trend", "trend_unc", "#days", "st.dev"}
 
 // monthlyAliases maps CSV header names (lower-cased) to roles. Names not
 // here ("interpolated", anything new) are ignored.
 var monthlyAliases = map[string]int{
-	"year": colYear, "yr": colYear, "month": colMonth, "mon": colMonth,
+	"date": colDate, "year": colYear, "yr": colYear, "month": colMonth, "mon": colMonth,
 	"decimal": colDecimal, "decimal date": colDecimal, "decimal_date": colDecimal,
 	"average": colAverage, "monthly average": colAverage, "monthly_average": colAverage,
 	"average_unc": colAverageUnc, "unc": colAverageUnc,
@@ -120,13 +122,24 @@ func monthlyColumns(t *table) (string, [nRoles]int, error) {
 	}
 	layout, roles := "csv", []int(nil)
 	if t.csv && t.header != nil {
+		shift := 0 // unnamed uncertainty columns before the current one
 		for i, h := range t.header {
-			if role, ok := monthlyAliases[h]; ok {
-				if cols[role] >= 0 {
-					return "", cols, ingest.Errorf(t.name, h, grid.Month{}, "two columns are %q", roleNames[role])
-				}
-				cols[role] = i
+			role, ok := monthlyAliases[h]
+			if !ok {
+				continue
 			}
+			if cols[role] >= 0 {
+				return "", cols, ingest.Errorf(t.name, h, grid.Month{}, "two columns are %q", roleNames[role])
+			}
+			cols[role] = i + shift
+			if t.uncUnnamed && (role == colAverage || role == colTrend) {
+				shift++
+				cols[role+1] = i + shift // colAverageUnc, colTrendUnc follow their value
+			}
+		}
+		layout = "csv"
+		if t.uncUnnamed {
+			layout = "csv-mirror"
 		}
 	} else {
 		var err error
@@ -140,7 +153,11 @@ func monthlyColumns(t *table) (string, [nRoles]int, error) {
 			cols[role] = i
 		}
 	}
-	for _, role := range []int{colYear, colMonth, colAverage} {
+	need := []int{colYear, colMonth, colAverage}
+	if cols[colDate] >= 0 && cols[colYear] < 0 {
+		need = []int{colAverage} // year and month come from the date
+	}
+	for _, role := range need {
 		if cols[role] < 0 {
 			return "", cols, ingest.Errorf(t.name, roleNames[role], grid.Month{}, "no %q column in header %v: %w", roleNames[role], t.header, ErrWrongKind)
 		}
@@ -178,15 +195,10 @@ func (t *table) whitespaceLayout() (string, error) {
 const minPPM, maxPPM = 150, 1000
 
 func (t *table) monthRow(r row, cols [nRoles]int) (MonthRow, error) {
-	y, err := t.year(r, cols[colYear])
+	m, err := t.month(r, cols)
 	if err != nil {
 		return MonthRow{}, err
 	}
-	mo, err := strconv.Atoi(r.fields[cols[colMonth]])
-	if err != nil || mo < 1 || mo > 12 {
-		return MonthRow{}, ingest.Errorf(t.name, "month", grid.Month{}, "line %d: %q is not a month", r.line, r.fields[cols[colMonth]])
-	}
-	m := grid.Month{Year: y, Month: time.Month(mo)}
 	mr := MonthRow{Month: m, Days: -1}
 	dst := [nRoles]*float64{colDecimal: &mr.Decimal, colAverage: &mr.AveragePPM, colAverageUnc: &mr.AverageUncPPM,
 		colTrend: &mr.TrendPPM, colTrendUnc: &mr.TrendUncPPM, colStdDev: &mr.StdDevPPM}
@@ -237,4 +249,25 @@ func (mo *Monthly) At(m grid.Month) (MonthRow, bool) {
 		return mo.Rows[i], true
 	}
 	return MonthRow{}, false
+}
+
+// month reads a row's month from its year and month columns, or from a
+// "YYYY-MM" date column.
+func (t *table) month(r row, cols [nRoles]int) (grid.Month, error) {
+	if cols[colYear] < 0 {
+		m, err := grid.ParseMonth(r.fields[cols[colDate]])
+		if err != nil {
+			return grid.Month{}, ingest.Errorf(t.name, "date", grid.Month{}, "line %d: %q is not a YYYY-MM month", r.line, r.fields[cols[colDate]])
+		}
+		return m, nil
+	}
+	y, err := t.year(r, cols[colYear])
+	if err != nil {
+		return grid.Month{}, err
+	}
+	mo, err := strconv.Atoi(r.fields[cols[colMonth]])
+	if err != nil || mo < 1 || mo > 12 {
+		return grid.Month{}, ingest.Errorf(t.name, "month", grid.Month{}, "line %d: %q is not a month", r.line, r.fields[cols[colMonth]])
+	}
+	return grid.Month{Year: y, Month: time.Month(mo)}, nil
 }

@@ -29,6 +29,8 @@ func TestRead(t *testing.T) {
 		{"mm_7col_nohint.txt", "monthly", nil, ""},
 		{"mm_7col_mlo_nohint.txt", "monthly", nil, ""},
 		{"mm_gl_reordered.csv", "monthly", nil, ""},
+		{"mm_gl_mirror.csv", "monthly", nil, ""}, // "Date,Decimal Date,Average,Trend" over six values a row
+		{"bad_mirror_short_header.csv", "monthly", nil, "line 2: 5 columns, want 4 like the header"},
 		{"gr_nounc.txt", "monthly", ErrWrongKind, "2 columns"},
 		{"gr_nohint.csv", "monthly", ErrWrongKind, "3 columns"},
 		{"gr_reordered.csv", "monthly", ErrWrongKind, `no "month" column`},

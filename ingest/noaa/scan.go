@@ -23,6 +23,12 @@ type table struct {
 	tail   []string
 	header []string // lower-cased column names of a CSV header line, nil if none
 	csv    bool
+	// uncUnnamed is set when every data row carries two more fields than
+	// the header names, the header has "average" and "trend" and no
+	// uncertainty columns: a mirror's CSV (datahub's co2-mm-gl.csv,
+	// "Date,Decimal Date,Average,Trend") that kept NOAA's average_unc and
+	// trend_unc values but not their names. Each follows its value.
+	uncUnnamed bool
 	rows   []row
 }
 
@@ -90,6 +96,12 @@ func (t *table) addLine(text string, line int, comments []string) error {
 	want := 0
 	if t.csv { // a whitespace header splits "ann inc" in two: only a hint
 		want = len(t.header)
+		if len(t.rows) == 0 && len(fields) == want+2 && t.unnamedUncertainties() {
+			t.uncUnnamed = true
+		}
+		if t.uncUnnamed {
+			want += 2
+		}
 	}
 	if len(t.rows) > 0 {
 		want = len(t.rows[0].fields)
@@ -99,6 +111,20 @@ func (t *table) addLine(text string, line int, comments []string) error {
 	}
 	t.rows = append(t.rows, row{line: line, fields: fields})
 	return nil
+}
+
+// unnamedUncertainties reports whether the header names a value and a
+// trend but neither uncertainty (see uncUnnamed).
+func (t *table) unnamedUncertainties() bool {
+	has := func(role int) bool {
+		for _, h := range t.header {
+			if r, ok := monthlyAliases[h]; ok && r == role {
+				return true
+			}
+		}
+		return false
+	}
+	return has(colAverage) && has(colTrend) && !has(colAverageUnc) && !has(colTrendUnc)
 }
 
 func (t *table) shapeSource() string {
