@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -21,8 +22,12 @@ import (
 const formatVersion = "cube-v2"
 
 // fileHasher computes SHA-256 of input files, remembering each by path,
-// size and modification time in <work>/filehashes.json so that a yearly
-// ERA5 file is hashed once, not once per month.
+// size, modification time, inode and change time in
+// <work>/filehashes.json so that a yearly ERA5 file is hashed once, not
+// once per month. The change time is what an edit cannot keep: a
+// same-size rewrite with its mtime set back (touch -r) still moves it, and
+// a file replaced by another (a new download renamed into place) has a new
+// inode.
 type fileHasher struct {
 	path  string
 	mu    sync.Mutex
@@ -33,7 +38,23 @@ type fileHasher struct {
 type fileHash struct {
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mtime"`
+	Inode   uint64    `json:"inode"`
+	CTime   time.Time `json:"ctime"`
 	SHA256  string    `json:"sha256"`
+}
+
+// identity is what the memo compares to decide that a file is unchanged.
+func identity(st os.FileInfo) fileHash {
+	fh := fileHash{Size: st.Size(), ModTime: st.ModTime()}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		fh.Inode = sys.Ino
+		fh.CTime = time.Unix(sys.Ctim.Sec, sys.Ctim.Nsec)
+	}
+	return fh
+}
+
+func (a fileHash) sameFile(b fileHash) bool {
+	return a.Size == b.Size && a.ModTime.Equal(b.ModTime) && a.Inode == b.Inode && a.CTime.Equal(b.CTime)
 }
 
 func newFileHasher(workDir string) *fileHasher {
@@ -53,12 +74,13 @@ func (h *fileHasher) entry(source, model, path string) (cube.Entry, error) {
 	h.mu.Lock()
 	fh, ok := h.memo[path]
 	h.mu.Unlock()
-	if !ok || fh.Size != st.Size() || !fh.ModTime.Equal(st.ModTime()) {
+	if now := identity(st); !ok || !fh.sameFile(now) {
 		sum, err := sha256File(path)
 		if err != nil {
 			return cube.Entry{}, err
 		}
-		fh = fileHash{Size: st.Size(), ModTime: st.ModTime(), SHA256: sum}
+		fh = now
+		fh.SHA256 = sum
 		h.mu.Lock()
 		h.memo[path] = fh
 		h.dirty = true

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 	"github.com/carbonbudget/carbonbudget/internal/config"
@@ -57,5 +58,35 @@ func TestEveryConfiguredSourceHasAReader(t *testing.T) {
 	want := slices.Sorted(slices.Values(config.SourceNames))
 	if !slices.Equal(have, want) {
 		t.Errorf("readers for %v, config accepts %v", have, want)
+	}
+}
+
+// TestFileHasherSeesASameSizeEditWithItsMtimeKept: an edit that keeps the
+// size and sets the modification time back is rehashed (its change time
+// moved), so the manifest never records the old checksum.
+func TestFileHasherSeesASameSizeEditWithItsMtimeKept(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "co2_mm_gl.txt")
+	os.WriteFile(p, []byte("2024 1 420.00"), 0o644)
+	old := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	os.Chtimes(p, old, old)
+	h := newFileHasher(dir)
+	e, err := h.entry("co2_monthly", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.save()
+	time.Sleep(20 * time.Millisecond) // the change time must be able to move
+	os.WriteFile(p, []byte("2024 1 429.99"), 0o644)
+	os.Chtimes(p, old, old)
+	e2, err := newFileHasher(dir).entry("co2_monthly", "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e2.SHA256 == e.SHA256 {
+		t.Error("a same-size edit with the mtime kept was not rehashed")
+	}
+	if e3, _ := newFileHasher(dir).entry("co2_monthly", "", p); e3.SHA256 != e2.SHA256 {
+		t.Error("an unchanged file hashed differently")
 	}
 }
