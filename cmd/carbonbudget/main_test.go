@@ -821,3 +821,25 @@ func TestIngestReportsEveryBrokenSource(t *testing.T) {
 		}
 	}
 }
+
+// TestFailureBeforeTheRunIsInTheLedger: an update that fails before it
+// computes a month (a NOAA record that is not one, met while checking for
+// new model output) is recorded as a failed run naming the file.
+func TestFailureBeforeTheRunIsInTheLedger(t *testing.T) {
+	fixture(t)
+	const noaa = "noaa/co2_mm_gl.txt"
+	world := linkWorld(t, noaa)
+	os.WriteFile(filepath.Join(world, noaa), []byte("<html>502 Bad Gateway</html>\n"), 0o644)
+	cfg, err := writeConfig(filepath.Join(t.TempDir(), "c.yaml"), world, fix.models, firstMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := carbonbudget(context.Background(), "update", "--config", cfg, "--out", out); err == nil {
+		t.Fatal("update with a broken NOAA file succeeded")
+	}
+	runs := status(t, out).Runs
+	if len(runs) != 1 || runs[0].Status != "failed" || runs[0].Command != "update" || !strings.Contains(runs[0].Error, noaa) {
+		t.Fatalf("ledger runs %+v, want one failed update naming %s", runs, noaa)
+	}
+}

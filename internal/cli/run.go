@@ -100,7 +100,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, true, *wait)
+	a, err := openApp(ctx, env, cfg, "run", true, *wait)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func runUpdate(ctx context.Context, env *Env, args []string) error {
 // minus the latency that is missing, failed, provisional with its source
 // now present, or whose inputs changed.
 func update(ctx context.Context, env *Env, cfg *config.Config, wait bool) error {
-	a, err := openApp(ctx, env, cfg, true, wait)
+	a, err := openApp(ctx, env, cfg, "update", true, wait)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, false, false)
+	a, err := openApp(ctx, env, cfg, "budget", false, false)
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/carbonbudget/carbonbudget/ingest/builder"
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/pipeline"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 	"github.com/carbonbudget/carbonbudget/scheduler/lock"
 )
 
@@ -28,13 +30,14 @@ type app struct {
 // have not been trained yet are trained first (the operational job does
 // that the first time), and retrained when a new year of model output
 // arrived; otherwise missing models are an error that says what to run.
-func openApp(ctx context.Context, env *Env, cfg *config.Config, trainMissing, wait bool) (a *app, err error) {
+func openApp(ctx context.Context, env *Env, cfg *config.Config, command string, trainMissing, wait bool) (a *app, err error) {
 	lk, err := lock.Acquire(ctx, cfg.OutputDir, wait)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
+			recordFailedStart(env, cfg, command, err)
 			lk.Release()
 		}
 	}()
@@ -89,4 +92,25 @@ func members(ctx context.Context, env *Env, cfg *config.Config, b *builder.Build
 	}
 	printSkill(env, rows)
 	return pipeline.LoadMembers(cfg.ModelsDir)
+}
+
+// recordFailedStart records in the ledger a run that failed before it
+// could start computing (a broken input met while training, models that
+// do not load), so that status shows it beside the runs that started.
+// Called under the output directory's lock.
+func recordFailedStart(env *Env, cfg *config.Config, command string, runErr error) {
+	l, err := ledger.Open(filepath.Join(cfg.OutputDir, ledger.FileName))
+	if err != nil {
+		env.Log.Warn("cannot record the failed run in the ledger", "err", err)
+		return
+	}
+	defer l.Close()
+	bg := context.Background()
+	id, err := l.BeginRun(bg, ledger.RunInfo{Command: command, ConfigHash: cfg.Hash(), CodeVersion: Version, Exclusive: true})
+	if err == nil {
+		err = l.FinishRun(bg, id, ledger.RunFailed, runErr)
+	}
+	if err != nil {
+		env.Log.Warn("cannot record the failed run in the ledger", "err", err)
+	}
 }
