@@ -26,7 +26,7 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("no ledger at %s: nothing has run with this output directory yet", path)
 	}
-	lg, err := ledger.Open(path)
+	lg, err := ledger.OpenReadOnly(path)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -97,6 +98,47 @@ func Open(path string) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger %s: %w", path, err)
 	}
 	return l, nil
+}
+
+// OpenReadOnly opens an existing ledger for reading only, as status and
+// serve do: it never creates, migrates or writes the file, so it works on
+// a read-only output directory and for a user who may not write there. It
+// reads committed data through SQLite's read-only mode; where that cannot
+// work (a read-only directory without the WAL's shared-memory file), it
+// reads the database file as immutable, which a ledger whose writers have
+// all exited holds in full.
+func OpenReadOnly(path string) (*Ledger, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("ledger %s: %w", path, err)
+	}
+	base := "file:" + (&url.URL{Path: abs}).EscapedPath()
+	var lastErr error
+	for _, q := range []string{
+		fmt.Sprintf("?mode=ro&_pragma=busy_timeout(%d)", busyTimeoutMS),
+		"?mode=ro&immutable=1",
+	} {
+		db, err := sql.Open("sqlite", base+q)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		var v int
+		if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+			db.Close()
+			lastErr = err
+			continue
+		}
+		if v > schemaVersion {
+			db.Close()
+			return nil, fmt.Errorf("ledger %s: schema version %d is newer than this program's %d", path, v, schemaVersion)
+		}
+		return &Ledger{db: db, path: path, now: time.Now, alive: processAlive}, nil
+	}
+	return nil, fmt.Errorf("ledger %s: open read-only: %w", path, lastErr)
 }
 
 // migrate creates the schema, or refuses a database written by a newer

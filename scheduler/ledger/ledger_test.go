@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -330,5 +331,46 @@ func TestConcurrentWriters(t *testing.T) {
 	all, _ := b.Months(ctx)
 	if len(all) != 200 {
 		t.Fatalf("got %d months, want 200", len(all))
+	}
+}
+
+// TestOpenReadOnly reads what a writer recorded without writing: the
+// database file is byte-identical afterwards, writes fail, and a missing
+// ledger is an error rather than a new file.
+func TestOpenReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := l.BeginRun(context.Background(), RunInfo{Command: "update"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.FinishRun(context.Background(), id, RunOK, nil)
+	l.Close()
+	before, _ := os.ReadFile(path)
+
+	ro, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := ro.Runs(context.Background(), 10)
+	if err != nil || len(runs) != 1 || runs[0].Status != RunOK {
+		t.Fatalf("read-only runs %+v, %v; want the finished update", runs, err)
+	}
+	if _, err := ro.BeginRun(context.Background(), RunInfo{Command: "x"}); err == nil {
+		t.Error("a read-only ledger accepted a write")
+	}
+	ro.Close()
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Error("reading changed the database file")
+	}
+	if _, err := OpenReadOnly(filepath.Join(dir, "absent.db")); err == nil {
+		t.Error("a missing ledger opened read-only")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "absent.db")); err == nil {
+		t.Error("opening a missing ledger read-only created it")
 	}
 }
