@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
@@ -43,8 +44,11 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 		if err := h(rw, r); err != nil {
 			var ae *apiError
 			if !errors.As(err, &ae) {
-				s.opt.Log.Error("request failed", "path", r.URL.Path, "err", err)
-				ae = &apiError{http.StatusInternalServerError, "internal error: " + err.Error()}
+				// The detail (file paths included) goes to the log, the
+				// client gets an id to quote.
+				id := requestID()
+				s.opt.Log.Error("request failed", "request_id", id, "path", r.URL.Path, "err", err)
+				ae = &apiError{http.StatusInternalServerError, "internal error (request " + id + "; the server log has the detail)"}
 			}
 			rw.Header().Del("Content-Disposition")
 			rw.Header().Del("Content-Encoding")
@@ -74,7 +78,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (s *Server) send(w http.ResponseWriter, r *http.Request, ctype string, body []byte, key string) error {
 	w.Header().Set("Content-Type", ctype)
 	text := strings.HasPrefix(ctype, "application/json") || strings.HasPrefix(ctype, "text/")
-	if text && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+	if text && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		gz, ok := s.cache.get(key + "|gz")
 		if !ok {
 			var buf bytes.Buffer
@@ -96,9 +100,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, ctype string, body
 }
 
 // notModified handles conditional requests: the ETag combines the data
-// version with the request's query, so two URLs never share one.
+// version with the request's path and query, so two URLs never share one.
 func notModified(w http.ResponseWriter, r *http.Request, snap *snapshot) bool {
-	etag := fmt.Sprintf(`"%s-%x"`, snap.etag, hashString(r.URL.RawQuery))
+	etag := fmt.Sprintf(`"%s-%x"`, snap.etag, hashString(r.URL.Path+"?"+r.URL.RawQuery))
 	w.Header().Set("ETag", etag)
 	if !snap.modTime.IsZero() {
 		w.Header().Set("Last-Modified", snap.modTime.UTC().Format(http.TimeFormat))
@@ -290,6 +294,25 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	// Healthy means the published data can be served: the output
+	// directory and its monthly table are there and readable now (the
+	// snapshot in memory may outlive a deleted directory).
+	for _, p := range []string{s.out, filepath.Join(s.out, "budget_monthly.parquet")} {
+		f, err := os.Open(p)
+		if err != nil {
+			why := err
+			if u := errors.Unwrap(err); u != nil {
+				why = u // the OS reason, without the server's paths
+			}
+			b, _ := json.Marshal(map[string]string{"status": "unhealthy", "reason": "published data unreadable: " + filepath.Base(p) + ": " + why.Error()})
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, err := w.Write(append(b, '\n'))
+			return err
+		}
+		f.Close()
+	}
 	snap := s.data.get()
 	b, _ := json.Marshal(map[string]any{"status": "ok", "months": len(snap.months), "latest": snap.latest.String(),
 		"updated": snap.modTime.UTC().Format(time.RFC3339)})
@@ -347,4 +370,38 @@ func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, snap *snapsh
 		return err
 	}
 	return s.send(w, r, "application/json", body, key)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip: named
+// (or "*") with a q-value above 0.
+func acceptsGzip(header string) bool {
+	gzipQ, starQ := -1.0, -1.0 // -1: not named
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "gzip", "x-gzip":
+			gzipQ = q
+		case "*":
+			starQ = q
+		}
+	}
+	if gzipQ >= 0 { // named explicitly: its own q decides
+		return gzipQ > 0
+	}
+	return starQ > 0
+}
+
+var requestSeq atomic.Uint64
+
+// requestID names one failed request in the log and in its response.
+func requestID() string {
+	return fmt.Sprintf("%x-%d", time.Now().UnixNano()&0xffffff, requestSeq.Add(1))
 }

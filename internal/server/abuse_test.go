@@ -1,0 +1,118 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+)
+
+// roundTrip sends GET path with the given headers, without the client's
+// own gzip handling.
+func roundTrip(t *testing.T, url string, header map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	return resp, buf.Bytes()
+}
+
+// TestSecurityHeaders: every response, API and dashboard, says nosniff,
+// a strict content security policy and no referrer.
+func TestSecurityHeaders(t *testing.T) {
+	ts := newTestServer(t, fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2}))
+	for _, p := range []string{"/", "/app.js", "/api/v1/budget", "/api/v1/nosuch", "/healthz"} {
+		resp, _ := get(t, ts, p)
+		h := resp.Header
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "default-src 'self'") || !strings.Contains(h.Get("Content-Security-Policy"), "object-src 'none'") {
+			t.Errorf("%s: headers %v", p, h)
+		}
+	}
+}
+
+// TestETagNamesThePath: one region's ETag does not match another region
+// or the budget; the same URL keeps its ETag.
+func TestETagNamesThePath(t *testing.T) {
+	ts := newTestServer(t, fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2}))
+	bra, _ := get(t, ts, "/api/v1/regions/BRA")
+	eu, _ := get(t, ts, "/api/v1/regions/reccap2-land%2Feurope")
+	bud, _ := get(t, ts, "/api/v1/budget")
+	again, _ := get(t, ts, "/api/v1/regions/BRA")
+	e := bra.Header.Get("ETag")
+	if e == "" || e == eu.Header.Get("ETag") || e == bud.Header.Get("ETag") || again.Header.Get("ETag") != e {
+		t.Fatalf("ETags BRA %q, Europe %q, budget %q, BRA again %q", e, eu.Header.Get("ETag"), bud.Header.Get("ETag"), again.Header.Get("ETag"))
+	}
+	resp, _ := roundTrip(t, ts.URL+"/api/v1/budget", map[string]string{"If-None-Match": e})
+	if resp.StatusCode == http.StatusNotModified {
+		t.Error("BRA's ETag gave 304 on /budget")
+	}
+}
+
+// TestGzipQValues: gzip;q=0 refuses gzip; a star with q above 0 accepts
+// it unless gzip itself is refused.
+func TestGzipQValues(t *testing.T) {
+	ts := newTestServer(t, fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2}))
+	for _, tc := range []struct {
+		header string
+		gz     bool
+	}{{"gzip", true}, {"gzip;q=0", false}, {"gzip; q=0.0, identity", false}, {"br, gzip;q=0.5", true}, {"*;q=1", true}, {"*, gzip;q=0", false}, {"identity", false}} {
+		resp, _ := roundTrip(t, ts.URL+"/api/v1/budget?format=csv", map[string]string{"Accept-Encoding": tc.header})
+		if got := resp.Header.Get("Content-Encoding") == "gzip"; got != tc.gz {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", tc.header, got, tc.gz)
+		}
+	}
+}
+
+// TestVarsCountedOnce: a variable named ten thousand times is encoded
+// once; an unknown one is refused without echoing a huge name.
+func TestVarsCountedOnce(t *testing.T) {
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	ts := newTestServer(t, out)
+	vars := strings.TrimSuffix(strings.Repeat("net_flux,", 10_000), ",")
+	resp, body := get(t, ts, "/api/v1/grid/2023-01?format=csv&vars="+vars)
+	header, _, _ := bytes.Cut(body, []byte("\n"))
+	if resp.StatusCode != 200 || string(header) != "cell_id,lat,lon,area_m2,net_flux" {
+		t.Fatalf("status %d, CSV header %.200q; want net_flux once", resp.StatusCode, header)
+	}
+	resp, body = get(t, ts, "/api/v1/grid/2023-01?format=csv&vars="+strings.Repeat("x", 5000))
+	if resp.StatusCode != 400 || len(body) > 1000 {
+		t.Errorf("unknown variable: status %d, %d bytes of answer", resp.StatusCode, len(body))
+	}
+}
+
+// TestDamagedAndDeletedData: a truncated grid file answers an error that
+// names no server path; /healthz turns unhealthy when the output
+// directory goes.
+func TestDamagedAndDeletedData(t *testing.T) {
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	ts := newTestServer(t, out)
+	p := output.GridPath(out, grid.Month{Year: 2023, Month: 2})
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, b[:len(b)/2], 0o644)
+	resp, body := get(t, ts, "/api/v1/grid/2023-02?format=csv")
+	if resp.StatusCode < 500 || bytes.Contains(body, []byte(out)) || bytes.Contains(body, []byte(filepath.Base(p))) {
+		t.Errorf("damaged grid: status %d, body %q; want a 5xx naming no path", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, ts, "/healthz"); resp.StatusCode != 200 {
+		t.Fatalf("healthz before the deletion: %d", resp.StatusCode)
+	}
+	os.RemoveAll(out)
+	resp, body = get(t, ts, "/healthz")
+	if resp.StatusCode != http.StatusServiceUnavailable || !bytes.Contains(body, []byte("unhealthy")) || bytes.Contains(body, []byte(out)) {
+		t.Errorf("healthz after the output directory was deleted: %d %s", resp.StatusCode, body)
+	}
+}
