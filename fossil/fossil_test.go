@@ -276,7 +276,9 @@ func TestIncompleteOrImplausibleRecordsAreRefused(t *testing.T) {
 		{"aviation only", drop(func(r ingest.FossilRecord) bool { return r.Sector == InternationalAviation }), "Brazil / Power"},
 		{"one sector missing", drop(func(r ingest.FossilRecord) bool { return r.Sector != "Residential" }), "China / Residential"},
 		{"one partition row missing, WORLD kept", drop(func(r ingest.FossilRecord) bool { return r.Country != "India" }), "no rows for India / Power"},
-		{"days missing for one row", drop(func(r ingest.FossilRecord) bool { return !(r.Country == "Japan" && r.Sector == "Power" && r.Date.Day() > 20) }), "Japan Power has 20 of 29 days"},
+		{"days missing for one row", drop(func(r ingest.FossilRecord) bool {
+			return !(r.Country == "Japan" && r.Sector == "Power" && r.Date.Day() > 20)
+		}), "Japan Power has 20 of 29 days"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Run(context.Background(), m, Inputs{Records: tc.recs, Grid: g, Countries: masks}, Options{})

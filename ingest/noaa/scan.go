@@ -29,7 +29,7 @@ type table struct {
 	// "Date,Decimal Date,Average,Trend") that kept NOAA's average_unc and
 	// trend_unc values but not their names. Each follows its value.
 	uncUnnamed bool
-	rows   []row
+	rows       []row
 }
 
 type row struct {
