@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,5 +116,63 @@ func TestDamagedAndDeletedData(t *testing.T) {
 	resp, body = get(t, ts, "/healthz")
 	if resp.StatusCode != http.StatusServiceUnavailable || !bytes.Contains(body, []byte("unhealthy")) || bytes.Contains(body, []byte(out)) {
 		t.Errorf("healthz after the output directory was deleted: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestCacheKeysIgnoreJunkParameters: many distinct URLs padded with
+// parameters the API does not read share one small cache entry, so the
+// cache's memory stays bounded by what it can legitimately hold.
+func TestCacheKeysIgnoreJunkParameters(t *testing.T) {
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	s, err := New(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	pad := strings.Repeat("x", 100_000)
+	var first []byte
+	for i := range 50 {
+		resp, body := get(t, ts, fmt.Sprintf("/api/v1/budget?format=csv&junk%d=%s", i, pad))
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		if first == nil {
+			first = body
+		} else if !bytes.Equal(body, first) {
+			t.Fatal("junk parameters changed the answer")
+		}
+	}
+	s.cache.mu.Lock()
+	n, size := len(s.cache.m), s.cache.bytes
+	keyBytes := 0
+	for k := range s.cache.m {
+		keyBytes += len(k)
+	}
+	s.cache.mu.Unlock()
+	if n > 2 || keyBytes > 1000 || size > 10*len(first)+keyBytes {
+		t.Errorf("after 50 distinct padded URLs: %d entries, %d key bytes, %d bytes held", n, keyBytes, size)
+	}
+}
+
+// TestMapCacheIsTheServers: rendered maps are held by the server, bounded,
+// and not shared between servers.
+func TestMapCacheIsTheServers(t *testing.T) {
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	s, err := New(out, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	if resp, _ := get(t, ts, "/api/v1/map/2023-01?var=net_flux"); resp.StatusCode != 200 {
+		t.Fatalf("map status %d", resp.StatusCode)
+	}
+	if len(s.maps.m) != 1 || s.maps.max > 64<<20 {
+		t.Errorf("map cache: %d entries, bound %d bytes", len(s.maps.m), s.maps.max)
+	}
+	other, _ := New(out, Options{})
+	if len(other.maps.m) != 0 {
+		t.Error("a new server starts with another server's maps")
 	}
 }

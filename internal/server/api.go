@@ -79,7 +79,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, ctype string, body
 	w.Header().Set("Content-Type", ctype)
 	text := strings.HasPrefix(ctype, "application/json") || strings.HasPrefix(ctype, "text/")
 	if text && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		gz, ok := s.cache.get(key + "|gz")
+		var gz []byte
+		ok := false
+		if key != "" {
+			gz, ok = s.cache.get(key + "|gz")
+		}
 		if !ok {
 			var buf bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
@@ -345,7 +349,7 @@ func (s *Server) acquire(r *http.Request) (func(), error) {
 // the rows encoded at load time: no encoding on the request path, so a
 // burst of first requests after a publication stays fast.
 func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, snap *snapshot, id, comp string, from, to grid.Month) error {
-	key := snap.etag + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	key := cacheKey(snap.etag, r)
 	body, err := s.cache.getOrMake(key, func() ([]byte, error) {
 		var b bytes.Buffer
 		b.WriteByte('[')

@@ -23,7 +23,7 @@ import (
 // runs on a cache miss.
 func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string, rowsFn func() any) error {
 	format := r.URL.Query().Get("format")
-	key := s.data.get().etag + "|" + r.URL.Path + "?" + r.URL.RawQuery
+	key := cacheKey(s.data.get().etag, r)
 	ctype := map[string]string{"": "application/json", "json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}[format]
 	if ctype == "" {
 		return errBadRequest("format %q: want json, csv or parquet", format)

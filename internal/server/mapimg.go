@@ -3,15 +3,11 @@ package server
 import (
 	"math"
 	"net/http"
-	"sync"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/mapimg"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
-
-// mapCache keeps rendered maps for the current data version.
-var mapCache sync.Map // key string -> []byte
 
 // mapPNG renders one variable of a month as a PNG map, as the anomaly
 // against the mean of the same calendar month over the baseline years
@@ -24,8 +20,8 @@ func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 	v := nonEmpty(r.URL.Query().Get("var"), "net_flux")
 	wantAnomaly := r.URL.Query().Get("anomaly") != "0"
 	key := snap.etag + m.String() + v + map[bool]string{true: "a", false: "v"}[wantAnomaly]
-	if b, ok := mapCache.Load(key); ok {
-		return writePNG(w, b.([]byte), false)
+	if b, ok := s.maps.get(key); ok {
+		return writePNG(w, b, false)
 	}
 	release, err := s.acquire(r)
 	if err != nil {
@@ -52,7 +48,7 @@ func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mapCache.Store(key, b)
+	s.maps.put(key, b)
 	return writePNG(w, b, isAnomaly)
 }
 

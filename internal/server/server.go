@@ -58,6 +58,7 @@ type Server struct {
 	metrics *metrics
 	heavy   chan struct{}
 	cache   *respCache
+	maps    *respCache // rendered PNG maps, bounded like the responses
 	mux     *http.ServeMux
 }
 
@@ -79,7 +80,7 @@ func New(out string, opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{out: out, opt: opt, data: st, metrics: newMetrics(), heavy: make(chan struct{}, opt.MaxHeavy), cache: newRespCache(256 << 20), mux: http.NewServeMux()}
+	s := &Server{out: out, opt: opt, data: st, metrics: newMetrics(), heavy: make(chan struct{}, opt.MaxHeavy), cache: newRespCache(256 << 20), maps: newRespCache(64 << 20), mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
 }
