@@ -105,15 +105,26 @@ func TestDamagedAndDeletedData(t *testing.T) {
 	p := output.GridPath(out, grid.Month{Year: 2023, Month: 2})
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, b[:len(b)/2], 0o644)
-	resp, body := get(t, ts, "/api/v1/grid/2023-02?format=csv")
-	if resp.StatusCode < 500 || bytes.Contains(body, []byte(out)) || bytes.Contains(body, []byte(filepath.Base(p))) {
-		t.Errorf("damaged grid: status %d, body %q; want a 5xx naming no path", resp.StatusCode, body)
+	for _, u := range []string{"/api/v1/grid/2023-02?format=csv", "/api/v1/grid/2023-02"} {
+		resp, body := get(t, ts, u)
+		if resp.StatusCode != http.StatusServiceUnavailable || bytes.Contains(body, []byte(out)) || bytes.Contains(body, []byte(filepath.Base(p))) {
+			t.Errorf("damaged grid %s: status %d, body %.200q; want 503 naming no path", u, resp.StatusCode, body)
+		}
+	}
+	// A month deleted from the output: gone from the list, 404 for its grid.
+	os.RemoveAll(filepath.Join(out, "months", "2023-01"))
+	os.RemoveAll(filepath.Dir(output.GridPath(out, grid.Month{Year: 2023, Month: 1})))
+	if _, body := get(t, ts, "/api/v1/months"); bytes.Contains(body, []byte("2023-01")) {
+		t.Errorf("deleted month still listed: %s", body)
+	}
+	if resp, body := get(t, ts, "/api/v1/grid/2023-01"); resp.StatusCode != http.StatusNotFound || bytes.Contains(body, []byte(out)) {
+		t.Errorf("deleted month's grid: %d %s, want 404 naming no path", resp.StatusCode, body)
 	}
 	if resp, _ := get(t, ts, "/healthz"); resp.StatusCode != 200 {
 		t.Fatalf("healthz before the deletion: %d", resp.StatusCode)
 	}
 	os.RemoveAll(out)
-	resp, body = get(t, ts, "/healthz")
+	resp, body := get(t, ts, "/healthz")
 	if resp.StatusCode != http.StatusServiceUnavailable || !bytes.Contains(body, []byte("unhealthy")) || bytes.Contains(body, []byte(out)) {
 		t.Errorf("healthz after the output directory was deleted: %d %s", resp.StatusCode, body)
 	}

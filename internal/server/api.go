@@ -241,6 +241,11 @@ func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out []month
 	for _, m := range sortedMonths(snap.months) {
+		// The list follows the filesystem, not only the last reload: a
+		// month deleted since is gone at once.
+		if _, err := os.Stat(filepath.Join(lake.MonthDir(s.out, m), lake.BudgetJSON)); err != nil {
+			continue
+		}
 		out = append(out, month{m.String(), prov[m.String()]})
 	}
 	return s.writeTable(w, r, "months", func() any { return out })

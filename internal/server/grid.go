@@ -3,8 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"net/http"
 	"os"
@@ -16,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
@@ -40,12 +44,15 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("bbox") == "" && q.Get("vars") == "" && q.Get("format") == "" {
 		f, err := os.Open(path)
 		if err != nil {
-			return err
+			return s.unreadable(m, err)
 		}
 		defer f.Close()
 		st, err := f.Stat()
 		if err != nil {
-			return err
+			return s.unreadable(m, err)
+		}
+		if err := parquetIntact(f, st.Size()); err != nil {
+			return s.unreadable(m, err)
 		}
 		w.Header().Set("Content-Type", "application/vnd.apache.parquet")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="grid_%s.parquet"`, m))
@@ -54,7 +61,7 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 	}
 	gf, err := output.ReadGrid(path)
 	if err != nil {
-		return err
+		return s.unreadable(m, err)
 	}
 	vars, err := pickVars(gf, q.Get("vars"))
 	if err != nil {
@@ -206,4 +213,37 @@ func writeSubsetParquet(buf *bytes.Buffer, gf *output.GridFile, cells []int, var
 		}
 	}
 	return pw.Close()
+}
+
+// unreadable answers for a month's grid file that cannot be served: 404
+// when it is no longer published, 503 when it is damaged (or being
+// replaced), never the file's path; the detail goes to the log.
+func (s *Server) unreadable(m grid.Month, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return errNotFound("month %s is not published (any more)", m)
+	}
+	s.opt.Log.Error("grid file unreadable", "month", m, "err", err)
+	return &apiError{http.StatusServiceUnavailable, fmt.Sprintf("the grid of %s cannot be read (damaged or being republished); retry later", m)}
+}
+
+// parquetIntact checks a Parquet file's frame: the magic at both ends and
+// a footer that fits, so a truncated file is never served as a whole one.
+func parquetIntact(f *os.File, size int64) error {
+	const magic = "PAR1"
+	if size < 12 {
+		return fmt.Errorf("%d bytes: too short for Parquet", size)
+	}
+	head := make([]byte, 4)
+	tail := make([]byte, 8)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return err
+	}
+	if _, err := f.ReadAt(tail, size-8); err != nil {
+		return err
+	}
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if string(head) != magic || string(tail[4:]) != magic || footer <= 0 || footer > size-12 {
+		return fmt.Errorf("not a whole Parquet file (%d bytes)", size)
+	}
+	return nil
 }
