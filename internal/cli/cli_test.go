@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -94,5 +96,26 @@ func TestRunRefusesMonthsWithoutInputs(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "ledger.db")); err == nil {
 		t.Error("a refused run created the ledger")
+	}
+}
+
+// TestLedgerRunsForTheAPI: /api/v1/runs is served from the ledger, with
+// the keys of 'status --json'; no ledger yet is an empty list.
+func TestLedgerRunsForTheAPI(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ledger.FileName)
+	if runs, err := (ledgerRuns{path}).RunsJSON(10); err != nil || len(runs) != 0 {
+		t.Fatalf("no ledger: %v, %v; want an empty list", runs, err)
+	}
+	l, err := ledger.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := l.BeginRun(context.Background(), ledger.RunInfo{Command: "update"})
+	l.FinishRun(context.Background(), id, ledger.RunOK, nil)
+	l.Close()
+	runs, err := (ledgerRuns{path}).RunsJSON(10)
+	if err != nil || len(runs) != 1 || runs[0]["command"] != "update" || runs[0]["status"] != "ok" || runs[0]["end"] == nil {
+		t.Fatalf("runs %v, %v; want the finished update", runs, err)
 	}
 }

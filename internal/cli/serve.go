@@ -2,8 +2,13 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
 
 	"github.com/carbonbudget/carbonbudget/internal/server"
+	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -16,11 +21,45 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := server.Options{Log: env.Log}
+	opt := server.Options{Log: env.Log, Runs: ledgerRuns{ledgerPath(cfg)}}
 	opt.Baseline.FromYear, opt.Baseline.ToYear = cfg.Baseline.FromYear, cfg.Baseline.ToYear
 	s, err := server.New(cfg.OutputDir, opt)
 	if err != nil {
 		return err
 	}
 	return s.ListenAndServe(ctx, *addr)
+}
+
+// ledgerRuns serves the ledger's runs to the API (/api/v1/runs), opening
+// it read-only for each request so the server works on a read-only output
+// directory and sees runs recorded while it serves.
+type ledgerRuns struct{ path string }
+
+// RunsJSON implements server.RunLister with the rows of 'status --json'.
+func (l ledgerRuns) RunsJSON(limit int) ([]map[string]any, error) {
+	out := []map[string]any{}
+	if _, err := os.Stat(l.path); errors.Is(err, fs.ErrNotExist) {
+		return out, nil // nothing has run here yet
+	}
+	lg, err := ledger.OpenReadOnly(l.path)
+	if err != nil {
+		return nil, err
+	}
+	defer lg.Close()
+	runs, err := lg.Runs(context.Background(), limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range statusView(runs, nil).Runs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
