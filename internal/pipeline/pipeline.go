@@ -235,7 +235,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	step("write")
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
-		Inputs: c.Catalogue, Provisional: provisionalSources(c, st)}
+		Inputs: relativeInputs(c.Catalogue, r.Cfg.InputDir), Provisional: provisionalSources(c, st)}
 	if y, err := r.Cfg.ProvenanceYAML(); err == nil {
 		man.Config = string(y)
 	}
@@ -380,4 +380,18 @@ func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []lake.Row, err
 	months[res.Month] = rec
 	t := budget.Tables(months, r.baseline())
 	return t.Monthly, t.Annual, nil
+}
+
+// relativeInputs are the catalogue's entries with paths relative to the
+// input directory, so a manifest says the same wherever the inputs are
+// mounted (and names no host's directories); paths outside it stay as
+// they are.
+func relativeInputs(entries []cube.Entry, inputDir string) []cube.Entry {
+	out := slices.Clone(entries)
+	for i, e := range out {
+		if rel, err := filepath.Rel(inputDir, e.Path); err == nil && filepath.IsLocal(rel) {
+			out[i].Path = rel
+		}
+	}
+	return out
 }

@@ -92,3 +92,15 @@ func TestNeedsTrainingOnAnOldManifest(t *testing.T) {
 		t.Fatalf("corrupt manifest: err = %v, want an error that is not 'needs training'", err)
 	}
 }
+
+// TestManifestInputsRelativeToInputDir: input paths under the input
+// directory are recorded relative to it; others as they are.
+func TestManifestInputsRelativeToInputDir(t *testing.T) {
+	got := relativeInputs([]cube.Entry{{Path: "/data/in/era5/era5_2023.nc"}, {Path: "/elsewhere/cm.csv"}, {Path: "/data/input/x.nc"}}, "/data/in")
+	want := []string{"era5/era5_2023.nc", "/elsewhere/cm.csv", "/data/input/x.nc"}
+	for i, e := range got {
+		if e.Path != want[i] {
+			t.Errorf("entry %d: %q, want %q", i, e.Path, want[i])
+		}
+	}
+}
