@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -185,5 +187,55 @@ func TestMapCacheIsTheServers(t *testing.T) {
 	other, _ := New(out, Options{})
 	if len(other.maps.m) != 0 {
 		t.Error("a new server starts with another server's maps")
+	}
+}
+
+// blockedWriter is a client that never reads: its first Write blocks
+// until unblock is closed.
+type blockedWriter struct {
+	h       http.Header
+	started chan struct{}
+	unblock chan struct{}
+	once    sync.Once
+}
+
+func (b *blockedWriter) Header() http.Header { return b.h }
+func (b *blockedWriter) WriteHeader(int)     {}
+func (b *blockedWriter) Write(p []byte) (int, error) {
+	b.once.Do(func() { close(b.started) })
+	<-b.unblock
+	return len(p), nil
+}
+
+// TestSlowReadersLockNobodyOut: with one heavy slot, clients that do not
+// read their grid downloads (whole file and CSV subset) do not hold it:
+// another subset request is answered while they hang.
+func TestSlowReadersLockNobodyOut(t *testing.T) {
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	s, err := New(out, Options{MaxHeavy: 1, HeavyWait: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	var slow []*blockedWriter
+	for _, u := range []string{"/api/v1/grid/2023-01", "/api/v1/grid/2023-01?format=csv", "/api/v1/grid/2023-02?format=csv&vars=fossil"} {
+		bw := &blockedWriter{h: http.Header{}, started: make(chan struct{}), unblock: make(chan struct{})}
+		slow = append(slow, bw)
+		go h.ServeHTTP(bw, httptest.NewRequest("GET", u, nil))
+		select {
+		case <-bw.started:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s never started writing", u)
+		}
+	}
+	defer func() {
+		for _, bw := range slow {
+			close(bw.unblock)
+		}
+	}()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/grid/2023-02?format=csv&vars=net_flux", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("with three slow readers hanging: status %d %s, want 200", rec.Code, rec.Body.String())
 	}
 }

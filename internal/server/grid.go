@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -35,12 +38,9 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	release, err := s.acquire(r)
-	if err != nil {
-		return err
-	}
-	defer release()
 	path := output.GridPath(s.out, m)
+	// The whole file is streamed as it is, which costs no computing: it
+	// takes no heavy-request slot, so slow downloaders lock nobody out.
 	if q.Get("bbox") == "" && q.Get("vars") == "" && q.Get("format") == "" {
 		f, err := os.Open(path)
 		if err != nil {
@@ -59,6 +59,15 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 		http.ServeContent(w, r, "grid.parquet", st.ModTime(), f)
 		return nil
 	}
+	// A subset is computed under a slot into a buffer (Parquet) or a
+	// temporary file (CSV), and the slot is freed before the client reads.
+	acquired, err := s.acquire(r)
+	if err != nil {
+		return err
+	}
+	var once sync.Once
+	release := func() { once.Do(acquired) }
+	defer release()
 	gf, err := output.ReadGrid(path)
 	if err != nil {
 		return s.unreadable(m, err)
@@ -80,14 +89,33 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 		if err := writeSubsetParquet(&buf, gf, cells, vars); err != nil {
 			return err
 		}
+		release()
 		w.Header().Set("Content-Type", "application/vnd.apache.parquet")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.parquet"`, name))
 		_, err = buf.WriteTo(w)
 		return err
 	case "csv":
+		tmp, err := os.CreateTemp("", "carbonbudget-subset-*.csv")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		bw := bufio.NewWriterSize(tmp, 1<<20)
+		if err := writeSubsetCSV(r.Context(), bw, gf, cells, vars); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		release()
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-		return writeSubsetCSV(r.Context(), w, gf, cells, vars)
+		_, err = io.Copy(w, tmp)
+		return err
 	}
 	return errBadRequest("format %q: want parquet or csv", q.Get("format"))
 }
@@ -149,7 +177,7 @@ func pickVars(gf *output.GridFile, v string) ([]string, error) {
 	return out, nil
 }
 
-func writeSubsetCSV(ctx context.Context, w http.ResponseWriter, gf *output.GridFile, cells []int, vars []string) error {
+func writeSubsetCSV(ctx context.Context, w io.Writer, gf *output.GridFile, cells []int, vars []string) error {
 	cw := csv.NewWriter(w)
 	cw.Write(append([]string{"cell_id", "lat", "lon", "area_m2"}, vars...))
 	rec := make([]string, 4+len(vars))
