@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -238,4 +240,41 @@ func TestSlowReadersLockNobodyOut(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("with three slow readers hanging: status %d %s, want 200", rec.Code, rec.Body.String())
 	}
+}
+
+// TestManyHugeDistinctURLsKeepMemoryFlat sends 300 distinct URLs of
+// 900 KB each (unknown parameters, as an attacker would) to a table
+// endpoint and checks that the live heap afterwards holds none of them:
+// before cache keys were canonical it grew by the size of every URL.
+func TestManyHugeDistinctURLsKeepMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 270 MB over loopback")
+	}
+	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
+	ts := newTestServer(t, out)
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	pad := strings.Repeat("y", 900<<10)
+	get(t, ts, "/api/v1/budget?format=csv")
+	before := heap()
+	for i := range 300 {
+		resp, err := http.Get(fmt.Sprintf("%s/api/v1/budget?format=csv&j%d=%s", ts.URL, i, pad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("request %d: status %d", i, resp.StatusCode)
+		}
+	}
+	after := heap()
+	if grown := int64(after) - int64(before); grown > 50<<20 {
+		t.Errorf("live heap grew by %d MB over 300 distinct 900 KB URLs (%d MB of URLs)", grown>>20, 300*900>>10)
+	}
+	t.Logf("live heap %d MB before, %d MB after 300 distinct 900 KB URLs", before>>20, after>>20)
 }
