@@ -2,9 +2,12 @@ package cube
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +84,21 @@ func TestStoreRoundTrip(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(s.Dir, "cubes", "2023-06", ".*tmp*"))
 	if len(left) != 0 {
 		t.Errorf("temporary directories left: %v", left)
+	}
+}
+
+// TestInputsDocMatchesCanonical: docs/inputs.md lists every canonical
+// field with the bounds the builder enforces.
+func TestInputsDocMatchesCanonical(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "inputs.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, v := range Canonical {
+		row := fmt.Sprintf("| `%s` | %s | %g | %g |", v.Name, v.Units, v.Min, v.Max)
+		if !strings.Contains(doc, row) {
+			t.Errorf("docs/inputs.md lacks the row %q", row)
+		}
 	}
 }
