@@ -35,6 +35,12 @@ func runStatus(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for i, r := range runs {
+		if lg.Dead(r) { // killed: its process is gone, no end will come
+			runs[i].Status = runInterrupted
+			runs[i].Error = fmt.Sprintf("process %d ended without finishing the run", r.PID)
+		}
+	}
 	months, err := lg.Months(ctx)
 	if err != nil {
 		return err
@@ -117,3 +123,8 @@ func statusView(runs []ledger.Run, months []ledger.MonthState) StatusJSON {
 	}
 	return v
 }
+
+// runInterrupted is how status shows a run whose process died while it
+// ran (the ledger still says running until the next run marks it
+// abandoned).
+const runInterrupted ledger.RunStatus = "interrupted"

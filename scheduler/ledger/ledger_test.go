@@ -374,3 +374,30 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Error("opening a missing ledger read-only created it")
 	}
 }
+
+// TestDeadRunSeenReadOnly: a run left running by a process that no
+// longer exists is known dead to a read-only reader; a live one is not.
+func TestDeadRunSeenReadOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.BeginRun(context.Background(), RunInfo{Command: "serve"})                // this test's process
+	l.BeginRun(context.Background(), RunInfo{Command: "update", PID: 1 << 30}) // no such process (then killed)
+	l.Close()
+	ro, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	runs, err := ro.Runs(context.Background(), 10)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs %v, %v", runs, err)
+	}
+	for _, r := range runs {
+		if want := r.Command == "update"; ro.Dead(r) != want {
+			t.Errorf("run %s (pid %d): dead %v, want %v", r.Command, r.PID, ro.Dead(r), want)
+		}
+	}
+}

@@ -100,6 +100,15 @@ func (l *Ledger) AbandonStale(ctx context.Context, exclusive bool) ([]int64, err
 	return ids, nil
 }
 
+// Dead reports whether running run r's process is known to be gone: it
+// ran on this host and its pid is not alive. A read-only reader (status,
+// serve) shows such a run as interrupted without writing the ledger; the
+// next run marks it abandoned.
+func (l *Ledger) Dead(r Run) bool {
+	host, _ := os.Hostname()
+	return r.Status == RunRunning && r.Host == host && !l.alive(r.PID)
+}
+
 // FinishRun records the end of run id with status (ok, failed or
 // abandoned) and the error that ended it, if any.
 func (l *Ledger) FinishRun(ctx context.Context, id int64, status RunStatus, runErr error) error {
