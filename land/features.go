@@ -61,4 +61,8 @@ func Features() emulator.FeatureSpec {
 // lagMonths is how many months before m Features reads.
 const lagMonths = 3
 
+// LagMonths is how many months before the one being run Run reads: its
+// Inputs.Cubes are the months m-LagMonths..m.
+const LagMonths = lagMonths
+
 func monthOf(mo int) time.Month { return time.Month(mo) }

@@ -17,6 +17,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/cfnetcdf"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/report"
+	"github.com/carbonbudget/carbonbudget/land"
 
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/fossil"
@@ -56,7 +57,7 @@ type LandStage interface {
 }
 
 // LandLagMonths is how many months before m the land stage reads.
-const LandLagMonths = 3
+const LandLagMonths = land.LagMonths
 
 // OceanOut is the ocean stage's result as the budget needs it.
 type OceanOut struct {
