@@ -68,10 +68,17 @@ func readCement(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, pa
 }
 
 // readFossil keeps the month's Carbon Monitor records.
-func readFossil(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
+func readFossil(_ context.Context, b *Builder, c *cube.Cube, src config.Source, path, _ string) error {
 	data, err := memoised(b, b.memo.carbonMonitor, c, path, carbonmonitor.ReadFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Month: c.Month, Err: err}
+	}
+	factor := src.MaxMonthlyJump
+	if factor == 0 {
+		factor = carbonmonitor.DefaultMaxMonthlyJump
+	}
+	if err := data.CheckJump(c.Month, factor); err != nil {
+		return err
 	}
 	c.Fossil = data.Month(c.Month)
 	if len(c.Fossil) == 0 {

@@ -27,8 +27,11 @@
 package carbonmonitor
 
 import (
+	"cmp"
 	"errors"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -167,4 +170,49 @@ func canonicalSector(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// DefaultMaxMonthlyJump is the largest factor by which a row's daily mean
+// may change from one month to the next. Real shocks stay well inside it
+// (aviation in the spring of 2020 fell to about a third), while a value
+// in the wrong units (kt for Mt: ×1000) or a corrupt run of values does
+// not.
+const DefaultMaxMonthlyJump = 10
+
+// jumpFloorMtCO2PerDay ignores rows too small for a ratio to mean
+// anything (a small country's domestic aviation).
+const jumpFloorMtCO2PerDay = 0.01
+
+// CheckJump compares each country and sector's mean daily emission in
+// month m with the month before, when the file has both, and reports the
+// first that changed by more than factor (up or down), naming the row.
+func (d *Data) CheckJump(m grid.Month, factor float64) error {
+	mean := func(recs []Record) map[[2]string]float64 {
+		sum, n := map[[2]string]float64{}, map[[2]string]float64{}
+		for _, r := range recs {
+			k := [2]string{r.Country, r.Sector}
+			sum[k] += r.MtCO2PerDay
+			n[k]++
+		}
+		for k := range sum {
+			sum[k] /= n[k]
+		}
+		return sum
+	}
+	cur, prev := mean(d.Month(m)), mean(d.Month(m.Add(-1)))
+	keys := slices.SortedFunc(maps.Keys(cur), func(a, b [2]string) int {
+		return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+	})
+	for _, k := range keys {
+		p, ok := prev[k]
+		c := cur[k]
+		if !ok || min(c, p) < jumpFloorMtCO2PerDay {
+			continue
+		}
+		if c > factor*p || p > factor*c {
+			return ingest.Errorf(d.Name, "value", m, "%s %s: %.4g MtCO2/day on average, %.4g the month before: a change beyond ×%g is not an emission (wrong units or a corrupt value?)",
+				k[0], k[1], c, p, factor)
+		}
+	}
+	return nil
 }

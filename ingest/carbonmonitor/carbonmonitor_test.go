@@ -199,3 +199,31 @@ func TestDateLayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckJump: a row whose daily mean jumps a thousandfold from one
+// month to the next (kt written for Mt) is refused naming the row and
+// the month; a real-sized shock and tiny rows are not.
+func TestCheckJump(t *testing.T) {
+	data := func(feb float64) *Data {
+		d := &Data{Name: "cm.csv"}
+		for day := 1; day <= 31; day++ {
+			d.Records = append(d.Records, Record{Country: "China", Sector: "Power", Date: time.Date(2024, 1, day, 0, 0, 0, 0, time.UTC), MtCO2PerDay: 14},
+				Record{Country: "Japan", Sector: "Domestic Aviation", Date: time.Date(2024, 1, day, 0, 0, 0, 0, time.UTC), MtCO2PerDay: 0.002})
+		}
+		for day := 1; day <= 29; day++ {
+			d.Records = append(d.Records, Record{Country: "China", Sector: "Power", Date: time.Date(2024, 2, day, 0, 0, 0, 0, time.UTC), MtCO2PerDay: feb},
+				Record{Country: "Japan", Sector: "Domestic Aviation", Date: time.Date(2024, 2, day, 0, 0, 0, 0, time.UTC), MtCO2PerDay: 0.0001})
+		}
+		return d
+	}
+	feb := grid.Month{Year: 2024, Month: 2}
+	if err := data(14_000).CheckJump(feb, DefaultMaxMonthlyJump); err == nil || !strings.Contains(err.Error(), "China Power") || !strings.Contains(err.Error(), "2024-02") || !strings.Contains(err.Error(), "cm.csv") {
+		t.Errorf("kt for Mt: err = %v, want one naming cm.csv, China Power and 2024-02", err)
+	}
+	if err := data(5).CheckJump(feb, DefaultMaxMonthlyJump); err != nil {
+		t.Errorf("a drop to a third: %v, want none", err)
+	}
+	if err := data(14).CheckJump(grid.Month{Year: 2024, Month: 1}, DefaultMaxMonthlyJump); err != nil {
+		t.Errorf("the file's first month has nothing to compare with: %v", err)
+	}
+}

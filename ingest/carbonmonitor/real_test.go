@@ -119,3 +119,20 @@ func TestRealWorldIsPartition(t *testing.T) {
 		}
 	}
 }
+
+// TestRealExportPassesTheJumpCheck: no row of the real export changes by
+// more than the default factor from one month to the next (the check must
+// refuse unit errors, not the data).
+func TestRealExportPassesTheJumpCheck(t *testing.T) {
+	d, err := ReadFile(realdata.Path(t, "carbon_monitor", "carbon_monitor_global.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range []int{2023, 2024} {
+		for mo := time.February; mo <= time.July; mo++ {
+			if err := d.CheckJump(grid.Month{Year: y, Month: mo}, DefaultMaxMonthlyJump); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}

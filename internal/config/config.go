@@ -63,6 +63,9 @@ type Source struct {
 	// miss some days from the mean of the days present, and marks it
 	// provisional; without it such a month is refused.
 	AllowIncomplete bool `yaml:"allow_incomplete,omitempty"`
+	// MaxMonthlyJump (fossil only) is the largest factor by which a row's
+	// daily mean may change from the month before; 0: 10.
+	MaxMonthlyJump float64 `yaml:"max_monthly_jump,omitempty"`
 }
 
 // SourceNames are the sources carbonbudget reads (ingest/builder has a
@@ -234,6 +237,9 @@ func (c *Config) Validate() error {
 		}
 		if s.Path == "" {
 			return fmt.Errorf("sources.%s.path is empty", name)
+		}
+		if s.MaxMonthlyJump != 0 && (name != "fossil" || s.MaxMonthlyJump < 1.5) {
+			return fmt.Errorf("sources.%s.max_monthly_jump: %g: only the fossil source has one, and it must be at least 1.5", name, s.MaxMonthlyJump)
 		}
 		if s.AllowIncomplete && name != "fossil" {
 			return fmt.Errorf("sources.%s.allow_incomplete: only the fossil source can be completed from its daily mean", name)
