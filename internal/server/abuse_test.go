@@ -138,13 +138,7 @@ func TestDamagedAndDeletedData(t *testing.T) {
 // parameters the API does not read share one small cache entry, so the
 // cache's memory stays bounded by what it can legitimately hold.
 func TestCacheKeysIgnoreJunkParameters(t *testing.T) {
-	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
-	s, err := New(out, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	s, ts, _ := serverOn(t)
 	pad := strings.Repeat("x", 100_000)
 	var first []byte
 	for i := range 50 {
@@ -170,16 +164,24 @@ func TestCacheKeysIgnoreJunkParameters(t *testing.T) {
 	}
 }
 
-// TestMapCacheIsTheServers: rendered maps are held by the server, bounded,
-// and not shared between servers.
-func TestMapCacheIsTheServers(t *testing.T) {
+// serverOn serves a two-month fixture, returning the server itself so a
+// test can look at its caches.
+func serverOn(t *testing.T) (*Server, *httptest.Server, string) {
+	t.Helper()
 	out := fixture(t, grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2})
 	s, err := New(out, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return s, ts, out
+}
+
+// TestMapCacheIsTheServers: rendered maps are held by the server, bounded,
+// and not shared between servers.
+func TestMapCacheIsTheServers(t *testing.T) {
+	s, ts, out := serverOn(t)
 	if resp, _ := get(t, ts, "/api/v1/map/2023-01?var=net_flux"); resp.StatusCode != 200 {
 		t.Fatalf("map status %d", resp.StatusCode)
 	}
