@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -279,4 +280,20 @@ func TestManyHugeDistinctURLsKeepMemoryFlat(t *testing.T) {
 		t.Errorf("live heap grew by %d MB over 300 distinct 900 KB URLs (%d MB of URLs)", grown>>20, 300*900>>10)
 	}
 	t.Logf("live heap %d MB before, %d MB after 300 distinct 900 KB URLs", before>>20, after>>20)
+}
+
+// TestAbandonedSubsetStops: a subset request whose client has gone stops
+// encoding at once and answers nothing, instead of finishing the work.
+func TestAbandonedSubsetStops(t *testing.T) {
+	s, _, _ := serverOn(t)
+	for _, u := range []string{"/api/v1/grid/2023-01?format=csv", "/api/v1/grid/2023-01?vars=net_flux"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", u, nil).WithContext(ctx))
+		if rec.Body.Len() != 0 || time.Since(start) > time.Second {
+			t.Errorf("%s abandoned: %d bytes answered after %v; want nothing, at once", u, rec.Body.Len(), time.Since(start))
+		}
+	}
 }

@@ -42,6 +42,11 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if err := h(rw, r); err != nil {
+			if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+				// The client went away; nobody is left to answer.
+				s.metrics.observe(pattern, 499, time.Since(start))
+				return
+			}
 			var ae *apiError
 			if !errors.As(err, &ae) {
 				// The detail (file paths included) goes to the log, the

@@ -86,7 +86,7 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 	switch q.Get("format") {
 	case "", "parquet":
 		var buf bytes.Buffer
-		if err := writeSubsetParquet(&buf, gf, cells, vars); err != nil {
+		if err := writeSubsetParquet(r.Context(), &buf, gf, cells, vars); err != nil {
 			return err
 		}
 		release()
@@ -202,7 +202,7 @@ func writeSubsetCSV(ctx context.Context, w io.Writer, gf *output.GridFile, cells
 	return cw.Error()
 }
 
-func writeSubsetParquet(buf *bytes.Buffer, gf *output.GridFile, cells []int, vars []string) error {
+func writeSubsetParquet(ctx context.Context, buf *bytes.Buffer, gf *output.GridFile, cells []int, vars []string) error {
 	g := parquet.Group{
 		"cell_id": parquet.Leaf(parquet.Int32Type),
 		"lat":     parquet.Leaf(parquet.FloatType),
@@ -223,7 +223,10 @@ func writeSubsetParquet(buf *bytes.Buffer, gf *output.GridFile, cells []int, var
 	}
 	pw := parquet.NewWriter(buf, kv...)
 	row := make(parquet.Row, len(idx))
-	for _, i := range cells {
+	for n, i := range cells {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err() // the client went away: stop encoding
+		}
 		row[idx["cell_id"]] = parquet.Int32Value(gf.CellIDs[i]).Level(0, 0, idx["cell_id"])
 		row[idx["lat"]] = parquet.FloatValue(gf.Lat[i]).Level(0, 0, idx["lat"])
 		row[idx["lon"]] = parquet.FloatValue(gf.Lon[i]).Level(0, 0, idx["lon"])
