@@ -98,6 +98,16 @@ func TestImportGraph(t *testing.T) {
 			t.Errorf("budget depends on %s: budget is arithmetic, I/O lives in the lake and report packages", d)
 		}
 	}
+	// The model packages persist through internal/durable; the GeoParquet
+	// writer is the lake's business.
+	for _, name := range []string{"internal/xgb", "internal/emulator"} {
+		if _, ok := pkgs[name]; !ok {
+			t.Fatalf("package %q not found", name)
+		}
+		if slices.Contains(rel(pkgs[name].Deps), "internal/output") {
+			t.Errorf("%s depends on internal/output: models are written through internal/durable", name)
+		}
+	}
 	for _, d := range rel(pkgs["internal/pipeline"].Deps) {
 		if d == "scheduler" || strings.HasPrefix(d, "scheduler/") {
 			t.Errorf("internal/pipeline depends on %s: the scheduler drives the pipeline, not the reverse", d)

@@ -73,7 +73,6 @@ func syncDir(dir string) error {
 // renamed over path. On any error tmpPath is removed and path is left as
 // it was.
 func WriteWith(path string, write func(tmpPath string) error) (err error) {
-	dir := filepath.Dir(path)
 	f, err := createTemp(path)
 	if err != nil {
 		return err
@@ -91,13 +90,30 @@ func WriteWith(path string, write func(tmpPath string) error) (err error) {
 	if err := write(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	return Replace(tmp, path)
+}
+
+// Replace finishes a write by name: tmp, a complete file in path's
+// directory, is fsync'd and renamed over path, and the directory fsync'd.
+// It is the end of WriteWith, for a writer that must keep its file open
+// across several calls (the twin's netCDF files, written a month at a
+// time). On any error tmp is removed and path is left as it was.
+func Replace(tmp, path string) (err error) {
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if filepath.Dir(tmp) != filepath.Dir(path) {
+		return fmt.Errorf("write %s: temporary file %s is not in its directory (rename is atomic only within one)", path, tmp)
+	}
 	if err := syncFile(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return syncDir(dir)
+	return syncDir(filepath.Dir(path))
 }
 
 // WriteDir fills a new directory through write and renames it to path,

@@ -84,3 +84,35 @@ func TestWriteDirReplacesWhole(t *testing.T) {
 		t.Errorf("temporary directories left behind: %v", left)
 	}
 }
+
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	path, tmp := filepath.Join(dir, "a.nc"), filepath.Join(dir, ".a.nc.tmp")
+	os.WriteFile(path, []byte("old"), 0o644)
+	os.WriteFile(tmp, []byte("new"), 0o644)
+	if err := Replace(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("after Replace the file holds %q, want %q", b, "new")
+	}
+	if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temporary file still there after Replace: %v", err)
+	}
+
+	// A missing temporary file, or one in another directory (where rename
+	// would not be atomic), fails and leaves path as it was.
+	other := filepath.Join(t.TempDir(), ".a.nc.tmp")
+	os.WriteFile(other, []byte("elsewhere"), 0o644)
+	for _, bad := range []string{filepath.Join(dir, ".missing.tmp"), other} {
+		if err := Replace(bad, path); err == nil {
+			t.Errorf("Replace(%s, %s) succeeded", bad, path)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "new" {
+			t.Errorf("after Replace(%s) failed the file holds %q, want %q", bad, b, "new")
+		}
+		if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("failed Replace left %s behind", bad)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -71,6 +72,23 @@ func TestReadsLegacyBudgetJSON(t *testing.T) {
 	}
 	if bytes.Contains(js, []byte(`"EFos"`)) || bytes.Contains(js, []byte(`"Period"`)) {
 		t.Errorf("written budget still has Go field names: %s", js[:200])
+	}
+	// Every legacy key's value is read, and written back under its new key
+	// unchanged (compared as decoded JSON values, so float formatting
+	// cannot matter).
+	var oldDoc, newDoc struct{ Budget map[string]any }
+	if err := json.Unmarshal(old, &oldDoc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &newDoc); err != nil {
+		t.Fatal(err)
+	}
+	for oldKey, newKey := range map[string]string{"Period": "period", "EFos": "e_fos", "ELUC": "e_luc",
+		"GAtm": "g_atm", "SOcean": "s_ocean", "SLand": "s_land", "SCement": "s_cement", "BIm": "b_im",
+		"LandResidual": "land_residual", "NetLand": "net_land"} {
+		if v, ok := oldDoc.Budget[oldKey]; !ok || !reflect.DeepEqual(v, newDoc.Budget[newKey]) {
+			t.Errorf("legacy %q = %v (present %v), written back as %q = %v", oldKey, v, ok, newKey, newDoc.Budget[newKey])
+		}
 	}
 	var both Budget
 	if err := json.Unmarshal([]byte(`{"period":"2023-01","Period":"2023-02"}`), &both); err == nil {

@@ -7,12 +7,14 @@ import (
 
 	"github.com/fhs/go-netcdf/netcdf"
 
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/nclock"
 )
 
 // ncFile writes one netCDF-4 file: it is created under a temporary name
-// in its directory and renamed into place by close, so a crash never
-// leaves a half-written file under the final name. Every call into
+// in its directory and put in place by close through durable.Replace
+// (fsync, rename, fsync of the directory), so a crash never leaves a
+// half-written file under the final name. Every call into
 // libnetcdf holds nclock (the library is not thread-safe). The first
 // error sticks: later calls do nothing and close reports it, so writers
 // read as a plain sequence of definitions and writes.
@@ -183,8 +185,5 @@ func (f *ncFile) close() error {
 		os.Remove(f.tmp)
 		return f.err
 	}
-	if err := os.Rename(f.tmp, f.path); err != nil {
-		return fmt.Errorf("write %s: %w", f.path, err)
-	}
-	return nil
+	return durable.Replace(f.tmp, f.path)
 }
