@@ -343,6 +343,11 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 
 // acquire takes a slot for a heavy request, or fails with 503.
 func (s *Server) acquire(r *http.Request) (func(), error) {
+	// A request whose client has gone takes no slot: select would pick at
+	// random between a free slot and a done context.
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
 	t := time.NewTimer(s.opt.HeavyWait)
 	defer t.Stop()
 	select {

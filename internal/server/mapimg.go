@@ -1,76 +1,98 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
+	"regexp"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/mapimg"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
+// varName is the shape of a grid column name; anything else is refused
+// before any work (and never echoed at length).
+var varName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
 // mapPNG renders one variable of a month as a PNG map, as the anomaly
 // against the mean of the same calendar month over the baseline years
 // when all of them are published (anomaly=1, the default), else as is.
+// The heavy slot is held while rendering only: the PNG is written after
+// it is freed, so a client that does not read locks nobody out.
 func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 	m, snap, err := s.monthParam(r)
 	if err != nil {
 		return err
 	}
 	v := nonEmpty(r.URL.Query().Get("var"), "net_flux")
+	if !varName.MatchString(v) {
+		return errBadRequest("var: not a variable name (GET /api/v1/grid/{month}?format=csv lists them)")
+	}
 	wantAnomaly := r.URL.Query().Get("anomaly") != "0"
-	key := snap.etag + m.String() + v + map[bool]string{true: "a", false: "v"}[wantAnomaly]
-	if b, ok := s.maps.get(key); ok {
-		return writePNG(w, b, false)
-	}
-	release, err := s.acquire(r)
+	key := snap.etag + "|" + m.String() + "|" + v + map[bool]string{true: "|a", false: "|v"}[wantAnomaly]
+	b, err := s.maps.getOrMake(key, func() ([]byte, error) {
+		return s.renderMap(r, snap, m, v, wantAnomaly)
+	})
 	if err != nil {
 		return err
 	}
-	defer release()
-	gf, err := output.ReadGrid(output.GridPath(s.out, m))
-	if err != nil {
-		return err
-	}
-	values, ok := gf.Columns[v]
-	if !ok {
-		return errBadRequest("unknown variable %q", v)
-	}
-	isAnomaly := false
-	if wantAnomaly {
-		if base := s.baselineMean(snap, m, v); base != nil {
-			values = subtract(values, base)
-			isAnomaly = true
-		}
-	}
-	nlat := int(math.Round(math.Sqrt(float64(len(values)) / 2))) // global grids have 2·nlat columns
-	b, _, err := mapimg.Render(values, 2*nlat, mapimg.Options{})
-	if err != nil {
-		return err
-	}
-	s.maps.put(key, b)
-	return writePNG(w, b, isAnomaly)
-}
-
-func writePNG(w http.ResponseWriter, b []byte, _ bool) error {
 	w.Header().Set("Content-Type", "image/png")
-	_, err := w.Write(b)
+	_, err = w.Write(b)
 	return err
 }
 
+// renderMap renders one map under a heavy slot, stopping as soon as the
+// client has gone.
+func (s *Server) renderMap(r *http.Request, snap *snapshot, m grid.Month, v string, wantAnomaly bool) ([]byte, error) {
+	release, err := s.acquire(r)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx := r.Context()
+	gf, err := output.ReadGrid(output.GridPath(s.out, m))
+	if err != nil {
+		return nil, s.unreadable(m, err)
+	}
+	values, ok := gf.Columns[v]
+	if !ok {
+		return nil, errBadRequest("unknown variable %q", v)
+	}
+	if wantAnomaly {
+		base, err := s.baselineMean(ctx, snap, m, v)
+		if err != nil {
+			return nil, err
+		}
+		if base != nil {
+			values = subtract(values, base)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	nlat := int(math.Round(math.Sqrt(float64(len(values)) / 2))) // global grids have 2·nlat columns
+	b, _, err := mapimg.Render(values, 2*nlat, mapimg.Options{})
+	return b, err
+}
+
 // baselineMean averages variable v over the baseline years' files of m's
-// calendar month; nil when any is missing.
-func (s *Server) baselineMean(snap *snapshot, m grid.Month, v string) []float32 {
+// calendar month; nil when any is missing. It reads up to one file per
+// baseline year, so it checks between files whether the client is gone.
+func (s *Server) baselineMean(ctx context.Context, snap *snapshot, m grid.Month, v string) ([]float32, error) {
 	var sum []float64
 	var n int
 	for y := s.opt.baseline().FromYear; y <= s.opt.baseline().ToYear; y++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		bm := grid.Month{Year: y, Month: m.Month}
 		if !snap.months[bm] {
-			return nil
+			return nil, nil
 		}
 		gf, err := output.ReadGrid(output.GridPath(s.out, bm))
 		if err != nil || gf.Columns[v] == nil {
-			return nil
+			return nil, nil
 		}
 		if sum == nil {
 			sum = make([]float64, len(gf.Columns[v]))
@@ -84,7 +106,7 @@ func (s *Server) baselineMean(snap *snapshot, m grid.Month, v string) []float32 
 	for i := range sum {
 		out[i] = float32(sum[i] / float64(n))
 	}
-	return out
+	return out, nil
 }
 
 func subtract(a, b []float32) []float32 {
