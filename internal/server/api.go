@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +59,8 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 			}
 			rw.Header().Del("Content-Disposition")
 			rw.Header().Del("Content-Encoding")
+			rw.Header().Del("ETag") // an error is not the resource
+			rw.Header().Del("Last-Modified")
 			b, _ := json.Marshal(map[string]string{"error": ae.msg})
 			rw.Header().Set("Content-Type", "application/json")
 			rw.WriteHeader(ae.status)
@@ -108,28 +112,34 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, ctype string, body
 	return err
 }
 
-// notModified handles conditional requests: the ETag combines the data
-// version with the request's path and query, so two URLs never share one.
-func notModified(w http.ResponseWriter, r *http.Request, snap *snapshot) bool {
-	etag := fmt.Sprintf(`"%s-%x"`, snap.etag, hashString(r.URL.Path+"?"+r.URL.RawQuery))
+// notModified handles conditional requests. The ETag is a hash of key
+// (see reqKey: publication, path and canonical parameters), so two
+// different responses never share one and spellings of one request do.
+func notModified(w http.ResponseWriter, r *http.Request, snap *snapshot, key string) bool {
+	h := sha256.Sum256([]byte(key))
+	etag := `"` + hex.EncodeToString(h[:16]) + `"`
 	w.Header().Set("ETag", etag)
 	if !snap.modTime.IsZero() {
 		w.Header().Set("Last-Modified", snap.modTime.UTC().Format(http.TimeFormat))
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	if r.Header.Get("If-None-Match") == etag {
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
 	}
 	return false
 }
 
-func hashString(s string) uint32 {
-	var h uint32 = 2166136261
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * 16777619
+// etagMatches applies If-None-Match's weak comparison (RFC 9110 13.1.2):
+// a list of tags, each possibly W/, or "*".
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
 	}
-	return h
+	return false
 }
 
 // monthRange parses the optional from/to query parameters (YYYY-MM).
@@ -160,12 +170,17 @@ func (s *Server) budget(w http.ResponseWriter, r *http.Request) error {
 	}
 	freq := nonEmpty(q.Get("freq"), "monthly")
 	if freq != "monthly" && freq != "annual" {
-		return errBadRequest("freq %q: want monthly or annual", q.Get("freq"))
+		return errBadRequest("freq: want monthly or annual")
 	}
-	if notModified(w, r, snap) {
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "freq="+freq, "from="+from.String(), "to="+to.String(), "format="+format)
+	if notModified(w, r, snap, key) {
 		return nil
 	}
-	return s.writeTable(w, r, "budget_"+freq, func() any {
+	return s.writeTable(w, r, "budget_"+freq, key, format, func() any {
 		var rows []lake.Row
 		if freq == "monthly" {
 			for _, row := range snap.monthly {
@@ -194,10 +209,15 @@ func nonEmpty(s, def string) string {
 
 func (s *Server) regionList(w http.ResponseWriter, r *http.Request) error {
 	snap := s.data.get()
-	if notModified(w, r, snap) {
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "format="+format)
+	if notModified(w, r, snap, key) {
 		return nil
 	}
-	return s.writeTable(w, r, "regions", func() any { return snap.regions })
+	return s.writeTable(w, r, "regions", key, format, func() any { return snap.regions })
 }
 
 func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
@@ -212,15 +232,20 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 	}
 	comp := r.URL.Query().Get("component")
 	if comp != "" && !snap.components[comp] {
-		return errBadRequest("unknown component %q (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere)", comp)
+		return errBadRequest("unknown component (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere)")
 	}
-	if notModified(w, r, snap) {
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "component="+comp, "from="+from.String(), "to="+to.String(), "format="+format)
+	if notModified(w, r, snap, key) {
 		return nil
 	}
-	if f := r.URL.Query().Get("format"); f == "" || f == "json" {
-		return s.regionJSON(w, r, snap, id, comp, from, to)
+	if format == "json" {
+		return s.regionJSON(w, r, key, snap, id, comp, from, to)
 	}
-	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), func() any {
+	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), key, format, func() any {
 		var rows []lake.RegionRow
 		for _, row := range snap.byRegion[id] {
 			if comp != "" && row.Component != comp {
@@ -244,6 +269,10 @@ func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
 	for _, row := range snap.monthly {
 		prov[row.Period] = row.Provisional
 	}
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
 	var out []month
 	for _, m := range sortedMonths(snap.months) {
 		// The list follows the filesystem, not only the last reload: a
@@ -253,7 +282,17 @@ func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, month{m.String(), prov[m.String()]})
 	}
-	return s.writeTable(w, r, "months", func() any { return out })
+	// The list, not only the publication, names the response: it follows
+	// the filesystem between reloads.
+	listed := make([]string, len(out))
+	for i, m := range out {
+		listed[i] = m.Month
+	}
+	key := reqKey(snap.etag, r.URL.Path, "format="+format, "months="+strings.Join(listed, ","))
+	if notModified(w, r, snap, key) {
+		return nil
+	}
+	return s.writeTable(w, r, "months", key, format, func() any { return out })
 }
 
 func (s *Server) runs(w http.ResponseWriter, r *http.Request) error {
@@ -293,7 +332,7 @@ func (s *Server) monthParam(r *http.Request) (grid.Month, *snapshot, error) {
 }
 
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
-	m, _, err := s.monthParam(r)
+	m, snap, err := s.monthParam(r)
 	if err != nil {
 		return err
 	}
@@ -303,6 +342,11 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	// The manifest is read on every request, so its content names it.
+	h := sha256.Sum256(b)
+	if notModified(w, r, snap, reqKey(snap.etag, r.URL.Path, "sha256="+hex.EncodeToString(h[:]))) {
+		return nil
 	}
 	return s.send(w, r, "application/json", b, "")
 }
@@ -363,8 +407,7 @@ func (s *Server) acquire(r *http.Request) (func(), error) {
 // regionJSON answers the dashboard's and analysts' commonest request from
 // the rows encoded at load time: no encoding on the request path, so a
 // burst of first requests after a publication stays fast.
-func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, snap *snapshot, id, comp string, from, to grid.Month) error {
-	key := cacheKey(snap.etag, r)
+func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, key string, snap *snapshot, id, comp string, from, to grid.Month) error {
 	body, err := s.cache.getOrMake(key, func() ([]byte, error) {
 		var b bytes.Buffer
 		b.WriteByte('[')

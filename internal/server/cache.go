@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"strings"
 	"sync"
 )
@@ -82,31 +81,12 @@ func (c *respCache) put(key string, b []byte) {
 	c.bytes += size
 }
 
-// cacheParams are the query parameters the API reads; no other enters a
-// cache key.
-var cacheParams = []string{"anomaly", "bbox", "component", "format", "freq", "from", "to", "var", "vars"}
-
-// maxKeyBytes bounds a cache key: a request whose known parameters are
-// longer than this is answered without caching.
-const maxKeyBytes = 2048
-
-// cacheKey is the key of a request's response: the data version, the
-// path and the known parameters in a fixed order. A query string padded
-// with parameters the API does not read (600 distinct 900 KB ones once
-// took the server to 1.5 GB) maps to the same small key as without them.
-func cacheKey(version string, r *http.Request) string {
-	q := r.URL.Query()
-	var b strings.Builder
-	b.WriteString(version)
-	b.WriteByte('|')
-	b.WriteString(r.URL.Path)
-	for _, p := range cacheParams {
-		if v, ok := q[p]; ok {
-			b.WriteString("&" + p + "=" + strings.Join(v, ","))
-		}
-		if b.Len() > maxKeyBytes {
-			return ""
-		}
-	}
-	return b.String()
+// reqKey is the identity of a response: the publication (its version),
+// the path (whose identifiers the handler has checked against the data)
+// and the request's parameters as parsed and validated, in a fixed order.
+// It is never built from the raw query, so parameters the API does not
+// read, repeats and spellings of a default all map to one small key. It
+// keys the response cache and names the ETag.
+func reqKey(version, path string, params ...string) string {
+	return version + "|" + path + "?" + strings.Join(params, "&")
 }

@@ -16,19 +16,13 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 )
 
-// writeTable writes a slice of structs as JSON (default), CSV or Parquet,
-// chosen by the format query parameter. Column names are the json tags;
-// NaN becomes null in JSON and an empty cell in CSV. Encoded bodies are
-// cached per data version and URL; rowsFn, which filters the tables, only
-// runs on a cache miss.
-func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string, rowsFn func() any) error {
-	format := r.URL.Query().Get("format")
-	key := cacheKey(s.data.get().etag, r)
-	ctype := map[string]string{"": "application/json", "json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}[format]
-	if ctype == "" {
-		return errBadRequest("format %q: want json, csv or parquet", format)
-	}
-	if format != "" && format != "json" {
+// writeTable writes a slice of structs as JSON, CSV or Parquet (format,
+// from parseFormat). Column names are the json tags; NaN becomes null in
+// JSON and an empty cell in CSV. Encoded bodies are cached under key (see
+// reqKey); rowsFn, which filters the tables, only runs on a cache miss.
+func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name, key, format string, rowsFn func() any) error {
+	ctype := formatTypes[format]
+	if format != "json" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
 	}
 	body, err := s.cache.getOrMake(key, func() ([]byte, error) {
@@ -36,7 +30,7 @@ func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string,
 		var buf bytes.Buffer
 		var err error
 		switch format {
-		case "", "json":
+		case "json":
 			err = writeJSON(&buf, rows)
 		case "csv":
 			err = writeCSV(&buf, rows)
@@ -54,6 +48,18 @@ func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name string,
 		return err
 	}
 	return s.send(w, r, ctype, body, key)
+}
+
+var formatTypes = map[string]string{"json": "application/json", "csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+
+// parseFormat validates the format parameter of a table; no format is
+// "json".
+func parseFormat(r *http.Request) (string, error) {
+	f := nonEmpty(r.URL.Query().Get("format"), "json")
+	if formatTypes[f] == "" {
+		return "", errBadRequest("format: want json, csv or parquet")
+	}
+	return f, nil
 }
 
 type column struct {

@@ -30,7 +30,10 @@ func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest("var: not a variable name (GET /api/v1/grid/{month}?format=csv lists them)")
 	}
 	wantAnomaly := r.URL.Query().Get("anomaly") != "0"
-	key := snap.etag + "|" + m.String() + "|" + v + map[bool]string{true: "|a", false: "|v"}[wantAnomaly]
+	key := reqKey(snap.etag, r.URL.Path, "var="+v, "anomaly="+map[bool]string{true: "1", false: "0"}[wantAnomaly])
+	if notModified(w, r, snap, key) {
+		return nil
+	}
 	b, err := s.maps.getOrMake(key, func() ([]byte, error) {
 		return s.renderMap(r, snap, m, v, wantAnomaly)
 	})
