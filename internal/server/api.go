@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -353,28 +355,63 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	// Healthy means the published data can be served: the output
-	// directory and its monthly table are there and readable now (the
+	// directory and its tables are there, readable and whole now (the
 	// snapshot in memory may outlive a deleted directory).
-	for _, p := range []string{s.out, filepath.Join(s.out, "budget_monthly.parquet")} {
-		f, err := os.Open(p)
-		if err != nil {
-			why := err
-			if u := errors.Unwrap(err); u != nil {
-				why = u // the OS reason, without the server's paths
-			}
-			b, _ := json.Marshal(map[string]string{"status": "unhealthy", "reason": "published data unreadable: " + filepath.Base(p) + ": " + why.Error()})
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, err := w.Write(append(b, '\n'))
-			return err
-		}
-		f.Close()
+	if reason := s.unservable(); reason != "" {
+		b, _ := json.Marshal(map[string]string{"status": "unhealthy", "reason": reason})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, err := w.Write(append(b, '\n'))
+		return err
 	}
 	snap := s.data.get()
 	b, _ := json.Marshal(map[string]any{"status": "ok", "months": len(snap.months), "latest": snap.latest.String(),
 		"updated": snap.modTime.UTC().Format(time.RFC3339)})
 	return s.send(w, r, "application/json", b, "")
+}
+
+// unservable says why the published data cannot be served, naming files
+// relative to the output directory (never the server's paths), or "".
+// The pipeline publishes all of tableFiles together, so each must be
+// there and a whole Parquet file.
+func (s *Server) unservable() string {
+	reason := func(name string, err error) string {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the OS reason, without the path
+		}
+		return "published data unreadable: " + name + ": " + err.Error()
+	}
+	d, err := os.Open(s.out)
+	if err != nil {
+		return reason("output directory", err)
+	}
+	_, err = d.Readdirnames(1)
+	d.Close()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return reason("output directory", err)
+	}
+	for _, name := range tableFiles {
+		if err := parquetFileIntact(filepath.Join(s.out, name)); err != nil {
+			return reason(name, err)
+		}
+	}
+	return ""
+}
+
+// parquetFileIntact opens path and checks its Parquet frame.
+func parquetFileIntact(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	return parquetIntact(f, st.Size())
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
