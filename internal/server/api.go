@@ -21,6 +21,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
 // apiError is an error with an HTTP status; its message is shown to the
@@ -281,6 +282,9 @@ func (s *Server) months(w http.ResponseWriter, r *http.Request) error {
 		// month deleted since is gone at once.
 		if _, err := os.Stat(filepath.Join(lake.MonthDir(s.out, m), lake.BudgetJSON)); err != nil {
 			continue
+		}
+		if _, err := os.Stat(output.GridPath(s.out, m)); err != nil {
+			continue // its grid would answer 404
 		}
 		out = append(out, month{m.String(), prov[m.String()]})
 	}

@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// respCache keeps encoded response bodies. Keys start with the data
-// version, so entries of an old publication are never served; when the
-// cache is full it is simply emptied (a new publication does the same).
+// respCache keeps encoded response bodies, bounded by the bytes of keys
+// and bodies together. Keys start with the data version, so entries of an
+// old publication are never served; when the cache is full it is simply
+// emptied, and the server empties it on every new publication.
 type respCache struct {
 	mu       sync.Mutex
 	m        map[string][]byte
@@ -51,6 +52,14 @@ func (c *respCache) getOrMake(key string, build func() ([]byte, error)) ([]byte,
 		c.mu.Unlock()
 		<-wait
 	}
+}
+
+// reset drops every entry (builds under way finish and may put theirs).
+func (c *respCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m = map[string][]byte{}
+	c.bytes = 0
 }
 
 func (c *respCache) get(key string) ([]byte, bool) {

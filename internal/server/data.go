@@ -49,6 +49,10 @@ type store struct {
 	every time.Duration
 	log   *slog.Logger
 
+	// onReload, when set, runs after a new publication replaced the
+	// snapshot (the server empties its caches there).
+	onReload func()
+
 	mu      sync.Mutex
 	snap    *snapshot
 	checked time.Time
@@ -74,23 +78,31 @@ func newStore(out string, every time.Duration, log *slog.Logger) (*store, error)
 // when a table file's modification time changed (the pipeline replaces the
 // files by rename, so a changed mtime means a new publication).
 func (s *store) get() *snapshot {
+	snap, reloaded := s.getOrReload()
+	if reloaded && s.onReload != nil {
+		s.onReload() // outside s.mu: the callback takes the caches' locks
+	}
+	return snap
+}
+
+func (s *store) getOrReload() (*snapshot, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if time.Since(s.checked) < s.every {
-		return s.snap
+		return s.snap, false
 	}
 	s.checked = time.Now()
 	if mt := s.modTime(); mt.Equal(s.snap.modTime) {
-		return s.snap
+		return s.snap, false
 	}
 	snap, err := s.load()
 	if err != nil {
 		s.log.Warn("reload failed; serving the previous tables", "err", err)
-		return s.snap
+		return s.snap, false
 	}
 	s.log.Info("reloaded outputs", "months", len(snap.months), "latest", snap.latest)
 	s.snap = snap
-	return snap
+	return snap, true
 }
 
 func (s *store) modTime() time.Time {

@@ -81,6 +81,10 @@ func New(out string, opt Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{out: out, opt: opt, data: st, metrics: newMetrics(), heavy: make(chan struct{}, opt.MaxHeavy), cache: newRespCache(256 << 20), maps: newRespCache(64 << 20), mux: http.NewServeMux()}
+	st.onReload = func() {
+		s.cache.reset()
+		s.maps.reset()
+	}
 	s.routes()
 	return s, nil
 }
