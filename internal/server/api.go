@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -46,6 +47,23 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			// A bug, not bad data; net/http would drop the connection and
+			// log the value, paths included, where no one quotes it.
+			id := requestID()
+			s.opt.Log.Error("handler panicked", "request_id", id, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !rw.wrote {
+				writeError(rw, &apiError{http.StatusInternalServerError, internalMessage(id)})
+			}
+			s.metrics.observe(pattern, http.StatusInternalServerError, time.Since(start))
+		}()
 		if err := h(rw, r); err != nil {
 			if r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
 				// The client went away; nobody is left to answer.
@@ -58,29 +76,52 @@ func (s *Server) handle(pattern string, h func(w http.ResponseWriter, r *http.Re
 				// client gets an id to quote.
 				id := requestID()
 				s.opt.Log.Error("request failed", "request_id", id, "path", r.URL.Path, "err", err)
-				ae = &apiError{http.StatusInternalServerError, "internal error (request " + id + "; the server log has the detail)"}
+				ae = &apiError{http.StatusInternalServerError, internalMessage(id)}
 			}
-			rw.Header().Del("Content-Disposition")
-			rw.Header().Del("Content-Encoding")
-			rw.Header().Del("ETag") // an error is not the resource
-			rw.Header().Del("Last-Modified")
-			b, _ := json.Marshal(map[string]string{"error": ae.msg})
-			rw.Header().Set("Content-Type", "application/json")
-			rw.WriteHeader(ae.status)
-			rw.Write(append(b, '\n'))
+			if rw.wrote { // too late to change the answer: the log has it
+				s.opt.Log.Warn("request failed after its answer began", "path", r.URL.Path, "err", err)
+			} else {
+				writeError(rw, ae)
+			}
 		}
 		s.metrics.observe(pattern, rw.status, time.Since(start))
 	})
 }
 
+func internalMessage(id string) string {
+	return "internal error (request " + id + "; the server log has the detail)"
+}
+
+// writeError answers {"error": msg} with ae's status, dropping the headers
+// a handler may have set for the response it meant to send.
+func writeError(w http.ResponseWriter, ae *apiError) {
+	h := w.Header()
+	h.Del("Content-Disposition")
+	h.Del("Content-Encoding")
+	h.Del("Content-Length")
+	h.Del("ETag") // an error is not the resource
+	h.Del("Last-Modified")
+	b, _ := json.Marshal(map[string]string{"error": ae.msg})
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(ae.status)
+	w.Write(append(b, '\n'))
+}
+
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	wrote  bool // the status line has gone: an error can no longer be answered
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
+	w.wrote = true
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(p)
 }
 
 // send writes body with its content type, gzip-compressed for clients that
