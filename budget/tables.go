@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -42,28 +41,22 @@ func rowOf(period, window string, b lake.Budget, months int) lake.Row {
 // complete windows only) and the regional rows of every month in month
 // order, all with anomalies against the baseline.
 func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
-	monthly, annual := budgetTables(months, base)
-	var regional []lake.RegionRow
-	for _, m := range slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) }) {
-		regional = append(regional, months[m].Regional...)
+	keys := slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) })
+	var t lake.Tables
+	for _, m := range keys {
+		rec := months[m]
+		t.Monthly = append(t.Monthly, rowOf(m.String(), "month", rec.Budget, 1))
+		t.Regional = append(t.Regional, rec.Regional...)
+		t.Fossil = append(t.Fossil, rec.FossilNational...)
 	}
-	RegionalAnomalies(regional, base)
-	var national []lake.NationalRow
-	for _, m := range slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) }) {
-		national = append(national, months[m].FossilNational...)
-	}
-	return lake.Tables{Monthly: monthly, Annual: annual, Regional: regional, Fossil: national}
+	RegionalAnomalies(t.Regional, base)
+	t.Annual = annualRows(keys, months, t.Monthly, base)
+	return t
 }
 
-func budgetTables(months map[grid.Month]lake.MonthRecord, base Baseline) (monthly, annual []lake.Row) {
-	keys := make([]grid.Month, 0, len(months))
-	for m := range months {
-		keys = append(keys, m)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Before(keys[j]) })
-	for _, m := range keys {
-		monthly = append(monthly, rowOf(m.String(), "month", months[m].Budget, 1))
-	}
+// annualRows builds the annual rows from the months (keys in order) and
+// sets the anomalies of the monthly rows and of them.
+func annualRows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, monthly []lake.Row, base Baseline) (annual []lake.Row) {
 	annual = append(annual, windows(keys, months, 1, "calendar-year")...)
 	annual = append(annual, windows(keys, months, 7, "july-june")...)
 	anomalies(monthly, base, func(r lake.Row) (string, int, bool) {
@@ -74,7 +67,7 @@ func budgetTables(months map[grid.Month]lake.MonthRecord, base Baseline) (monthl
 		y, _ := strconv.Atoi(r.Period[:4])
 		return r.Window, y, true
 	})
-	return monthly, annual
+	return annual
 }
 
 // windows sums 12-month windows starting in firstMonth of each year. The

@@ -45,7 +45,7 @@ var ErrIncomplete = errors.New("incomplete fossil records")
 
 // Sectors are Carbon Monitor's sectors: a month needs every one of them
 // for every row of the partition.
-var Sectors = []string{"Power", "Industry", "Ground Transport", "Residential", "Domestic Aviation", InternationalAviation}
+var Sectors = ingest.FossilSectors
 
 // MaxMtCO2PerDay bounds one row's daily emission. The whole world emits
 // about 100 MtCO2 a day (37 GtCO2/yr), so a row above ten times that is

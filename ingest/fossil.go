@@ -14,3 +14,9 @@ type FossilRecord struct {
 	Sector      string    `json:"sector"`
 	MtCO2PerDay float64   `json:"mtco2_per_day"`
 }
+
+// FossilSectors are Carbon Monitor's sectors. The reader accepts no other;
+// the fossil stage needs every one of them for every row of the partition
+// of the world. International aviation is a bunker fuel, kept out of
+// national gridding downstream.
+var FossilSectors = []string{"Power", "Industry", "Ground Transport", "Residential", "Domestic Aviation", "International Aviation"}

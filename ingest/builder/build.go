@@ -13,7 +13,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
-	"github.com/carbonbudget/carbonbudget/ingest/carbonmonitor"
 	"github.com/carbonbudget/carbonbudget/ingest/gcb"
 	"github.com/carbonbudget/carbonbudget/ingest/noaa"
 	"github.com/carbonbudget/carbonbudget/internal/config"
@@ -44,7 +43,7 @@ type Builder struct {
 // path and checksum: a changed file is parsed again.
 type memo struct {
 	noaa          map[string]*noaa.Monthly
-	carbonMonitor map[string]*carbonmonitor.Data
+	carbonMonitor map[string]*fossilFile
 	eluc          map[string]*gcb.Series
 	cement        map[string]*gcb.Series
 }
@@ -88,7 +87,7 @@ func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 func New(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: cube.NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
-		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*carbonmonitor.Data{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
+		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*fossilFile{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
 		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}, catalogues: map[grid.Month]catalogue{}}
 }
 

@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
 
@@ -69,7 +70,7 @@ func readCement(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, pa
 
 // readFossil keeps the month's Carbon Monitor records.
 func readFossil(_ context.Context, b *Builder, c *cube.Cube, src config.Source, path, _ string) error {
-	data, err := memoised(b, b.memo.carbonMonitor, c, path, carbonmonitor.ReadFile)
+	f, err := memoised(b, b.memo.carbonMonitor, c, path, readFossilFile)
 	if err != nil {
 		return &ingest.SourceError{Path: path, Month: c.Month, Err: err}
 	}
@@ -77,10 +78,10 @@ func readFossil(_ context.Context, b *Builder, c *cube.Cube, src config.Source, 
 	if factor == 0 {
 		factor = carbonmonitor.DefaultMaxMonthlyJump
 	}
-	if err := data.CheckJump(c.Month, factor); err != nil {
+	if err := carbonmonitor.CheckJump(path, c.Month, f.byMonth[c.Month], f.byMonth[c.Month.Add(-1)], factor); err != nil {
 		return err
 	}
-	c.Fossil = data.Month(c.Month)
+	c.Fossil = slices.Clone(f.byMonth[c.Month])
 	if len(c.Fossil) == 0 {
 		return ingest.Errorf(path, "value", c.Month, "no Carbon Monitor records for the month (%w)", ingest.ErrMissing)
 	}
@@ -117,4 +118,18 @@ func entrySum(c *cube.Cube, path string) string {
 		}
 	}
 	return ""
+}
+
+// fossilFile is a parsed Carbon Monitor file with its records by month:
+// every month built reads its own month and the one before.
+type fossilFile struct {
+	byMonth map[grid.Month][]ingest.FossilRecord
+}
+
+func readFossilFile(path string) (*fossilFile, error) {
+	d, err := carbonmonitor.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return &fossilFile{byMonth: d.ByMonth()}, nil
 }

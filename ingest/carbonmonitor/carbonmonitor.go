@@ -58,7 +58,7 @@ type Data struct {
 
 // Sectors are Carbon Monitor's sectors in the global file. International
 // aviation is a bunker fuel, kept out of national gridding downstream.
-var Sectors = []string{"Power", "Industry", "Ground Transport", "Residential", "Domestic Aviation", "International Aviation"}
+var Sectors = ingest.FossilSectors
 
 var (
 	// ErrNoRecords means the file has a header but no data rows.
@@ -128,6 +128,18 @@ func (d *Data) Month(m grid.Month) []Record {
 	return out
 }
 
+// ByMonth groups the records by month, in file order within each: for a
+// caller that asks for many months of one file (the cube builder), where
+// Month would scan every record each time.
+func (d *Data) ByMonth() map[grid.Month][]Record {
+	out := map[grid.Month][]Record{}
+	for _, r := range d.Records {
+		m := grid.MonthOf(r.Date)
+		out[m] = append(out[m], r)
+	}
+	return out
+}
+
 // Dates returns the distinct days of the file in order.
 func (d *Data) Dates() []time.Time {
 	seen := map[time.Time]bool{}
@@ -184,9 +196,10 @@ const DefaultMaxMonthlyJump = 10
 const jumpFloorMtCO2PerDay = 0.01
 
 // CheckJump compares each country and sector's mean daily emission in
-// month m with the month before, when the file has both, and reports the
-// first that changed by more than factor (up or down), naming the row.
-func (d *Data) CheckJump(m grid.Month, factor float64) error {
+// month m (records cur) with the month before (prev), when the file name
+// has both, and reports the first that changed by more than factor (up or
+// down), naming the row.
+func CheckJump(name string, m grid.Month, cur, prev []Record, factor float64) error {
 	mean := func(recs []Record) map[[2]string]float64 {
 		sum, n := map[[2]string]float64{}, map[[2]string]float64{}
 		for _, r := range recs {
@@ -199,18 +212,18 @@ func (d *Data) CheckJump(m grid.Month, factor float64) error {
 		}
 		return sum
 	}
-	cur, prev := mean(d.Month(m)), mean(d.Month(m.Add(-1)))
-	keys := slices.SortedFunc(maps.Keys(cur), func(a, b [2]string) int {
+	curMean, prevMean := mean(cur), mean(prev)
+	keys := slices.SortedFunc(maps.Keys(curMean), func(a, b [2]string) int {
 		return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
 	})
 	for _, k := range keys {
-		p, ok := prev[k]
-		c := cur[k]
+		p, ok := prevMean[k]
+		c := curMean[k]
 		if !ok || min(c, p) < jumpFloorMtCO2PerDay {
 			continue
 		}
 		if c > factor*p || p > factor*c {
-			return ingest.Errorf(d.Name, "value", m, "%s %s: %.4g MtCO2/day on average, %.4g the month before: a change beyond ×%g is not an emission (wrong units or a corrupt value?)",
+			return ingest.Errorf(name, "value", m, "%s %s: %.4g MtCO2/day on average, %.4g the month before: a change beyond ×%g is not an emission (wrong units or a corrupt value?)",
 				k[0], k[1], c, p, factor)
 		}
 	}

@@ -217,13 +217,18 @@ func TestCheckJump(t *testing.T) {
 		return d
 	}
 	feb := grid.Month{Year: 2024, Month: 2}
-	if err := data(14_000).CheckJump(feb, DefaultMaxMonthlyJump); err == nil || !strings.Contains(err.Error(), "China Power") || !strings.Contains(err.Error(), "2024-02") || !strings.Contains(err.Error(), "cm.csv") {
+	if err := checkJump(data(14_000), feb, DefaultMaxMonthlyJump); err == nil || !strings.Contains(err.Error(), "China Power") || !strings.Contains(err.Error(), "2024-02") || !strings.Contains(err.Error(), "cm.csv") {
 		t.Errorf("kt for Mt: err = %v, want one naming cm.csv, China Power and 2024-02", err)
 	}
-	if err := data(5).CheckJump(feb, DefaultMaxMonthlyJump); err != nil {
+	if err := checkJump(data(5), feb, DefaultMaxMonthlyJump); err != nil {
 		t.Errorf("a drop to a third: %v, want none", err)
 	}
-	if err := data(14).CheckJump(grid.Month{Year: 2024, Month: 1}, DefaultMaxMonthlyJump); err != nil {
+	if err := checkJump(data(14), grid.Month{Year: 2024, Month: 1}, DefaultMaxMonthlyJump); err != nil {
 		t.Errorf("the file's first month has nothing to compare with: %v", err)
 	}
+}
+
+// checkJump runs CheckJump on month m of d and the month before.
+func checkJump(d *Data, m grid.Month, factor float64) error {
+	return CheckJump(d.Name, m, d.Month(m), d.Month(m.Add(-1)), factor)
 }

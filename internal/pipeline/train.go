@@ -185,14 +185,13 @@ func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) (
 		return nil, err
 	}
 	defer ms.Close()
-	var rows []SkillRow
-	for _, mm := range ms.Members {
-		sk := mm.Skill
-		globalErr := math.NaN()
+	rows := make([]SkillRow, len(ms.Members))
+	for i, mm := range ms.Members {
+		globalErr := math.NaN() // the reconstruction's target (ΔpCO2 on ship cells) has no global sum
 		if mm.Kind == ocean.KindGOBM {
-			globalErr = sk.AnnualErrorGtC()
+			globalErr = mm.Skill.AnnualErrorGtC()
 		}
-		rows = append(rows, skillRow("ocean", mm.Name, mm.Emulator, sk, globalErr))
+		rows[i] = skillRow("ocean", mm.Name, mm.Emulator, mm.Skill, globalErr)
 	}
 	return rows, nil
 }
@@ -204,9 +203,9 @@ func trainLand(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([
 		return nil, err
 	}
 	defer ms.Close()
-	var rows []SkillRow
-	for _, mm := range ms.Members {
-		rows = append(rows, skillRow("land", mm.Name, mm.Emulator, mm.Skill, mm.Skill.AnnualErrorGtC()))
+	rows := make([]SkillRow, len(ms.Members))
+	for i, mm := range ms.Members {
+		rows[i] = skillRow("land", mm.Name, mm.Emulator, mm.Skill, mm.Skill.AnnualErrorGtC())
 	}
 	return rows, nil
 }
