@@ -59,7 +59,7 @@ func (t *fileTruth) truth(m grid.Month) (*monthTruth, error) {
 		return nil, fmt.Errorf("truth: no budget row for %s", m)
 	}
 	path := output.GridPath(filepath.Join(t.dir, "truth"), m)
-	gf, err := output.ReadGrid(path)
+	gf, err := output.ReadGrid(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}

@@ -323,7 +323,7 @@ func readable(t *testing.T, out, m string) {
 	var year, month int
 	fmt.Sscanf(m, "%d-%d", &year, &month)
 	p := filepath.Join(out, "grid", fmt.Sprintf("year=%04d", year), fmt.Sprintf("month=%02d", month), "part-0.parquet")
-	gm, err := output.ReadGrid(p)
+	gm, err := output.ReadGrid(context.Background(), p)
 	if err != nil {
 		t.Fatalf("month %s: %v", m, err)
 	}

@@ -242,7 +242,7 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 	}
 	entries, missing, key := cat.entries, cat.missing, cat.key
 	if b.store.Has(m, key) {
-		return b.store.Load(m, key)
+		return b.store.Load(ctx, m, key)
 	}
 	c := &cube.Cube{Month: m, Grid: b.grid, Fields: map[string]*grid.Field{}, Missing: missing, Catalogue: entries, Key: key}
 	for _, e := range entries {

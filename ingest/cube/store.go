@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,7 +117,7 @@ var ErrNoCube = errors.New("no cube stored")
 // Load returns the cube stored for m under key (an empty key means the
 // month's latest), from memory when it was loaded or saved before, and
 // keeps it in memory.
-func (s *Store) Load(m grid.Month, key string) (*Cube, error) {
+func (s *Store) Load(ctx context.Context, m grid.Month, key string) (*Cube, error) {
 	if c, ok := s.cached(m, key); ok && key != "" {
 		return c, nil
 	}
@@ -131,14 +132,14 @@ func (s *Store) Load(m grid.Month, key string) (*Cube, error) {
 		}
 		key = strings.TrimSpace(string(b))
 	}
-	c, err := readCube(filepath.Join(dir, key), m)
+	c, err := readCube(ctx, filepath.Join(dir, key), m)
 	if err == nil {
 		s.remember(c)
 	}
 	return c, err
 }
 
-func readCube(dir string, m grid.Month) (*Cube, error) {
+func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "cube.json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("cube %s in %s: %w", m, dir, ErrNoCube)
@@ -150,7 +151,7 @@ func readCube(dir string, m grid.Month) (*Cube, error) {
 	if err := json.Unmarshal(b, &sc); err != nil {
 		return nil, fmt.Errorf("cube %s: %s: %w", m, filepath.Join(dir, "cube.json"), err)
 	}
-	gf, err := output.ReadGrid(filepath.Join(dir, "fields.parquet"))
+	gf, err := output.ReadGrid(ctx, filepath.Join(dir, "fields.parquet"))
 	if err != nil {
 		return nil, fmt.Errorf("cube %s: %w", m, err)
 	}
@@ -165,28 +166,6 @@ func readCube(dir string, m grid.Month) (*Cube, error) {
 		c.Fields[fm.Name] = &grid.Field{Name: fm.Name, Units: fm.Units, Grid: sc.Grid, Values: v}
 	}
 	return c, nil
-}
-
-// Cube returns the latest cube of m, loading it once and keeping it in
-// memory (training reads every past month many times).
-func (s *Store) Cube(m grid.Month) (*Cube, error) {
-	s.mu.Lock()
-	c, ok := s.cache[m]
-	s.mu.Unlock()
-	if ok {
-		return c, nil
-	}
-	return s.Load(m, "")
-}
-
-// Field returns field name of the latest cube of month m. It makes a Store
-// satisfy the emulator's Cubes interface.
-func (s *Store) Field(m grid.Month, name string) (*grid.Field, error) {
-	c, err := s.Cube(m)
-	if err != nil {
-		return nil, err
-	}
-	return c.Field(name)
 }
 
 // cached returns the in-memory cube of m when it was built from key.

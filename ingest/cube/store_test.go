@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -40,7 +41,7 @@ func testCube(m grid.Month) *Cube {
 func TestStoreRoundTrip(t *testing.T) {
 	s := NewStore(t.TempDir())
 	m := grid.Month{Year: 2023, Month: 6}
-	if _, err := s.Load(m, ""); !errors.Is(err, ErrNoCube) {
+	if _, err := s.Load(context.Background(), m, ""); !errors.Is(err, ErrNoCube) {
 		t.Fatalf("empty store: err = %v, want ErrNoCube", err)
 	}
 	c := testCube(m)
@@ -50,7 +51,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if !s.Has(m, "abc123") || s.Has(m, "other") {
 		t.Error("Has does not reflect the stored key")
 	}
-	got, err := NewStore(s.Dir).Load(m, "") // a fresh store: no in-memory cache
+	got, err := NewStore(s.Dir).Load(context.Background(), m, "") // a fresh store: no in-memory cache
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,14 +23,14 @@ func runValidate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return validate(env, cfg.OutputDir, *truthDir, cfg.Grid())
+	return validate(ctx, env, cfg.OutputDir, *truthDir, cfg.Grid())
 }
 
 // validate prints the skill of the published budget against the truth:
 // per term the monthly bias and RMSE and the error of the worst complete
 // year, then per RECCAP2 region the monthly bias and RMSE of the land and
 // ocean sinks.
-func validate(env *Env, out, truthDir string, g grid.Grid) error {
+func validate(ctx context.Context, env *Env, out, truthDir string, g grid.Grid) error {
 	terms, err := validation.Terms(out, truthDir)
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func validate(env *Env, out, truthDir string, g grid.Grid) error {
 		fmt.Fprintf(tw, "%s\t%d\t%+.4f\t%.4f\t%s\t%+.3f\t\n", s.Term, s.Months, s.BiasGtC, s.RMSEGtC, year, s.WorstYearErrGtC)
 	}
 	tw.Flush()
-	regs, err := validation.Regions(out, truthDir, g)
+	regs, err := validation.Regions(ctx, out, truthDir, g)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package output
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -36,7 +38,7 @@ func TestWriteGridRoundTrip(t *testing.T) {
 	if err := WriteGrid(path, gm); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadGrid(path)
+	got, err := ReadGrid(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,5 +105,39 @@ func TestWriteGridRejectsBadColumns(t *testing.T) {
 	gm.Columns[0].Name = "lat"
 	if err := WriteGrid(filepath.Join(t.TempDir(), "x.parquet"), gm); err == nil {
 		t.Error("column named like a fixed column accepted")
+	}
+}
+
+// cancelAfter is a context whose Err turns to Canceled on its n-th call,
+// so a test can abandon a read part-way through without timing.
+type cancelAfter struct {
+	context.Context
+	n *int
+}
+
+func (c cancelAfter) Err() error {
+	*c.n--
+	if *c.n <= 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestReadGridStopsWhenAbandoned: the server reads grids for clients that
+// may go away; a 0.5° read abandoned part-way must stop with the
+// context's error, not decode the remaining rows.
+func TestReadGridStopsWhenAbandoned(t *testing.T) {
+	g := grid.MustNew(0.5)
+	path := GridPath(t.TempDir(), grid.Month{Year: 2023, Month: 12})
+	if err := WriteGrid(path, testMonth(g, 2)); err != nil {
+		t.Fatal(err)
+	}
+	calls := 3
+	_, err := ReadGrid(cancelAfter{context.Background(), &calls}, path)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("read abandoned after two batches: err = %v, want context.Canceled", err)
+	}
+	if calls != 0 {
+		t.Errorf("context checked %d more times than needed after it was cancelled", -calls)
 	}
 }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +25,10 @@ type GridFile struct {
 
 // ReadGrid reads a file written by WriteGrid. It is used by validation,
 // the server and tests; analysts are expected to use DuckDB or Polars.
-func ReadGrid(path string) (*GridFile, error) {
+// Decoding a 0.25° month takes about a second, so ctx is checked between
+// batches of rows: a server request whose client went away stops reading
+// within milliseconds instead of finishing the file.
+func ReadGrid(ctx context.Context, path string) (*GridFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read grid: %w", err)
@@ -74,6 +78,9 @@ func ReadGrid(path string) (*GridFile, error) {
 	defer r.Close()
 	buf := make([]parquet.Row, 4096)
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("read grid %s: %w", path, err)
+		}
 		k, err := r.ReadRows(buf)
 		for _, row := range buf[:k] {
 			for _, v := range row {

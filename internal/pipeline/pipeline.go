@@ -199,7 +199,7 @@ func (r *Runner) ComputeBudget(ctx context.Context, m grid.Month, stagingDir str
 	if err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", m, err)
 	}
-	st, err := loadStages(r.Cfg.WorkDir, m, c.Grid)
+	st, err := loadStages(ctx, r.Cfg.WorkDir, m, c.Grid)
 	if err != nil {
 		return nil, err
 	}

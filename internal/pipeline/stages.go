@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -63,7 +64,7 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 }
 
 // loadStages reads what saveStages wrote.
-func loadStages(work string, m grid.Month, g grid.Grid) (StageResults, error) {
+func loadStages(ctx context.Context, work string, m grid.Month, g grid.Grid) (StageResults, error) {
 	dir := stageDir(work, m)
 	b, err := os.ReadFile(filepath.Join(dir, "terms.json"))
 	if err != nil {
@@ -73,7 +74,7 @@ func loadStages(work string, m grid.Month, g grid.Grid) (StageResults, error) {
 	if err := json.Unmarshal(b, &terms); err != nil {
 		return StageResults{}, fmt.Errorf("stage results of %s: %w", m, err)
 	}
-	gf, err := output.ReadGrid(filepath.Join(dir, "fields.parquet"))
+	gf, err := output.ReadGrid(ctx, filepath.Join(dir, "fields.parquet"))
 	if err != nil {
 		return StageResults{}, err
 	}

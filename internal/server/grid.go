@@ -68,7 +68,7 @@ func (s *Server) grid(w http.ResponseWriter, r *http.Request) error {
 	var once sync.Once
 	release := func() { once.Do(acquired) }
 	defer release()
-	gf, err := output.ReadGrid(path)
+	gf, err := output.ReadGrid(r.Context(), path)
 	if err != nil {
 		return s.unreadable(m, err)
 	}
@@ -252,6 +252,9 @@ func writeSubsetParquet(ctx context.Context, buf *bytes.Buffer, gf *output.GridF
 func (s *Server) unreadable(m grid.Month, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return errNotFound("month %s is not published (any more)", m)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err // the client went away while the file was read: not damage
 	}
 	s.opt.Log.Error("grid file unreadable", "month", m, "err", err)
 	return &apiError{http.StatusServiceUnavailable, fmt.Sprintf("the grid of %s cannot be read (damaged or being republished); retry later", m)}

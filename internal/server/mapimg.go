@@ -54,7 +54,7 @@ func (s *Server) renderMap(r *http.Request, snap *snapshot, m grid.Month, v stri
 	}
 	defer release()
 	ctx := r.Context()
-	gf, err := output.ReadGrid(output.GridPath(s.out, m))
+	gf, err := output.ReadGrid(ctx, output.GridPath(s.out, m))
 	if err != nil {
 		return nil, s.unreadable(m, err)
 	}
@@ -93,7 +93,7 @@ func (s *Server) baselineMean(ctx context.Context, snap *snapshot, m grid.Month,
 		if !snap.months[bm] {
 			return nil, nil
 		}
-		gf, err := output.ReadGrid(output.GridPath(s.out, bm))
+		gf, err := output.ReadGrid(ctx, output.GridPath(s.out, bm))
 		if err != nil || gf.Columns[v] == nil {
 			return nil, nil
 		}

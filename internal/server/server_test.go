@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -176,7 +177,7 @@ func TestGridSubsetMatchesFile(t *testing.T) {
 	_, whole := get(t, ts, "/api/v1/grid/2023-05")
 	p := filepath.Join(t.TempDir(), "g.parquet")
 	os.WriteFile(p, whole, 0o644)
-	gf, err := output.ReadGrid(p)
+	gf, err := output.ReadGrid(context.Background(), p)
 	if err != nil || len(gf.CellIDs) != grid.MustNew(2).Cells() {
 		t.Fatalf("downloaded grid file: %v", err)
 	}

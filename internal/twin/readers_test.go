@@ -365,7 +365,7 @@ func TestTruthGridReadsBack(t *testing.T) {
 	dir := smallWorld(t)
 	m := grid.Month{Year: 2023, Month: time.September}
 	f := smallMonth(t, m)
-	gf, err := output.ReadGrid(output.GridPath(filepath.Join(dir, "truth"), m))
+	gf, err := output.ReadGrid(context.Background(), output.GridPath(filepath.Join(dir, "truth"), m))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@
 package validation
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -102,7 +103,7 @@ func Terms(out, truthDir string) ([]TermSkill, error) {
 // Regions scores the published RECCAP2 and global land and ocean sinks
 // against the same sums of the truth's grids (truthDir/grid/...), in
 // region order.
-func Regions(out, truthDir string, g grid.Grid) ([]RegionSkill, error) {
+func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSkill, error) {
 	set, err := regions.Load(g)
 	if err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func Regions(out, truthDir string, g grid.Grid) ([]RegionSkill, error) {
 	errs := map[string][]float64{}
 	for month := range ours {
 		m, _ := grid.ParseMonth(month)
-		gf, err := output.ReadGrid(output.GridPath(truthDir, m))
+		gf, err := output.ReadGrid(ctx, output.GridPath(truthDir, m))
 		if err != nil {
 			continue // truth grid not written for this month
 		}
