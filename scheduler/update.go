@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 	"github.com/carbonbudget/carbonbudget/scheduler/lock"
@@ -217,6 +218,7 @@ func (u *Updater) computeMonth(ctx context.Context, l *ledger.Ledger, runID int6
 	if err != nil {
 		return u.recordFailure(bg, l, runID, d, err)
 	}
+	crashpoint.At("ledger: month published, not recorded")
 	st := ledger.MonthState{Month: d.Month, RunID: runID, InputHash: res.InputHash, Status: ledger.MonthOK,
 		ProvisionalSources: res.MissingLate, OutputChecksums: sums}
 	if st.InputHash == "" {

@@ -34,6 +34,7 @@ const envAsMain = "CARBONBUDGET_TEST_AS_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envAsMain) == "1" {
+		installCrashHook()
 		main()
 		os.Exit(0)
 	}

@@ -29,6 +29,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -124,30 +125,32 @@ type Tables struct {
 	Fossil []NationalRow
 }
 
-// WriteTables writes budget_monthly, budget_annual and regions under out,
-// each as Parquet and CSV, each file replaced atomically.
+// TableFiles are the files WriteTables writes, in its order.
+var TableFiles = []string{"budget_monthly.parquet", "budget_monthly.csv", "budget_annual.parquet", "budget_annual.csv",
+	"regions.parquet", "regions.csv", "fossil_national.parquet", "fossil_national.csv"}
+
+// WriteTables writes budget_monthly, budget_annual, regions and
+// fossil_national under out, each as Parquet and CSV, each file replaced
+// atomically. A crash between two files leaves the later ones older than
+// the newest month, which TablesStale detects.
 func WriteTables(out string, t Tables) error {
-	for _, tab := range []struct {
-		name string
-		rows []Row
-	}{{"budget_monthly", t.Monthly}, {"budget_annual", t.Annual}} {
-		if err := output.WriteParquet(filepath.Join(out, tab.name+".parquet"), tab.rows, nil); err != nil {
+	write := map[string]func(path string) error{
+		"budget_monthly.parquet":  func(p string) error { return output.WriteParquet(p, t.Monthly, nil) },
+		"budget_monthly.csv":      func(p string) error { return output.WriteCSV(p, rowHeader, rowRecords(t.Monthly)) },
+		"budget_annual.parquet":   func(p string) error { return output.WriteParquet(p, t.Annual, nil) },
+		"budget_annual.csv":       func(p string) error { return output.WriteCSV(p, rowHeader, rowRecords(t.Annual)) },
+		"regions.parquet":         func(p string) error { return output.WriteParquet(p, t.Regional, nil) },
+		"regions.csv":             func(p string) error { return output.WriteCSV(p, regionHeader, regionRecords(t.Regional)) },
+		"fossil_national.parquet": func(p string) error { return output.WriteParquet(p, t.Fossil, nil) },
+		"fossil_national.csv":     func(p string) error { return output.WriteCSV(p, nationalHeader, nationalRecords(t.Fossil)) },
+	}
+	for _, name := range TableFiles {
+		if err := write[name](filepath.Join(out, name)); err != nil {
 			return err
 		}
-		if err := output.WriteCSV(filepath.Join(out, tab.name+".csv"), rowHeader, rowRecords(tab.rows)); err != nil {
-			return err
-		}
+		crashpoint.At("tables: wrote " + name)
 	}
-	if err := output.WriteParquet(filepath.Join(out, "regions.parquet"), t.Regional, nil); err != nil {
-		return err
-	}
-	if err := output.WriteCSV(filepath.Join(out, "regions.csv"), regionHeader, regionRecords(t.Regional)); err != nil {
-		return err
-	}
-	if err := output.WriteParquet(filepath.Join(out, "fossil_national.parquet"), t.Fossil, nil); err != nil {
-		return err
-	}
-	return output.WriteCSV(filepath.Join(out, "fossil_national.csv"), nationalHeader, nationalRecords(t.Fossil))
+	return nil
 }
 
 var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_luc_gtc", "e_luc_sigma_gtc",
@@ -199,9 +202,10 @@ func nationalRecords(rows []NationalRow) [][]string {
 }
 
 // TablesStale reports whether the tables under out may not reflect the
-// published months: a table is missing while months are published, or a
-// month's budget.json is newer than a table (a crash between a month's
-// publish and the tables' rebuild leaves exactly that).
+// published months: a table file (Parquet or CSV) is missing while months
+// are published, or a month's budget.json is newer than a table file (a
+// crash between a month's publish and the end of the tables' rebuild
+// leaves exactly that).
 func TablesStale(out string) (bool, error) {
 	entries, err := os.ReadDir(filepath.Join(out, MonthsDir))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -223,7 +227,7 @@ func TablesStale(out string) (bool, error) {
 	if newest.IsZero() {
 		return false, nil
 	}
-	for _, name := range []string{"budget_monthly.parquet", "budget_annual.parquet", "regions.parquet", "fossil_national.parquet"} {
+	for _, name := range TableFiles {
 		fi, err := os.Stat(filepath.Join(out, name))
 		if err != nil || fi.ModTime().Before(newest) {
 			return true, nil

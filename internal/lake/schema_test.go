@@ -122,4 +122,15 @@ func TestTablesStale(t *testing.T) {
 	if stale, _ := TablesStale(out); !stale {
 		t.Error("a month newer than the tables is not stale")
 	}
+	// A crash after the last Parquet table and before its CSV: every
+	// Parquet file is new, one CSV is not.
+	if err := WriteTables(out, Tables{}); err != nil {
+		t.Fatal(err)
+	}
+	earlier := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(MonthDir(out, m), BudgetJSON), earlier.Add(time.Minute), earlier.Add(time.Minute))
+	os.Chtimes(filepath.Join(out, "fossil_national.csv"), earlier, earlier)
+	if stale, _ := TablesStale(out); !stale {
+		t.Error("a CSV table older than the month is not stale")
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"golang.org/x/sys/unix"
 )
@@ -43,7 +44,7 @@ func child(out string) int {
 		exchange = func(a, b string) error { return unix.EINVAL }
 	}
 	if at := os.Getenv(envCrashAt); at != "" {
-		crashHook = func(step string) {
+		crashpoint.Hook = func(step string) {
 			if step == at {
 				syscall.Kill(os.Getpid(), syscall.SIGKILL)
 				time.Sleep(time.Minute) // the signal is asynchronous
@@ -97,14 +98,14 @@ func TestKillAtEachStep(t *testing.T) {
 		fallback bool
 		wantGen  int // after Recover
 	}{
-		{"staged", false, 1},
-		{"synced", false, 1},
-		{"committed", false, 2},
-		{"swapped " + grid0, false, 2},
-		{"swapped months/2023-02", false, 2},
-		{"journal removed", false, 2},
-		{"aside " + grid0, true, 2},
-		{"swapped " + grid0, true, 2},
+		{"publish: staged", false, 1},
+		{"publish: synced", false, 1},
+		{"publish: committed", false, 2},
+		{"publish: swapped " + grid0, false, 2},
+		{"publish: swapped months/2023-02", false, 2},
+		{"publish: journal removed", false, 2},
+		{"publish: aside " + grid0, true, 2},
+		{"publish: swapped " + grid0, true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s fallback=%v", tt.step, tt.fallback), func(t *testing.T) {
@@ -128,7 +129,7 @@ func TestKillAtEachStep(t *testing.T) {
 					if err != nil {
 						t.Errorf("before Recover: %v", err)
 					}
-					aside := tt.fallback && strings.HasPrefix(tt.step, "aside") && u == grid0
+					aside := tt.fallback && strings.HasPrefix(tt.step, "publish: aside") && u == grid0
 					if exists == aside {
 						t.Errorf("before Recover: %s exists %v, want %v", u, exists, !aside)
 					}

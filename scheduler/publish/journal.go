@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -80,7 +81,7 @@ func (j *journal) apply() error {
 			return fmt.Errorf("swap in %s: %w", u.Dir, err)
 		}
 		parents[filepath.Dir(final)], parents[filepath.Dir(staged)] = true, true
-		crashHook("swapped " + u.Dir)
+		crashpoint.At("publish: swapped " + u.Dir)
 	}
 	for _, p := range sortedKeys(parents) {
 		if err := syncDir(p); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -93,7 +94,7 @@ func (j *journal) apply() error {
 	if err := syncDir(j.outDir); err != nil {
 		return err
 	}
-	crashHook("journal removed")
+	crashpoint.At("publish: journal removed")
 	return os.RemoveAll(staging)
 }
 
@@ -127,7 +128,7 @@ func swapUnit(staged, final string, u unit) error {
 	if err := os.Rename(final, aside); err != nil {
 		return err
 	}
-	crashHook("aside " + u.Dir)
+	crashpoint.At("publish: aside " + u.Dir)
 	return os.Rename(staged, final)
 }
 

@@ -57,6 +57,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -71,10 +72,6 @@ const (
 // not inside a directory named for the month: publishing it would replace
 // a directory that other months share.
 var ErrOutsideMonth = errors.New("file not inside a directory named for the month")
-
-// crashHook is called at each step of a publish; tests replace it to kill
-// the process at a chosen point.
-var crashHook = func(step string) {}
 
 // Month publishes month m's files into outDir. stage writes them into the
 // staging directory it is given, laid out as under outDir. It returns the
@@ -108,12 +105,12 @@ func Month(outDir string, m grid.Month, stage func(stagingDir string) error) (ma
 	if err := stage(staging); err != nil {
 		return nil, fmt.Errorf("publish %s: stage: %w", m, err)
 	}
-	crashHook("staged")
+	crashpoint.At("publish: staged")
 	units, sums, err := prepare(staging, m)
 	if err != nil {
 		return nil, fmt.Errorf("publish %s: %w", m, err)
 	}
-	crashHook("synced")
+	crashpoint.At("publish: synced")
 	j, err := newJournal(outDir, m, staging, units)
 	if err != nil {
 		return nil, fmt.Errorf("publish %s: %w", m, err)
@@ -125,7 +122,7 @@ func Month(outDir string, m grid.Month, stage func(stagingDir string) error) (ma
 		return nil, fmt.Errorf("publish %s: %w", m, err)
 	}
 	committed = true // from here on, Recover rolls forward
-	crashHook("committed")
+	crashpoint.At("publish: committed")
 	if err := j.apply(); err != nil {
 		return nil, fmt.Errorf("publish %s: %w", m, err)
 	}
