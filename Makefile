@@ -9,7 +9,7 @@ APT_PACKAGES := golang-go gcc make pkg-config git libgdal-dev gdal-bin libnetcdf
 	libxgboost-dev python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build run test bench bench-demo regions clean
+.PHONY: setup build run test soak bench bench-demo regions clean
 
 # setup installs the system packages (skipping those already present) and
 # the Go modules.
@@ -39,6 +39,15 @@ test:
 	$(GO) test ./...
 	cd internal/duckqa && $(GO) test ./...
 	cd internal/browsertest && $(GO) test ./...
+
+# soak is the long abuse suite (issue 18), not run by CI: the query-parser
+# fuzzer for 5 minutes, 1,000 distinct 900 KB URLs against the real server
+# (peak RSS under 400 MB), and 30 minutes of serving, reloading and
+# republishing at once with flat memory. Loopback traffic only.
+SOAK ?= 30m
+soak:
+	$(GO) test ./internal/server -run '^$$' -fuzz FuzzQuery -fuzztime 5m
+	CARBONBUDGET_SOAK=$(SOAK) $(GO) test ./cmd/carbonbudget -run 'TestServeUnderHugeDistinctURLs|TestSoak' -timeout 90m -v
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -114,6 +114,12 @@ func TestKillAtEveryPublishStep(t *testing.T) {
 			t.Fatalf("update after a kill at %q: %v", point, err)
 		}
 		agree(t, out, "after a kill at "+strconv.Quote(point))
+		entries, _ := os.ReadDir(out)
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".tmp-") || strings.HasPrefix(e.Name(), ".staging-") || strings.HasPrefix(e.Name(), ".publish-") {
+				t.Errorf("kill at %q: %s left in the output directory after the update", point, e.Name())
+			}
+		}
 		want := wrongSLand
 		if i >= commit {
 			want = right

@@ -164,14 +164,16 @@ type Report struct {
 	// RolledForward lists the months whose interrupted publish was
 	// completed.
 	RolledForward []string
-	// Removed lists the leftover staging directories and temporary
-	// journals deleted (names inside the output directory).
+	// Removed lists the leftover staging directories, temporary journals
+	// and unfinished table writes deleted (names inside the output
+	// directory).
 	Removed []string
 }
 
 // Recover finishes or discards publishes interrupted by a crash: committed
 // ones (a journal exists) are rolled forward, uncommitted staging
-// directories are deleted. Call it after taking the output directory's
+// directories and the temporary files of unfinished table writes are
+// deleted. Call it after taking the output directory's
 // lock and before publishing. A missing outDir is not an error.
 func Recover(outDir string) (Report, error) {
 	return recoverMatching(outDir, "")
@@ -204,7 +206,8 @@ func recoverMatching(outDir, month string) (Report, error) {
 	for _, e := range entries {
 		name := e.Name()
 		orphan := strings.HasPrefix(name, stagingPrefix+month) ||
-			(strings.HasPrefix(name, "."+journalPrefix+month) && strings.Contains(name, ".json.tmp-")) // a journal's unfinished write
+			(strings.HasPrefix(name, "."+journalPrefix+month) && strings.Contains(name, ".json.tmp-")) || // a journal's unfinished write
+			(month == "" && strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")) // a table's unfinished write (internal/durable)
 		if !orphan {
 			continue
 		}

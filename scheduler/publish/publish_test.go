@@ -148,12 +148,13 @@ func TestRecoverRemovesOrphans(t *testing.T) {
 	orphan := filepath.Join(out, stagingPrefix+"2023-03-123")
 	writeMonth(orphan, grid.Month{Year: 2023, Month: 3}, 5, 10)
 	os.WriteFile(filepath.Join(out, "."+journalPrefix+"2023-03.json.tmp-123"), []byte("{"), 0o644)
-	os.WriteFile(filepath.Join(out, ".lock"), nil, 0o644) // not ours: must stay
+	os.WriteFile(filepath.Join(out, ".budget_monthly.parquet.tmp-456"), []byte("PAR1"), 0o644) // a table write killed
+	os.WriteFile(filepath.Join(out, ".lock"), nil, 0o644)                                      // not ours: must stay
 	rep, err := Recover(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"." + journalPrefix + "2023-03.json.tmp-123", stagingPrefix + "2023-03-123"}
+	want := []string{"." + journalPrefix + "2023-03.json.tmp-123", ".budget_monthly.parquet.tmp-456", stagingPrefix + "2023-03-123"}
 	slices.Sort(rep.Removed)
 	if !slices.Equal(rep.Removed, want) || len(rep.RolledForward) != 0 {
 		t.Errorf("Recover report %+v, want removed %v", rep, want)
