@@ -4,23 +4,36 @@ GO ?= go
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/carbonbudget/carbonbudget/internal/cli.Version=$(VERSION)
 BIN := bin/carbonbudget
-# Debian/Ubuntu packages the build and the tests need.
-APT_PACKAGES := golang-go gcc make pkg-config git libgdal-dev gdal-bin libnetcdf-dev netcdf-bin \
-	libxgboost-dev python3-xgboost python3-numpy chromium
+# Debian/Ubuntu packages the build and the main job need; the tests also
+# need the command-line tools they check our files with and Chromium.
+APT_RUN := golang-go gcc make pkg-config git libgdal-dev libnetcdf-dev libxgboost-dev
+APT_TEST := $(APT_RUN) gdal-bin netcdf-bin python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build run test soak bench bench-demo regions clean
+.PHONY: setup setup-test build run test soak bench bench-demo regions clean
 
-# setup installs the system packages (skipping those already present) and
-# the Go modules.
-setup:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# apt installs the packages in $(1) that are missing (golang-go only when
+# there is no go at all).
+define apt
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if command -v go >/dev/null 2>&1; then missing=$$(echo $$missing | tr ' ' '\n' | grep -v '^golang-go$$'); fi; \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+# setup installs what the main job needs: the system packages (skipping
+# those already present) and the Go modules of the binary.
+setup:
+	$(call apt,$(APT_RUN))
 	$(GO) mod download
+
+# setup-test adds what only the tests need, among them the DuckDB and
+# browser-driver modules (about 600 MB) of internal/duckqa and
+# internal/browsertest, which make run never downloads.
+setup-test: setup
+	$(call apt,$(APT_TEST))
 	cd internal/duckqa && $(GO) mod download
 	cd internal/browsertest && $(GO) mod download
 
@@ -35,7 +48,7 @@ run: setup build
 # files and the dashboard test in headless Chromium, which live in modules
 # of their own (internal/duckqa, internal/browsertest) to keep DuckDB and the
 # browser driver out of the binary.
-test:
+test: setup-test
 	$(GO) test ./...
 	cd internal/duckqa && $(GO) test ./...
 	cd internal/browsertest && $(GO) test ./...
