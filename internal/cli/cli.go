@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -26,6 +29,9 @@ var Version = "dev"
 type Env struct {
 	Stdout, Stderr io.Writer
 	Log            *slog.Logger
+	// stopProfile ends the profiles --cpuprofile and --memprofile asked
+	// for; Run calls it when the command returns.
+	stopProfile func()
 }
 
 // A command is one subcommand. run receives the arguments after its name.
@@ -75,6 +81,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: unknown command %q; run 'carbonbudget --help' for the list", ErrUsage, args[0])
 	}
 	err := cmd.run(ctx, env, args[1:])
+	if env.stopProfile != nil {
+		env.stopProfile()
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -100,6 +109,8 @@ type Common struct {
 	OutDir     string
 	LogFormat  string
 	LogLevel   string
+	// CPUProfile and MemProfile are pprof files to write (go tool pprof).
+	CPUProfile, MemProfile string
 }
 
 // newFlagSet returns a flag set for a subcommand that prints its usage to
@@ -110,6 +121,8 @@ func newFlagSet(env *Env, name, synopsis string, withData bool) (*flag.FlagSet, 
 	c := &Common{}
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the command to this file (go tool pprof)")
+	fs.StringVar(&c.MemProfile, "memprofile", "", "write a heap profile at the end of the command to this file")
 	if withData {
 		fs.StringVar(&c.ConfigFile, "config", "", "configuration file (default: the embedded default)")
 		fs.StringVar(&c.OutDir, "out", "", "output directory (overrides output_dir in the configuration)")
@@ -145,6 +158,43 @@ func parse(fs *flag.FlagSet, c *Common, env *Env, args []string, allowArgs bool)
 		env.Log = slog.New(slog.NewJSONHandler(env.Stderr, opts))
 	default:
 		return fmt.Errorf("%w: --log-format %q: want text or json", ErrUsage, c.LogFormat)
+	}
+	return startProfiles(env, c)
+}
+
+// startProfiles starts the CPU profile and arranges for both profiles to
+// be written when the command returns.
+func startProfiles(env *Env, c *Common) error {
+	if c.CPUProfile == "" && c.MemProfile == "" {
+		return nil
+	}
+	var cpu *os.File
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		cpu = f
+	}
+	env.stopProfile = func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if c.MemProfile != "" {
+			f, err := os.Create(c.MemProfile)
+			if err == nil {
+				runtime.GC() // up-to-date statistics of what is live
+				err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
+			}
+			if err != nil {
+				env.Log.Error("write heap profile", "file", c.MemProfile, "err", err)
+			}
+		}
 	}
 	return nil
 }
