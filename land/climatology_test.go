@@ -1,13 +1,17 @@
 package land
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
 
@@ -92,7 +96,7 @@ func TestClimatologySaveLoad(t *testing.T) {
 	if err := cl.Fill(context.Background(), fieldT2m, fieldNDVI); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "clim.gob")
+	path := filepath.Join(t.TempDir(), ClimatologyFile)
 	if err := cl.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +121,40 @@ func TestClimatologySaveLoad(t *testing.T) {
 	}
 	if _, err := got.Mean(fieldTp, 3); err == nil || !strings.Contains(err.Error(), "not in the saved climatology") {
 		t.Errorf("unsaved field: error %v", err)
+	}
+}
+
+// TestClimatologyFileChecked: the same entries give the same bytes; a
+// truncated file and an earlier version's gob file are refused at load,
+// the gob one as members to retrain.
+func TestClimatologyFileChecked(t *testing.T) {
+	w := newWorldLike(t)
+	cl, err := NewClimatology(w, w.g, 2003, 2004)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Fill(context.Background(), fieldT2m, fieldNDVI, fieldTp); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.bin"), filepath.Join(dir, "b.bin")
+	if err := errors.Join(cl.Save(a), cl.Save(b)); err != nil {
+		t.Fatal(err)
+	}
+	ba, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if !bytes.Equal(ba, bb) {
+		t.Error("two saves of one climatology differ")
+	}
+	short := filepath.Join(dir, "short.bin")
+	os.WriteFile(short, ba[:len(ba)-4], 0o644)
+	if _, err := LoadClimatology(short); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated climatology: error %v, want truncated", err)
+	}
+	old := filepath.Join(dir, "climatology.gob")
+	os.WriteFile(old, []byte("\x1f\xff\x81\x03\x01\x01\x10savedClimatology"), 0o644)
+	if _, err := LoadClimatology(old); !errors.Is(err, emulator.ErrOldManifest) {
+		t.Errorf("gob climatology: error %v, want ErrOldManifest", err)
 	}
 }
 

@@ -49,7 +49,7 @@
 // reported (Ke et al. 2024 report the gross loss of such regions in 2023).
 //
 // Files: Train saves <models>/land/<member>.json and <member>.card.json,
-// climatology.gob and members.json (emulator.SaveMembers), whose land
+// climatology.bin and members.json (emulator.SaveMembers), whose land
 // records are the climatology years and each member's trend, target and
 // mask.
 package land

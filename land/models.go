@@ -38,7 +38,7 @@ type Models struct {
 	ClimFirstYear, ClimLastYear int
 	Members                     []*Model
 	// Climatology is the one the members were trained against: set by
-	// Train, and by Load when <models>/land/climatology.gob exists. Run
+	// Train, and by Load when <models>/land/climatology.bin exists. Run
 	// uses it unless Inputs.Climatology is given.
 	Climatology *Climatology
 }
@@ -136,6 +136,11 @@ func (ms *Models) readExtra(man *emulator.Manifest) error {
 // checks that it is the members'.
 func (ms *Models) loadClimatology(path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(path), "climatology.gob")); err == nil {
+			// An earlier carbonbudget's format: retrain rather than decode
+			// 500 MB of gob at every run.
+			return fmt.Errorf("load land models: climatology.gob: %w", emulator.ErrOldManifest)
+		}
 		return nil
 	}
 	cl, err := LoadClimatology(path)

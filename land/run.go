@@ -23,7 +23,7 @@ type Inputs struct {
 	Models *Models // the trained members
 	// Climatology is the baseline the models were trained against (same
 	// years and grid); nil: Models.Climatology (the one Train used or Load
-	// read from <models>/land/climatology.gob). The anomaly features, the
+	// read from <models>/land/climatology.bin). The anomaly features, the
 	// fire anomaly and the extreme-heat test read it.
 	Climatology *Climatology
 }

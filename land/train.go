@@ -56,7 +56,7 @@ const (
 )
 
 // ClimatologyFile is the climatology Train saves beside the members.
-const ClimatologyFile = "climatology.gob"
+const ClimatologyFile = "climatology.bin"
 
 // DefaultParams are the land members' XGBoost parameters.
 func DefaultParams() xgb.Params {

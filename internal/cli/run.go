@@ -67,8 +67,9 @@ func finish(env *Env, a *app, sum *scheduler.Summary, runErr error) error {
 	if err != nil {
 		return fmt.Errorf("check tables: %w (run error: %v)", err, runErr)
 	}
-	if stale || (sum != nil && len(sum.Outcomes) > 0) {
-		if stale {
+	computed := sum != nil && len(sum.Outcomes) > 0
+	if stale || computed {
+		if stale && !computed {
 			env.Log.Warn("tables older than a published month (an interrupted run): rebuilding them", "out", a.cfg.OutputDir)
 		}
 		if err := a.runner.WriteTables(); err != nil {
