@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -16,6 +17,23 @@ func BenchmarkWriteGrid025(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := WriteGrid(filepath.Join(dir, "m.parquet"), gm); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(gm.Grid.Cells()*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkReadGrid025 reads back a 0.25° month of 12 value columns (the
+// cube cache and the server read grids this way).
+func BenchmarkReadGrid025(b *testing.B) {
+	gm := testMonth(grid.MustNew(0.25), 12)
+	path := filepath.Join(b.TempDir(), "m.parquet")
+	if err := WriteGrid(path, gm); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadGrid(context.Background(), path); err != nil {
 			b.Fatal(err)
 		}
 	}

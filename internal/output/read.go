@@ -71,51 +71,100 @@ func ReadGrid(ctx context.Context, path string) (*GridFile, error) {
 	}
 	n := int(pf.NumRows())
 	out.CellIDs = make([]int32, 0, n)
+	out.Lat, out.Lon, out.AreaM2 = make([]float32, 0, n), make([]float32, 0, n), make([]float64, 0, n)
 	for _, name := range value {
 		out.Columns[name] = make([]float32, 0, n)
 	}
-	r := parquet.NewReader(pf)
-	defer r.Close()
-	buf := make([]parquet.Row, 4096)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("read grid %s: %w", path, err)
-		}
-		k, err := r.ReadRows(buf)
-		for _, row := range buf[:k] {
-			for _, v := range row {
-				c := v.Column()
+	// Column by column, page by page, from the pages' decoded values: no
+	// parquet.Row per cell, and the time and geometry columns are never
+	// read (the geometry is most of the file's bytes).
+	for _, rg := range pf.RowGroups() {
+		chunks := rg.ColumnChunks()
+		for c := range leaves {
+			name, isValue := value[c]
+			if !isValue && c != idCol && c != latCol && c != lonCol && c != areaCol {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("read grid %s: %w", path, err)
+			}
+			err := readPages(chunks[c].Pages(), func(p parquet.Page) error {
+				if p.Dictionary() != nil {
+					return fmt.Errorf("column %q is dictionary-encoded; WriteGrid writes plain pages", leaves[c][0])
+				}
+				data := p.Data()
 				switch c {
 				case idCol:
-					out.CellIDs = append(out.CellIDs, v.Int32())
-					continue
+					out.CellIDs = append(out.CellIDs, data.Int32()...)
 				case latCol:
-					out.Lat = append(out.Lat, v.Float())
-					continue
+					out.Lat = append(out.Lat, data.Float()...)
 				case lonCol:
-					out.Lon = append(out.Lon, v.Float())
-					continue
+					out.Lon = append(out.Lon, data.Float()...)
 				case areaCol:
-					out.AreaM2 = append(out.AreaM2, v.Double())
-					continue
-				}
-				if name, ok := value[c]; ok {
-					x := float32(math.NaN())
-					if !v.IsNull() {
-						x = v.Float()
+					out.AreaM2 = append(out.AreaM2, data.Double()...)
+				default:
+					col, ok := appendNullable(out.Columns[name], data.Float(), p.DefinitionLevels())
+					if !ok {
+						return fmt.Errorf("column %q: a page's definition levels and values disagree", name)
 					}
-					out.Columns[name] = append(out.Columns[name], x)
+					out.Columns[name] = col
 				}
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("read grid %s: %w", path, err)
 			}
 		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read grid %s: %w", path, err)
+	}
+	for name, col := range out.Columns {
+		if len(col) != len(out.CellIDs) {
+			return nil, fmt.Errorf("read grid %s: column %q has %d values for %d cells", path, name, len(col), len(out.CellIDs))
 		}
 	}
 	return out, nil
+}
+
+// readPages calls f on every page of a column chunk.
+func readPages(pages parquet.Pages, f func(parquet.Page) error) error {
+	defer pages.Close()
+	for {
+		p, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = f(p)
+		parquet.Release(p)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// appendNullable appends a page of an optional column: vals holds the
+// non-NULL values in order, def one definition level per row (0: NULL,
+// which becomes NaN). A page without levels has no NULLs. ok is false
+// when the levels ask for more values than the page holds.
+func appendNullable(dst, vals []float32, def []byte) (_ []float32, ok bool) {
+	if len(def) == 0 {
+		return append(dst, vals...), true
+	}
+	nan := float32(math.NaN())
+	j := 0
+	for _, d := range def {
+		if d == 0 {
+			dst = append(dst, nan)
+			continue
+		}
+		if j == len(vals) {
+			return dst, false
+		}
+		dst = append(dst, vals[j])
+		j++
+	}
+	return dst, j == len(vals)
 }
 
 func isFixed(name string) bool {
