@@ -62,7 +62,9 @@ const WorldTolerance = 0.005
 // internal/regions satisfies it.
 type CountryMasks interface {
 	CountryIDs() []string // ISO 3166-1 alpha-3
-	Weights(id string) ([]float32, error)
+	// SparseWeights are the cells of country id, in increasing order,
+	// and the share of each that is its land.
+	SparseWeights(id string) (cells []int32, weights []float32, err error)
 }
 
 // Inputs are what Run needs for one month.

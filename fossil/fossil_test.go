@@ -46,6 +46,18 @@ func (b *boxMasks) Weights(id string) ([]float32, error) {
 	return w, nil
 }
 
+func (b *boxMasks) SparseWeights(id string) ([]int32, []float32, error) {
+	cells, ok := b.cells[id]
+	if !ok {
+		return nil, nil, fmt.Errorf("no country %q", id)
+	}
+	c32, w := make([]int32, len(cells)), make([]float32, len(cells))
+	for i, c := range cells {
+		c32[i], w[i] = int32(c), 0.5 // fractional cover: half land
+	}
+	return c32, w, nil
+}
+
 var sectors = []string{"Power", "Industry", "Ground Transport", "Residential", "Domestic Aviation", InternationalAviation}
 
 // monthRecords makes one value per partition row, single country and

@@ -16,9 +16,17 @@ type Gridder struct {
 	areas []float64
 	// landFraction is the summed cover of every country, per cell.
 	landFraction []float64
-	// weights[row] is, per cell, the row's share of cover × proxy, already
-	// divided by Σ cover·proxy·area, so that density = GtC·1e15·weight.
-	weights map[string][]float64
+	// weights[row] is, per cell of the row's countries, the row's share of
+	// cover × proxy, already divided by Σ cover·proxy·area, so that
+	// density = GtC·1e15·weight. Sparse: at 0.25° a dense slice per row
+	// would be 8 MB, and building them cost 3 s a month.
+	weights map[string]sparseWeights
+}
+
+// sparseWeights are weights on cells, in increasing cell order.
+type sparseWeights struct {
+	cells []int32
+	w     []float64
 }
 
 // griddedRows are the Carbon Monitor rows that are spread on the grid: the
@@ -36,11 +44,12 @@ func NewGridder(g grid.Grid, countries CountryMasks, proxy *grid.Field) (*Gridde
 	if proxy != nil && proxy.Grid != g {
 		return nil, fmt.Errorf("fossil proxy %q is on %v, want %v", proxy.Name, proxy.Grid, g)
 	}
-	gr := &Gridder{grid: g, areas: g.AreasM2(), weights: map[string][]float64{}, landFraction: make([]float64, g.Cells())}
+	gr := &Gridder{grid: g, areas: g.AreasM2(), weights: map[string]sparseWeights{}, landFraction: make([]float64, g.Cells())}
 	all := countries.CountryIDs()
+	cover := make([]float64, g.Cells()) // scratch, zero between rows
 	for _, row := range griddedRows() {
 		codes := memberCodes(row, all)
-		w, err := gr.rowWeights(row, codes, countries, proxy)
+		w, err := gr.rowWeights(row, codes, countries, proxy, cover)
 		if err != nil {
 			return nil, err
 		}
@@ -49,44 +58,57 @@ func NewGridder(g grid.Grid, countries CountryMasks, proxy *grid.Field) (*Gridde
 	return gr, nil
 }
 
-func (gr *Gridder) rowWeights(row string, codes []string, countries CountryMasks, proxy *grid.Field) ([]float64, error) {
-	cover := make([]float64, gr.grid.Cells())
+func (gr *Gridder) rowWeights(row string, codes []string, countries CountryMasks, proxy *grid.Field, cover []float64) (sparseWeights, error) {
+	var touched []int32
 	for _, c := range codes {
-		w, err := countries.Weights(c)
+		cells, ws, err := countries.SparseWeights(c)
 		if err != nil {
 			if row == ROW || row == EUAndUK {
 				continue // a small member absent from the mask at this resolution
 			}
-			return nil, fmt.Errorf("grid %q: %w", row, err)
+			return sparseWeights{}, fmt.Errorf("grid %q: %w", row, err)
 		}
-		for i, x := range w {
-			cover[i] += float64(x)
-			gr.landFraction[i] += float64(x) // the rows partition the countries
+		for j, cell := range cells {
+			x := float64(ws[j])
+			if x == 0 {
+				continue
+			}
+			if cover[cell] == 0 {
+				touched = append(touched, cell)
+			}
+			cover[cell] += x
+			gr.landFraction[cell] += x // the rows partition the countries
 		}
 	}
-	w := make([]float64, len(cover))
+	defer func() {
+		for _, i := range touched {
+			cover[i] = 0
+		}
+	}()
+	slices.Sort(touched)
+	out := sparseWeights{cells: touched, w: make([]float64, len(touched))}
 	var norm float64
 	if proxy != nil {
-		for i, c := range cover {
-			if p := float64(proxy.Values[i]); c > 0 && p > 0 {
-				w[i] = c * p
-				norm += w[i] * gr.areas[i]
+		for j, i := range touched {
+			if p := float64(proxy.Values[i]); p > 0 {
+				out.w[j] = cover[i] * p
+				norm += out.w[j] * gr.areas[i]
 			}
 		}
 	}
 	if norm == 0 { // no proxy, or a proxy empty over the whole country: land area
-		for i, c := range cover {
-			w[i] = c
-			norm += c * gr.areas[i]
+		for j, i := range touched {
+			out.w[j] = cover[i]
+			norm += cover[i] * gr.areas[i]
 		}
 	}
 	if norm == 0 {
-		return nil, fmt.Errorf("grid %q: its countries %v cover no cell of %v", row, codes, gr.grid)
+		return sparseWeights{}, fmt.Errorf("grid %q: its countries %v cover no cell of %v", row, codes, gr.grid)
 	}
-	for i := range w {
-		w[i] /= norm
+	for j := range out.w {
+		out.w[j] /= norm
 	}
-	return w, nil
+	return out, nil
 }
 
 // Grid returns the month's national rows on the grid, all sectors but
@@ -123,8 +145,8 @@ func (gr *Gridder) Grid(national []NationalRow) (*grid.Field, error) {
 			return nil, fmt.Errorf("no gridding weights for row %q", row)
 		}
 		grams := gtc * 1e15
-		for i, x := range w {
-			if x != 0 {
+		for j, i := range w.cells {
+			if x := w.w[j]; x != 0 {
 				dens[i] += grams * x
 			}
 		}
