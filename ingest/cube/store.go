@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"container/list"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,15 +24,28 @@ import (
 // cube.json}, with <Dir>/cubes/YYYY-MM/latest naming the newest key. A
 // cube directory is written under a temporary name and renamed into place,
 // so a crash never leaves a half-written cube that a later run would trust.
+//
+// The latest cube of each month is kept in memory once loaded or saved,
+// least recently used first out once they exceed MaxBytes: training reads
+// every past month many times, but at 0.25° a cube is about 100 MB and
+// holding all of three years took 12 GB.
 type Store struct {
 	Dir string
+	// MaxBytes bounds the field values kept in memory (0: DefaultMaxBytes).
+	MaxBytes int64
 
 	mu    sync.Mutex
-	cache map[grid.Month]*Cube // the latest cube per month, loaded lazily
+	cache map[grid.Month]*list.Element // of *Cube, most recently used at the front
+	lru   list.List
+	bytes int64
 }
 
+// DefaultMaxBytes holds every cube of 25 years at 1° and about 20 months at
+// 0.25°.
+const DefaultMaxBytes = 2 << 30
+
 // NewStore returns a store rooted at dir.
-func NewStore(dir string) *Store { return &Store{Dir: dir, cache: map[grid.Month]*Cube{}} }
+func NewStore(dir string) *Store { return &Store{Dir: dir, cache: map[grid.Month]*list.Element{}} }
 
 // sidecar is the JSON part of a stored cube.
 type sidecar struct {
@@ -81,9 +95,7 @@ func (s *Store) Save(c *Cube) error {
 	}); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.cache[c.Month] = c
-	s.mu.Unlock()
+	s.remember(c)
 	return nil
 }
 
@@ -172,13 +184,48 @@ func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
 func (s *Store) cached(m grid.Month, key string) (*Cube, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.cache[m]
-	return c, ok && c.Key == key
+	e, ok := s.cache[m]
+	if !ok {
+		return nil, false
+	}
+	c := e.Value.(*Cube)
+	if c.Key != key {
+		return c, false
+	}
+	s.lru.MoveToFront(e)
+	return c, true
 }
 
-// remember keeps c in memory as the latest cube of its month.
+// remember keeps c in memory as the latest cube of its month, then lets
+// the least recently used cubes go until the store is within MaxBytes
+// (c itself always stays).
 func (s *Store) remember(c *Cube) {
 	s.mu.Lock()
-	s.cache[c.Month] = c
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if e, ok := s.cache[c.Month]; ok {
+		s.bytes -= cubeBytes(e.Value.(*Cube))
+		s.lru.Remove(e)
+	}
+	s.cache[c.Month] = s.lru.PushFront(c)
+	s.bytes += cubeBytes(c)
+	limit := s.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	for s.bytes > limit && s.lru.Len() > 1 {
+		old := s.lru.Back()
+		oc := old.Value.(*Cube)
+		s.lru.Remove(old)
+		delete(s.cache, oc.Month)
+		s.bytes -= cubeBytes(oc)
+	}
+}
+
+// cubeBytes is the memory of c's field values.
+func cubeBytes(c *Cube) int64 {
+	var n int64
+	for _, f := range c.Fields {
+		n += int64(len(f.Values)) * 4
+	}
+	return n
 }

@@ -103,3 +103,43 @@ func TestInputsDocMatchesCanonical(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreMemoryBounded: past MaxBytes the least recently used cubes leave
+// memory (a fresh load from disk returns a new value), the recently used
+// stay (the same pointer comes back), and an evicted cube loads whole.
+func TestStoreMemoryBounded(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(t.TempDir())
+	one := cubeBytes(testCube(grid.Month{Year: 2023, Month: 1}))
+	s.MaxBytes = 3 * one // three cubes
+	var saved []*Cube
+	for mo := 1; mo <= 5; mo++ {
+		c := testCube(grid.Month{Year: 2023, Month: time.Month(mo)})
+		if err := s.Save(c); err != nil {
+			t.Fatal(err)
+		}
+		saved = append(saved, c)
+	}
+	if s.bytes > s.MaxBytes || len(s.cache) != 3 {
+		t.Fatalf("after 5 saves: %d cubes, %d bytes in memory; want 3 within %d", len(s.cache), s.bytes, s.MaxBytes)
+	}
+	// March is used again, so April (not March) goes when June arrives.
+	if c, err := s.Load(ctx, grid.Month{Year: 2023, Month: 3}, "abc123"); err != nil || c != saved[2] {
+		t.Fatalf("March: %v, same cube %v", err, c == saved[2])
+	}
+	if err := s.Save(testCube(grid.Month{Year: 2023, Month: 6})); err != nil {
+		t.Fatal(err)
+	}
+	for mo, want := range map[int]bool{1: false, 2: false, 3: true, 4: false, 5: true, 6: true} {
+		if _, ok := s.cached(grid.Month{Year: 2023, Month: time.Month(mo)}, "abc123"); ok != want {
+			t.Errorf("month %d in memory: %v, want %v", mo, ok, want)
+		}
+	}
+	c, err := s.Load(ctx, grid.Month{Year: 2023, Month: 1}, "abc123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c == saved[0] || !reflect.DeepEqual(c.Fields["sst"].Values[1:5], saved[0].Fields["sst"].Values[1:5]) {
+		t.Error("an evicted cube did not come back from disk whole")
+	}
+}

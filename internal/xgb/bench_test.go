@@ -64,7 +64,7 @@ func BenchmarkPredict1M(b *testing.B) {
 	}
 	defer d.Free()
 	x, _ := bench12(n)
-	for _, size := range []struct{ rounds, depth int }{{300, 8}, {100, 6}} {
+	for _, size := range []struct{ rounds, depth int }{{300, 8}, {200, 6}, {150, 8}, {100, 6}} {
 		b.Run(fmt.Sprintf("rounds=%d/depth=%d", size.rounds, size.depth), func(b *testing.B) {
 			bst, _, err := Train(context.Background(), Params{MaxDepth: size.depth, Eta: 0.1, NThread: 2}, d, nil, size.rounds, 0)
 			if err != nil {
