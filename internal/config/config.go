@@ -66,7 +66,43 @@ type Source struct {
 	// MaxMonthlyJump (fossil only) is the largest factor by which a row's
 	// daily mean may change from the month before; 0: 10.
 	MaxMonthlyJump float64 `yaml:"max_monthly_jump,omitempty"`
+	// Fetch says where carbonbudget fetches the source from (carbonbudget
+	// fetch, and update/schedule before they plan); nil: the files are put
+	// in place by hand.
+	Fetch *Fetch `yaml:"fetch,omitempty"`
+	// WarnAfterDays raises a warning in status and /metrics when the
+	// source's newest month is more than this many days past that month's
+	// end (0: no warning).
+	WarnAfterDays int `yaml:"warn_after_days,omitempty"`
 }
+
+// Fetch is a source's provider and request (internal/acquire does it).
+// url, request values and command arguments may hold {yyyy}, {mm} and
+// {model}; the file lands where the source's path says.
+type Fetch struct {
+	// Provider is http, cds, earthdata, command or local.
+	Provider string `yaml:"provider"`
+	// URL is the file's address (http, earthdata), or for local the file
+	// name in Dir (default: the base name of path).
+	URL string `yaml:"url,omitempty"`
+	// Dataset and Request are a Climate Data Store retrieve (cds).
+	Dataset string         `yaml:"dataset,omitempty"`
+	Request map[string]any `yaml:"request,omitempty"`
+	// Format is what the file must be (netcdf, grib, geotiff, hdf4, hdf5,
+	// csv, text, tsv), checked before the file is accepted; default from
+	// the path's extension.
+	Format string `yaml:"format,omitempty"`
+	// SHA256 is the file's digest, or the URL of a checksum file.
+	SHA256 string `yaml:"sha256,omitempty"`
+	// Command runs an official tool (command provider); {out} is the path
+	// it must write.
+	Command []string `yaml:"command,omitempty"`
+	// Dir is the drop directory of the local provider.
+	Dir string `yaml:"dir,omitempty"`
+}
+
+// Providers are the fetch providers.
+var Providers = []string{"http", "cds", "earthdata", "command", "local"}
 
 // SourceNames are the sources carbonbudget reads (ingest/builder has a
 // reader for each; a test keeps the two lists equal). Any other name in
@@ -104,6 +140,37 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// validate checks that f names a provider and what that provider needs.
+func (f *Fetch) validate() error {
+	if f == nil {
+		return nil
+	}
+	need := func(field, v string) error {
+		if v == "" {
+			return fmt.Errorf("provider %s needs %s", f.Provider, field)
+		}
+		return nil
+	}
+	switch f.Provider {
+	case "http", "earthdata":
+		return need("url", f.URL)
+	case "cds":
+		if f.Request == nil {
+			return fmt.Errorf("provider cds needs request")
+		}
+		return need("dataset", f.Dataset)
+	case "command":
+		if len(f.Command) == 0 || !slices.ContainsFunc(f.Command, func(a string) bool { return strings.Contains(a, "{out}") }) {
+			return fmt.Errorf("provider command needs command, with {out} where the file is to be written")
+		}
+	case "local":
+		return need("dir", f.Dir)
+	default:
+		return fmt.Errorf("provider: %q, want one of %s", f.Provider, strings.Join(Providers, ", "))
+	}
+	return nil
 }
 
 // Formats of a gridded source.
@@ -163,6 +230,11 @@ func parse(data []byte, file, name string) (*Config, error) {
 	}
 	for _, p := range []*string{&c.OutputDir, &c.WorkDir, &c.ModelsDir, &c.InputDir} {
 		*p = resolve(base, *p)
+	}
+	for _, src := range c.Sources {
+		if src.Fetch != nil && src.Fetch.Dir != "" {
+			src.Fetch.Dir = resolve(base, src.Fetch.Dir)
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
@@ -249,6 +321,12 @@ func (c *Config) Validate() error {
 		}
 		if strings.Contains(s.Path, "{model}") && len(s.Models) == 0 {
 			return fmt.Errorf("sources.%s: path has {model} but models is empty", name)
+		}
+		if s.WarnAfterDays < 0 {
+			return fmt.Errorf("sources.%s.warn_after_days: %d is negative", name, s.WarnAfterDays)
+		}
+		if err := s.Fetch.validate(); err != nil {
+			return fmt.Errorf("sources.%s.fetch: %w", name, err)
 		}
 	}
 	return nil

@@ -42,6 +42,9 @@ func TestLoad(t *testing.T) {
 		{"absent.yaml", "no such file"},
 		{"badsource.yaml", "sources.ocean_reanalyis: unknown source (did you mean ocean_reanalysis?"},
 		{"badincomplete.yaml", "sources.era5.allow_incomplete: only the fossil source"},
+		{"fetch.yaml", ""},
+		{"badfetch.yaml", `sources.co2_monthly.fetch: provider: "ftp", want one of http, cds`},
+		{"badfetchcmd.yaml", "sources.chlorophyll.fetch: provider command needs command, with {out}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -120,5 +123,25 @@ func TestExpandPath(t *testing.T) {
 	got := ExpandPath("/in", "trendy/{model}_{yyyy}{mm}.nc", grid.Month{Year: 2001, Month: 2}, "LPJ")
 	if got != "/in/trendy/LPJ_200102.nc" {
 		t.Errorf("got %s", got)
+	}
+}
+
+// TestFetchConfig: a fetch block keeps its request as written and its drop
+// directory resolves against the file's directory.
+func TestFetchConfig(t *testing.T) {
+	c, err := Load(filepath.Join("testdata", "fetch.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	era5 := c.Sources["era5"].Fetch
+	if era5 == nil || era5.Provider != "cds" || era5.Request["data_format"] != "netcdf" {
+		t.Fatalf("era5 fetch = %+v", era5)
+	}
+	abs, _ := filepath.Abs("testdata")
+	if got := c.Sources["trendy"].Fetch.Dir; got != filepath.Join(abs, "drop", "trendy") {
+		t.Errorf("local drop dir = %s, want it relative to the file's directory", got)
+	}
+	if c.Sources["co2_monthly"].WarnAfterDays != 45 || c.Sources["socat"].Fetch != nil {
+		t.Errorf("co2_monthly warn_after_days %d; socat fetch %+v", c.Sources["co2_monthly"].WarnAfterDays, c.Sources["socat"].Fetch)
 	}
 }
