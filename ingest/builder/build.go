@@ -269,12 +269,19 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 	return c, nil
 }
 
-// keySettings are the configuration values that shape a cube.
+// keySettings are the configuration values that shape a cube: not where
+// a source is fetched from, or when its lateness is warned about, so
+// adding a fetch block does not invalidate every cached cube.
 func keySettings(cfg *config.Config) any {
+	sources := make(map[string]config.Source, len(cfg.Sources))
+	for name, s := range cfg.Sources {
+		s.Fetch, s.WarnAfterDays = nil, 0
+		sources[name] = s
+	}
 	return struct {
 		Res     float64
 		Sources map[string]config.Source
-	}{cfg.ResolutionDeg, cfg.Sources}
+	}{cfg.ResolutionDeg, sources}
 }
 
 // regridder returns (and caches) the conservative regridder from src to

@@ -90,3 +90,28 @@ func TestFileHasherSeesASameSizeEditWithItsMtimeKept(t *testing.T) {
 		t.Error("an unchanged file hashed differently")
 	}
 }
+
+// TestFetchSettingsDoNotShapeTheCube: where a source is fetched from is
+// not part of the cube key (a fetch block added to a working
+// configuration must not re-ingest every month); its variables are.
+func TestFetchSettingsDoNotShapeTheCube(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := []cube.Entry{{Source: "co2_monthly", Path: "/a/co2.txt", SHA256: "11", Status: "ok"}}
+	before := Key("2023-01", keySettings(cfg), e)
+	src := cfg.Sources["co2_monthly"]
+	src.Fetch = &config.Fetch{Provider: "http", URL: "https://gml.noaa.gov/webdata/ccgg/trends/co2/co2_mm_gl.txt"}
+	src.WarnAfterDays = 40
+	cfg.Sources["co2_monthly"] = src
+	if Key("2023-01", keySettings(cfg), e) != before {
+		t.Error("adding a fetch block changed the cube key")
+	}
+	era5 := cfg.Sources["era5"]
+	era5.Variables = map[string]string{"t2m": "2t"}
+	cfg.Sources["era5"] = era5
+	if Key("2023-01", keySettings(cfg), e) == before {
+		t.Error("changing a source's variables did not change the cube key")
+	}
+}
