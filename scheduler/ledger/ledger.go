@@ -39,8 +39,9 @@ const busyTimeoutMS = 5000
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // schemaVersion is stored in PRAGMA user_version; bump it with a
-// migration in migrate.
-const schemaVersion = 1
+// migration in migrate. 2 added arrivals (every statement of schema is
+// idempotent, so running it again is the migration from 1).
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -65,6 +66,18 @@ CREATE TABLE IF NOT EXISTS months (
 	output_checksums    TEXT NOT NULL DEFAULT '{}',
 	error               TEXT NOT NULL DEFAULT '',
 	updated             TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS arrivals (
+	source        TEXT NOT NULL,
+	month         TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+	sha256        TEXT NOT NULL,
+	path          TEXT NOT NULL DEFAULT '',
+	url           TEXT NOT NULL DEFAULT '',
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	size          INTEGER NOT NULL DEFAULT 0,
+	arrived       TEXT NOT NULL,
+	PRIMARY KEY (source, month, sha256)
 );
 `
 
