@@ -73,12 +73,30 @@ func (f *Fetcher) saveState(dest string, st state) error {
 	})
 }
 
-// Provenance is what the last fetch recorded for the file at dest, for a
-// month's manifest: ok is false for a file not fetched by carbonbudget (or
-// changed since).
-func (f *Fetcher) Provenance(dest string) (url, etag, lastModified string, fetched time.Time, ok bool) {
-	st, ok := f.loadState(dest)
-	return st.URL, st.ETag, st.LastModified, st.Fetched, ok
+// Provenance is where a fetched file came from, for a month's manifest.
+type Provenance struct {
+	URL          string    `json:"url"` // redacted
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	Fetched      time.Time `json:"fetched"`
+	SHA256       string    `json:"sha256"`
+}
+
+// StateDir is the fetch state directory of a work directory: the CLI's
+// Fetcher keeps its state there and ReadProvenance reads it.
+func StateDir(workDir string) string { return filepath.Join(workDir, "fetch") }
+
+// ReadProvenance returns the provenance of the file at dest from the state
+// in stateDir, when carbonbudget fetched it and it has not changed since
+// (its checksum is sha256); ok is false for a file put in place by hand.
+func ReadProvenance(stateDir, dest, sha256 string) (p Provenance, ok bool) {
+	f := &Fetcher{StateDir: stateDir}
+	b, err := os.ReadFile(f.statePath(dest))
+	var st state
+	if err != nil || json.Unmarshal(b, &st) != nil || st.SHA256 != sha256 {
+		return Provenance{}, false
+	}
+	return Provenance{URL: st.URL, ETag: st.ETag, LastModified: st.LastModified, Fetched: st.Fetched, SHA256: st.SHA256}, true
 }
 
 func notExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

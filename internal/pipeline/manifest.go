@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/acquire"
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -26,6 +27,10 @@ type Manifest struct {
 	Inputs      []cube.Entry      `json:"inputs"`
 	Models      []ModelRef        `json:"models"`
 	Provisional []string          `json:"provisional_sources"`
+	// Fetched says where each input carbonbudget fetched came from (URL
+	// without secrets, ETag, Last-Modified, when), keyed by its path in
+	// Inputs; inputs put in place by hand have no entry.
+	Fetched map[string]acquire.Provenance `json:"fetched,omitempty"`
 	Outputs     map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
 }
 
@@ -75,3 +80,25 @@ func checksums(root string, rel []string) (map[string]string, error) {
 }
 
 func seconds(d time.Duration) float64 { return float64(d.Milliseconds()) / 1000 }
+
+// fetchedInputs looks up the fetch provenance of every input in the fetch
+// state under workDir; rel are the entries with paths relative to inputDir.
+func fetchedInputs(entries []cube.Entry, inputDir, workDir string) map[string]acquire.Provenance {
+	var out map[string]acquire.Provenance
+	for _, e := range entries {
+		if e.Status != "ok" {
+			continue
+		}
+		path := e.Path
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(inputDir, path)
+		}
+		if p, ok := acquire.ReadProvenance(acquire.StateDir(workDir), path, e.SHA256); ok {
+			if out == nil {
+				out = map[string]acquire.Provenance{}
+			}
+			out[relativePath(e.Path, inputDir)] = p
+		}
+	}
+	return out
+}

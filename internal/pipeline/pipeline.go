@@ -236,7 +236,8 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	step("write")
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
-		Inputs: relativeInputs(c.Catalogue, r.Cfg.InputDir), Provisional: provisionalSources(c, st)}
+		Inputs: relativeInputs(c.Catalogue, r.Cfg.InputDir), Provisional: provisionalSources(c, st),
+		Fetched: fetchedInputs(c.Catalogue, r.Cfg.InputDir, r.Cfg.WorkDir)}
 	if y, err := r.Cfg.ProvenanceYAML(); err == nil {
 		man.Config = string(y)
 	}
@@ -390,9 +391,15 @@ func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []lake.Row, err
 func relativeInputs(entries []cube.Entry, inputDir string) []cube.Entry {
 	out := slices.Clone(entries)
 	for i, e := range out {
-		if rel, err := filepath.Rel(inputDir, e.Path); err == nil && filepath.IsLocal(rel) {
-			out[i].Path = rel
-		}
+		out[i].Path = relativePath(e.Path, inputDir)
 	}
 	return out
+}
+
+// relativePath is path relative to inputDir when it lies inside it.
+func relativePath(path, inputDir string) string {
+	if rel, err := filepath.Rel(inputDir, path); err == nil && filepath.IsLocal(rel) {
+		return rel
+	}
+	return path
 }

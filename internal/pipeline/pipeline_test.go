@@ -51,6 +51,21 @@ func (f fakeRegions) Weights(id string) ([]float32, error) {
 	return nil, fmt.Errorf("no country %q", id)
 }
 
+func (f fakeRegions) SparseWeights(id string) ([]int32, []float32, error) {
+	for k, x := range f.ids {
+		if x == id {
+			a, b := f.cells(k)
+			var cells []int32
+			var w []float32
+			for i := a; i < b; i++ {
+				cells, w = append(cells, int32(i)), append(w, 1)
+			}
+			return cells, w, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("no country %q", id)
+}
+
 func (f fakeRegions) LandFraction() []float32 {
 	lf := make([]float32, f.g.Cells())
 	for k := range f.ids {
