@@ -47,6 +47,7 @@ var commands = map[string]command{
 	"grid":     {"describe the analysis grid (grid info --res 0.5)", runGrid},
 	"config":   {"print the effective configuration (config print)", runConfig},
 	"ingest":   {"read and check a month's inputs into the month cube (ingest --month 2023-12)", runIngest},
+	"fetch":    {"fetch the inputs from their providers (fetch [--month 2024-11] [--source co2_monthly] [--dry-run])", runFetch},
 	"regions":  {"list or show regions (regions list --kind reccap2-land; regions show USA)", runRegions},
 	"update":   {"the monthly job: compute every month that is missing, failed, provisional with its source arrived, or changed", runUpdate},
 	"run":      {"compute and publish months (run --month 2023-12 or --from/--to)", runRun},

@@ -46,7 +46,7 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if *yearsRun < 1 || *yearsRun > opt.ToYear-cfg.StartMonth().Year {
 		return fmt.Errorf("%w: --years-run %d: want 1..%d", ErrUsage, *yearsRun, opt.ToYear-cfg.StartMonth().Year)
 	}
-	a, err := openApp(ctx, env, cfg, "demo", true, false)
+	a, err := openApp(ctx, env, cfg, appOptions{command: "demo", trainMissing: true})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, "run", true, *wait)
+	a, err := openApp(ctx, env, cfg, appOptions{command: "run", trainMissing: true, wait: *wait})
 	if err != nil {
 		return err
 	}
@@ -112,8 +112,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 }
 
 func runUpdate(ctx context.Context, env *Env, args []string) error {
-	fs, c := newFlagSet(env, "update", "update [--wait] [--config FILE] [--out DIR]", true)
+	fs, c := newFlagSet(env, "update", "update [--wait] [--offline] [--config FILE] [--out DIR]", true)
 	wait := fs.Bool("wait", false, "wait for another run holding the output directory instead of exiting")
+	offline := fs.Bool("offline", false, "do not fetch the inputs first; use the files that are there")
 	if err := parse(fs, c, env, args, false); err != nil {
 		return err
 	}
@@ -121,20 +122,22 @@ func runUpdate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return update(ctx, env, cfg, *wait)
+	return update(ctx, env, cfg, *wait, *offline)
 }
 
-// update is the monthly job: every month from the configured start to now
-// minus the latency that is missing, failed, provisional with its source
-// now present, or whose inputs changed.
-func update(ctx context.Context, env *Env, cfg *config.Config, wait bool) error {
-	a, err := openApp(ctx, env, cfg, "update", true, wait)
+// update is the monthly job: it fetches the sources' recent months
+// (unless offline), then computes every month from the configured start
+// to now minus the latency that is missing, failed, provisional with its
+// source now present, or whose inputs changed. A fetch that failed is
+// reported after the months that could be computed were published.
+func update(ctx context.Context, env *Env, cfg *config.Config, wait, offline bool) error {
+	a, err := openApp(ctx, env, cfg, appOptions{command: "update", trainMissing: true, wait: wait, fetch: !offline})
 	if err != nil {
 		return err
 	}
 	defer a.close()
 	sum, err := updater(env, a, "update").Update(ctx, cfg.StartMonth(), nowFunc(), cfg.LatencyMonths)
-	return finish(env, a, sum, err)
+	return errors.Join(finish(env, a, sum, err), a.fetchErr)
 }
 
 func runBudget(ctx context.Context, env *Env, args []string) error {
@@ -154,7 +157,7 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, env, cfg, "budget", false, false)
+	a, err := openApp(ctx, env, cfg, appOptions{command: "budget"})
 	if err != nil {
 		return err
 	}

@@ -21,39 +21,59 @@ type app struct {
 	builder *builder.Builder
 	runner  *pipeline.Runner
 	close   func()
+	// fetchErr holds what fetching the inputs could not do (opts.fetch):
+	// the run goes on with the inputs there are, and reports it at the end.
+	fetchErr error
 }
 
-// openApp takes the output directory's lock (waiting for it with wait)
-// and wires the pipeline; the app holds the lock until close. The lock
+// appOptions say how openApp prepares a command.
+type appOptions struct {
+	command string // recorded in the ledger
+	// trainMissing trains members not trained yet, and retrains stale ones.
+	trainMissing bool
+	// wait waits for the output directory's lock instead of failing.
+	wait bool
+	// fetch fetches the configured sources' recent months first (update
+	// and schedule, unless --offline).
+	fetch bool
+}
+
+// openApp takes the output directory's lock (waiting for it with
+// opts.wait), fetches the inputs when opts.fetch, and wires the pipeline; the app holds the lock until close. The lock
 // comes first, so a second run is turned away before it loads or trains
 // anything, and training runs under it. With trainMissing, members that
 // have not been trained yet are trained first (the operational job does
 // that the first time), and retrained when a new year of model output
 // arrived; otherwise missing models are an error that says what to run.
-func openApp(ctx context.Context, env *Env, cfg *config.Config, command string, trainMissing, wait bool) (a *app, err error) {
-	lk, err := lock.Acquire(ctx, cfg.OutputDir, wait)
+func openApp(ctx context.Context, env *Env, cfg *config.Config, opts appOptions) (a *app, err error) {
+	lk, err := lock.Acquire(ctx, cfg.OutputDir, opts.wait)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
-			recordFailedStart(env, cfg, command, err)
+			recordFailedStart(env, cfg, opts.command, err)
 			lk.Release()
 		}
 	}()
+	var fetchErr error
+	if opts.fetch {
+		// Before training and planning, so both see what has arrived.
+		fetchErr = fetchRecent(ctx, env, cfg)
+	}
 	set, err := regions.Load(cfg.Grid())
 	if err != nil {
 		return nil, err
 	}
 	b := builder.New(cfg, set.LandFraction(), env.Log)
-	ms, err := members(ctx, env, cfg, b, trainMissing)
+	ms, err := members(ctx, env, cfg, b, opts.trainMissing)
 	if err != nil {
 		return nil, err
 	}
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
 		Ocean: &pipeline.Ocean{Members: ms.Ocean, ModelsDir: cfg.ModelsDir},
 		Land:  &pipeline.Land{Members: ms.Land, Climatology: ms.Land.Climatology, ModelsDir: cfg.ModelsDir}}
-	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close(); lk.Release() }}, nil
+	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close(); lk.Release() }, fetchErr: fetchErr}, nil
 }
 
 // members loads the trained members. With trainMissing, members not
