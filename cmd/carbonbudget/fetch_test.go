@@ -36,6 +36,7 @@ func fetchConfig(t *testing.T, base, inputDir string) string {
 		src := s.(map[string]any)
 		src["fetch"] = map[string]any{"provider": "http", "url": base + "/" + src["path"].(string)}
 	}
+	cfg["sources"].(map[string]any)["ndvi"].(map[string]any)["warn_after_days"] = 45
 	out, _ := yaml.Marshal(cfg)
 	path := filepath.Join(t.TempDir(), "fetch.yaml")
 	if err := os.WriteFile(path, out, 0o644); err != nil {
@@ -122,6 +123,40 @@ func TestFetchThenUpdate(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "computed") || strings.Contains(stdout, " 0 computed") {
 		t.Errorf("the update after the revision recomputed nothing: %s", stdout)
+	}
+
+	// status: each source's newest month and latency; NOAA's next month is
+	// years overdue against its 45 days; the budget's own latency.
+	js, err := carbonbudget(ctx, "status", "--json", "--config", cfg, "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Sources []struct {
+			Source, Month, Warning string
+			Vintages               int
+			Record                 bool
+		}
+		BudgetLatencyDays *float64 `json:"budget_latency_days"`
+	}
+	if err := json.Unmarshal([]byte(js), &st); err != nil {
+		t.Fatal(err)
+	}
+	var co2, ndvi bool
+	for _, s := range st.Sources {
+		switch s.Source {
+		case "co2_monthly": // a whole-record file: when it changed, no month
+			co2 = s.Vintages == 2 && s.Month == "" && s.Record
+		case "ndvi":
+			ndvi = s.Month == lastMonth && strings.Contains(s.Warning, "2023-01 has not arrived")
+		}
+	}
+	if !co2 || !ndvi || st.BudgetLatencyDays == nil || *st.BudgetLatencyDays < 365 {
+		t.Errorf("status --json: sources %+v, budget latency %v; want NOAA as a record of 2 vintages, NDVI to %s with 2023-01 overdue", st.Sources, st.BudgetLatencyDays, lastMonth)
+	}
+	text, _ := carbonbudget(ctx, "status", "--config", cfg, "--out", out)
+	if !strings.Contains(text, "WARNING: source ndvi") || !strings.Contains(text, "DAYS AFTER MONTH END") {
+		t.Errorf("status text lacks the sources' latency or the warning:\n%s", text)
 	}
 }
 
