@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 )
 
@@ -104,7 +108,7 @@ func TestRunRefusesMonthsWithoutInputs(t *testing.T) {
 func TestLedgerRunsForTheAPI(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ledger.FileName)
-	if runs, err := (ledgerRuns{path}).RunsJSON(10); err != nil || len(runs) != 0 {
+	if runs, err := (ledgerRuns{path: path}).RunsJSON(10); err != nil || len(runs) != 0 {
 		t.Fatalf("no ledger: %v, %v; want an empty list", runs, err)
 	}
 	l, err := ledger.Open(path)
@@ -114,8 +118,34 @@ func TestLedgerRunsForTheAPI(t *testing.T) {
 	id, _ := l.BeginRun(context.Background(), ledger.RunInfo{Command: "update"})
 	l.FinishRun(context.Background(), id, ledger.RunOK, nil)
 	l.Close()
-	runs, err := (ledgerRuns{path}).RunsJSON(10)
+	runs, err := (ledgerRuns{path: path}).RunsJSON(10)
 	if err != nil || len(runs) != 1 || runs[0]["command"] != "update" || runs[0]["status"] != "ok" || runs[0]["end"] == nil {
 		t.Fatalf("runs %v, %v; want the finished update", runs, err)
+	}
+}
+
+// TestLedgerLatencyForMetrics: /metrics gets the latency of sources whose
+// files name their month, not of whole-record files.
+func TestLedgerLatencyForMetrics(t *testing.T) {
+	cfg, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), ledger.FileName)
+	l, err := ledger.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	nov := grid.Month{Year: 2024, Month: 11}
+	l.RecordArrival(ctx, ledger.Arrival{Source: "ndvi", Month: nov, SHA256: "aa"})
+	l.RecordArrival(ctx, ledger.Arrival{Source: "co2_monthly", Month: nov, SHA256: "bb"})
+	l.Close()
+	src, budget, err := (ledgerRuns{path, cfg}).LatencyDays()
+	if err != nil || budget != nil || len(src) != 1 {
+		t.Fatalf("latencies %v, budget %v, %v; want ndvi only, no budget", src, budget, err)
+	}
+	if d, want := src["ndvi"], ledger.LatencyDays(nov, time.Now()); math.Abs(d-want) > 0.2 {
+		t.Errorf("ndvi latency %v days, want about %v", d, want)
 	}
 }

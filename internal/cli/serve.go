@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/server"
 	"github.com/carbonbudget/carbonbudget/scheduler/ledger"
 )
@@ -21,7 +22,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := server.Options{Log: env.Log, Runs: ledgerRuns{ledgerPath(cfg)}}
+	opt := server.Options{Log: env.Log, Runs: ledgerRuns{ledgerPath(cfg), cfg}}
 	opt.Baseline.FromYear, opt.Baseline.ToYear = cfg.Baseline.FromYear, cfg.Baseline.ToYear
 	s, err := server.New(cfg.OutputDir, opt)
 	if err != nil {
@@ -33,7 +34,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 // ledgerRuns serves the ledger's runs to the API (/api/v1/runs), opening
 // it read-only for each request so the server works on a read-only output
 // directory and sees runs recorded while it serves.
-type ledgerRuns struct{ path string }
+type ledgerRuns struct {
+	path string
+	cfg  *config.Config
+}
 
 // RunsJSON implements server.RunLister with the rows of 'status --json'.
 func (l ledgerRuns) RunsJSON(limit int) ([]map[string]any, error) {
@@ -62,4 +66,33 @@ func (l ledgerRuns) RunsJSON(limit int) ([]map[string]any, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// LatencyDays implements server.LatencyLister with status's figures; whole-
+// record sources, which have no newest month, are left out.
+func (l ledgerRuns) LatencyDays() (map[string]float64, *float64, error) {
+	if _, err := os.Stat(l.path); err != nil {
+		return nil, nil, err
+	}
+	lg, err := ledger.OpenReadOnly(l.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lg.Close()
+	ctx := context.Background()
+	months, err := lg.Months(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := latencies(ctx, lg, l.cfg, months, nowFunc())
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]float64{}
+	for _, s := range v.Sources {
+		if !s.Record {
+			out[s.Source] = s.LatencyDays
+		}
+	}
+	return out, v.BudgetDays, nil
 }

@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -48,7 +50,7 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	h.n++
 }
 
-func (m *metrics) serve(st *store) func(http.ResponseWriter, *http.Request) {
+func (m *metrics) serve(st *store, lat LatencyLister) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
 		snap := st.get()
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -91,5 +93,22 @@ func (m *metrics) serve(st *store) func(http.ResponseWriter, *http.Request) {
 		fmt.Fprintln(w, "# HELP carbonbudget_months_provisional Published months with a provisional term.")
 		fmt.Fprintln(w, "# TYPE carbonbudget_months_provisional gauge")
 		fmt.Fprintf(w, "carbonbudget_months_provisional %d\n", snap.provisional)
+		if lat == nil {
+			return
+		}
+		sources, budget, err := lat.LatencyDays()
+		if err != nil {
+			return // the ledger is optional here; /api/v1/runs reports its errors
+		}
+		fmt.Fprintln(w, "# HELP carbonbudget_source_latency_days Days from the end of a source's newest month to its arrival.")
+		fmt.Fprintln(w, "# TYPE carbonbudget_source_latency_days gauge")
+		for _, name := range slices.Sorted(maps.Keys(sources)) {
+			fmt.Fprintf(w, "carbonbudget_source_latency_days{source=%q} %g\n", name, sources[name])
+		}
+		if budget != nil {
+			fmt.Fprintln(w, "# HELP carbonbudget_budget_latency_days Days from the end of the newest published month to its publication.")
+			fmt.Fprintln(w, "# TYPE carbonbudget_budget_latency_days gauge")
+			fmt.Fprintf(w, "carbonbudget_budget_latency_days %g\n", *budget)
+		}
 	}
 }

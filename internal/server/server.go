@@ -28,6 +28,12 @@ type RunLister interface {
 	RunsJSON(limit int) ([]map[string]any, error)
 }
 
+// LatencyLister, when the RunLister also implements it, gives /metrics the
+// sources' and the budget's latency in days (see 'carbonbudget status').
+type LatencyLister interface {
+	LatencyDays() (sources map[string]float64, budget *float64, err error)
+}
+
 // Options tunes the server. The zero value is the production setting.
 type Options struct {
 	// MaxHeavy bounds concurrent heavy requests (grid files, subsets,
@@ -100,7 +106,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/months/{month}/manifest", s.manifest)
 	s.handle("GET /api/v1/openapi.json", s.openapi)
 	s.handle("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", http.HandlerFunc(s.metrics.serve(s.data)))
+	lat, _ := s.opt.Runs.(LatencyLister)
+	s.mux.Handle("GET /metrics", http.HandlerFunc(s.metrics.serve(s.data, lat)))
 	static, _ := fs.Sub(assets, "static")
 	s.handle("GET /", func(w http.ResponseWriter, r *http.Request) error {
 		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/app.js" && r.URL.Path != "/style.css" {
