@@ -204,7 +204,11 @@ func jobOrigin(j acquire.Job) string {
 	case "command":
 		return "command " + j.Spec.Command[0]
 	case "local":
-		return filepath.Join(j.Spec.Dir, acquire.Expand(j.Spec.URL, j.Month, j.Model))
+		name := acquire.Expand(j.Spec.URL, j.Month, j.Model)
+		if name == "" {
+			name = filepath.Base(j.Dest) // the local provider's default
+		}
+		return filepath.Join(j.Spec.Dir, name)
 	}
 	return acquire.Redact(acquire.Expand(j.Spec.URL, j.Month, j.Model))
 }
