@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench/cdo.sh: carbonbudget's grid operations beside CDO's, whole process,
+# on the same 12-month 0.25° netCDF file (2 m temperature of a twin world):
+# the area-weighted mean of every month (cdo fldmean), and the conservative
+# regrid to 1° (cdo remapcon, and cdo remap with weights from cdo gencon
+# made beforehand). Prints each time, the ratio ours/CDO's (issue 20:
+# at most 0.6) and the load average. Skipped when cdo is absent.
+# Usage: bench/cdo.sh [runs]   (default 3; the best of the runs is kept)
+set -eu
+if ! command -v cdo >/dev/null 2>&1; then
+	echo "cdo is not installed (apt-get install cdo): skipped"
+	exit 0
+fi
+runs=${1:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+go build -o "$work/carbonbudget" ./cmd/carbonbudget
+go build -o "$work/gridops" ./bench/gridops
+cd "$work"
+./carbonbudget synth --out twin --years 2024-2024 --res 0.25 --no-truth-grid >synth.log 2>&1
+cdo -s -f nc4 selname,t2m twin/era5/era5_monthly_2024.nc t2m.nc
+cdo -s gencon,r360x180 t2m.nc weights.nc
+mkdir -p out
+# best: the fastest of $runs runs of a command, in seconds.
+best() {
+	b=""
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s.%N)
+		t=$(awk "BEGIN { print $e - $s }")
+		b=$(awk "BEGIN { if (\"$b\" == \"\" || $t < $b) print $t; else print $b }")
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+ours_mean=$(best ./gridops fldmean t2m.nc t2m)
+cdo_mean=$(best cdo -s fldmean t2m.nc out/mean.nc)
+ours_remap=$(best ./gridops remap t2m.nc t2m 1 out)
+cdo_remapcon=$(best cdo -s remapcon,r360x180 t2m.nc out/remapcon.nc)
+cdo_remap=$(best cdo -s remap,r360x180,weights.nc t2m.nc out/remap.nc)
+ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+echo "area-weighted mean, 12 months at 0.25°: ours ${ours_mean} s, cdo fldmean ${cdo_mean} s: ratio $(ratio "$ours_mean" "$cdo_mean")"
+echo "conservative regrid to 1°: ours ${ours_remap} s, cdo remapcon ${cdo_remapcon} s: ratio $(ratio "$ours_remap" "$cdo_remapcon")"
+echo "conservative regrid to 1°: ours ${ours_remap} s, cdo remap with gencon weights ${cdo_remap} s: ratio $(ratio "$ours_remap" "$cdo_remap")"
+echo "$(cdo -V 2>&1 | head -1); $(nproc) cores; load average before: $load"
