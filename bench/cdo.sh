@@ -31,8 +31,8 @@ best() {
 		s=$(date +%s.%N)
 		"$@" >/dev/null 2>&1
 		e=$(date +%s.%N)
-		t=$(awk "BEGIN { print $e - $s }")
-		b=$(awk "BEGIN { if (\"$b\" == \"\" || $t < $b) print $t; else print $b }")
+		t=$(awk -v s="$s" -v e="$e" 'BEGIN { print e - s }')
+		b=$(awk -v b="$b" -v t="$t" 'BEGIN { if (b == "" || t + 0 < b + 0) print t; else print b }')
 		i=$((i + 1))
 	done
 	echo "$b"
@@ -43,7 +43,7 @@ cdo_mean=$(best cdo -s fldmean t2m.nc out/mean.nc)
 ours_remap=$(best ./gridops remap t2m.nc t2m 1 out)
 cdo_remapcon=$(best cdo -s remapcon,r360x180 t2m.nc out/remapcon.nc)
 cdo_remap=$(best cdo -s remap,r360x180,weights.nc t2m.nc out/remap.nc)
-ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "area-weighted mean, 12 months at 0.25°: ours ${ours_mean} s, cdo fldmean ${cdo_mean} s: ratio $(ratio "$ours_mean" "$cdo_mean")"
 echo "conservative regrid to 1°: ours ${ours_remap} s, cdo remapcon ${cdo_remapcon} s: ratio $(ratio "$ours_remap" "$cdo_remapcon")"
 echo "conservative regrid to 1°: ours ${ours_remap} s, cdo remap with gencon weights ${cdo_remap} s: ratio $(ratio "$ours_remap" "$cdo_remap")"
