@@ -61,19 +61,33 @@ func openApp(ctx context.Context, env *Env, cfg *config.Config, opts appOptions)
 		// Before training and planning, so both see what has arrived.
 		fetchErr = fetchRecent(ctx, env, cfg)
 	}
+	a, err = wire(ctx, env, cfg, opts.trainMissing)
+	if err != nil {
+		return nil, err
+	}
+	closeModels := a.close
+	a.close = func() { closeModels(); lk.Release() }
+	a.fetchErr = fetchErr
+	return a, nil
+}
+
+// wire builds the pipeline for cfg without taking the lock: openApp's
+// second half, and all of what a compute task (which never takes the lock)
+// needs. Its close frees the models.
+func wire(ctx context.Context, env *Env, cfg *config.Config, trainMissing bool) (*app, error) {
 	set, err := regions.Load(cfg.Grid())
 	if err != nil {
 		return nil, err
 	}
 	b := builder.New(cfg, set.LandFraction(), env.Log)
-	ms, err := members(ctx, env, cfg, b, opts.trainMissing)
+	ms, err := members(ctx, env, cfg, b, trainMissing)
 	if err != nil {
 		return nil, err
 	}
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
 		Ocean: &pipeline.Ocean{Members: ms.Ocean, ModelsDir: cfg.ModelsDir},
 		Land:  &pipeline.Land{Members: ms.Land, Climatology: ms.Land.Climatology, ModelsDir: cfg.ModelsDir}}
-	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close(); lk.Release() }, fetchErr: fetchErr}, nil
+	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close() }}, nil
 }
 
 // members loads the trained members. With trainMissing, members not

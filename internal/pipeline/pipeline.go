@@ -7,8 +7,10 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -323,8 +325,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (Fossil
 // manifest into the staging directory dir.
 func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest) error {
 	res.Grid.Meta = map[string]string{"carbonbudget:version": r.CodeVersion, "carbonbudget:config_hash": man.ConfigHash}
-	gridRel, _ := filepath.Rel(r.Cfg.OutputDir, output.GridPath(r.Cfg.OutputDir, m))
-	if err := output.WriteGrid(filepath.Join(dir, gridRel), res.Grid); err != nil {
+	if err := output.WriteGrid(filepath.Join(dir, gridRelPath(m)), res.Grid); err != nil {
 		return err
 	}
 	monthRel := filepath.Join(lake.MonthsDir, m.String())
@@ -332,7 +333,7 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if err := lake.WriteMonth(monthDir, res.Record()); err != nil {
 		return err
 	}
-	monthly, annual, err := r.tablesWith(res)
+	monthly, annual, err := r.tablesWith(m, res.Record())
 	if err != nil {
 		return err
 	}
@@ -344,18 +345,75 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 			return err
 		}
 	}
-	entries, err := os.ReadDir(monthDir)
+	return writeManifest(dir, m, man)
+}
+
+// writeManifest sets man's output checksums from the month's files staged
+// in dir and writes it beside them.
+func writeManifest(dir string, m grid.Month, man *Manifest) error {
+	gridRel := gridRelPath(m)
+	monthRel := filepath.Join(lake.MonthsDir, m.String())
+	entries, err := os.ReadDir(filepath.Join(dir, monthRel))
 	if err != nil {
 		return err
 	}
 	rel := []string{gridRel}
 	for _, e := range entries {
-		rel = append(rel, filepath.Join(monthRel, e.Name()))
+		if e.Name() != "manifest.json" {
+			rel = append(rel, filepath.Join(monthRel, e.Name()))
+		}
 	}
 	if man.Outputs, err = checksums(dir, rel); err != nil {
 		return err
 	}
-	return writeJSON(monthDir, "manifest.json", man)
+	return writeJSON(filepath.Join(dir, monthRel), "manifest.json", man)
+}
+
+// gridRelPath is month m's grid file relative to the output directory.
+func gridRelPath(m grid.Month) string {
+	return filepath.Join("grid", fmt.Sprintf("year=%04d", m.Year), fmt.Sprintf("month=%02d", int(m.Month)), "part-0.parquet")
+}
+
+// RestageReport redraws the report of month m, staged in dir by a
+// compute task that ran before the months ahead of m were published (its
+// report then showed too few months), from the budget.json and grid file
+// staged there and the months published now; the manifest's checksums
+// follow. Called by finalize just before m is published, it makes the
+// month's files the same bytes as a run's.
+func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) error {
+	recs, err := lake.ReadMonths(dir)
+	if err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	rec, ok := recs[m]
+	if !ok {
+		return fmt.Errorf("restage %s: no budget.json staged in %s", m, dir)
+	}
+	gf, err := output.ReadGrid(ctx, filepath.Join(dir, gridRelPath(m)))
+	if err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	gm := output.GridMonth{Grid: r.Cfg.Grid(), Month: m}
+	for _, name := range slices.Sorted(maps.Keys(gf.Columns)) {
+		gm.Columns = append(gm.Columns, output.Column{Name: name, Units: gf.Units[name], Values: gf.Columns[name]})
+	}
+	monthly, annual, err := r.tablesWith(m, rec)
+	if err != nil {
+		return err
+	}
+	monthDir := filepath.Join(dir, lake.MonthsDir, m.String())
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual}); err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))
+	if err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	var man Manifest
+	if err := json.Unmarshal(b, &man); err != nil {
+		return fmt.Errorf("restage %s: manifest: %w", m, err)
+	}
+	return writeManifest(dir, m, &man)
 }
 
 // tablesWith returns the tables of the published months up to and
@@ -364,22 +422,21 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 // month's files a function of its own inputs and the months before it, so
 // a rerun after an interrupted run gives the same bytes as an
 // uninterrupted one.
-func (r *Runner) tablesWith(res *budget.Result) (monthly, annual []lake.Row, err error) {
+func (r *Runner) tablesWith(month grid.Month, rec lake.MonthRecord) (monthly, annual []lake.Row, err error) {
 	months, err := lake.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return nil, nil, err
 	}
 	for m, rec := range months {
-		if res.Month.Before(m) {
+		if month.Before(m) {
 			delete(months, m)
 			continue
 		}
 		rec.Regional = nil // the report shows the budget tables only
 		months[m] = rec
 	}
-	rec := res.Record()
 	rec.Regional = nil
-	months[res.Month] = rec
+	months[month] = rec
 	t := budget.Tables(months, r.baseline())
 	return t.Monthly, t.Annual, nil
 }
