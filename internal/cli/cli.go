@@ -49,6 +49,7 @@ var commands = map[string]command{
 	"ingest":   {"read and check a month's inputs into the month cube (ingest --month 2023-12)", runIngest},
 	"compute":  {"compute one month into a directory, without the lock or the ledger: a unit of work for a cluster (compute --month 2024-11 --into DIR)", runCompute},
 	"finalize": {"publish months computed by compute, in order, under the lock, and rebuild the tables (finalize --from 2024-10 --to 2024-11 --shards DIR)", runFinalize},
+	"slurm":    {"run months as Slurm job arrays: slurm submit --from 2024-01 --to 2024-06 [--dry-run]; slurm status; slurm resume", runSlurm},
 	"fetch":    {"fetch the inputs from their providers (fetch [--month 2024-11] [--source co2_monthly] [--dry-run])", runFetch},
 	"regions":  {"list or show regions (regions list --kind reccap2-land; regions show USA)", runRegions},
 	"update":   {"the monthly job: compute every month that is missing, failed, provisional with its source arrived, or changed", runUpdate},

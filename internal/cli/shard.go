@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/scheduler"
@@ -63,7 +64,11 @@ func runCompute(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return writeJSONFile(filepath.Join(tmp, shardResult), shardResultJSON{Month: m.String(), InputHash: res.CubeKey, Provisional: res.Provisional})
+		if err := writeJSONFile(filepath.Join(tmp, shardResult), shardResultJSON{Month: m.String(), InputHash: res.CubeKey, Provisional: res.Provisional}); err != nil {
+			return err
+		}
+		crashpoint.At("compute: staged " + m.String()) // killed here, the task leaves nothing at --into
+		return nil
 	})
 }
 

@@ -1,0 +1,292 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
+	"github.com/carbonbudget/carbonbudget/internal/pipeline"
+	"github.com/carbonbudget/carbonbudget/scheduler/shard"
+)
+
+// slurmDir is where a submission keeps its manifest, scripts, results
+// and logs: under the output directory, which every node sees.
+func slurmDir(cfg *config.Config) string { return filepath.Join(cfg.OutputDir, ".slurm") }
+
+func runSlurm(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: slurm submit|status|resume; try 'carbonbudget slurm submit --help'", ErrUsage)
+	}
+	switch args[0] {
+	case "submit":
+		return slurmSubmit(ctx, env, args[1:])
+	case "status", "resume":
+		return slurmFollowUp(ctx, env, args[0], args[1:])
+	}
+	return fmt.Errorf("%w: slurm %s: want submit, status or resume", ErrUsage, args[0])
+}
+
+// taskMemMB is a compute task's memory: measured peaks were 1.4 GiB for a
+// 0.25° month and under 0.5 GiB at 1°, with headroom.
+func taskMemMB(res float64) int {
+	switch {
+	case res <= 0.25:
+		return 3072
+	case res <= 0.5:
+		return 2048
+	}
+	return 1024
+}
+
+func slurmSubmit(ctx context.Context, env *Env, args []string) error {
+	fs, c := newFlagSet(env, "slurm submit", "slurm submit --from YYYY-MM --to YYYY-MM [--partition P] [--account A] [--time MIN] [--mem MB] [--dry-run] [--config FILE] [--out DIR]", true)
+	months := monthFlags(fs.String)
+	partition := fs.String("partition", "", "Slurm partition")
+	account := fs.String("account", "", "Slurm account")
+	minutes := fs.Int("time", 30, "time limit of each task, minutes")
+	mem := fs.Int("mem", 0, "memory of each compute task, MB (default from the grid)")
+	dryRun := fs.Bool("dry-run", false, "write and print the scripts, submit nothing")
+	if err := parse(fs, c, env, args, false); err != nil {
+		return err
+	}
+	list, err := months()
+	if err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := inOperationalRange(cfg, list); err != nil {
+		return err
+	}
+	// Tasks load the trained members; the train step is not an array yet.
+	ms, err := pipeline.LoadMembers(cfg.ModelsDir)
+	if err != nil {
+		return fmt.Errorf("%w (run 'carbonbudget train' first: training is not a Slurm step yet)", err)
+	}
+	ms.Close()
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(slurmDir(cfg), time.Now().UTC().Format("20060102T150405Z"))
+	m := &shard.Manifest{Binary: bin, Config: cfg.File, OutputDir: cfg.OutputDir, Dir: dir}
+	common := []string{"--out", cfg.OutputDir}
+	if cfg.File != "" {
+		common = append(common, "--config", cfg.File)
+	}
+	compute := shard.Step{Name: "compute", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	for i, mo := range list {
+		into := filepath.Join(dir, "shards", mo.String())
+		compute.Tasks = append(compute.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(into, shardResult),
+			Args: append([]string{"compute", "--month", mo.String(), "--into", into}, common...)})
+	}
+	finalize := shard.Step{Name: "finalize", After: "compute", MemMB: 2048, Minutes: *minutes, Tasks: []shard.Task{{
+		Label: list[0].String() + ".." + list[len(list)-1].String(), Done: filepath.Join(dir, "finalize.done"),
+		Args: append([]string{"finalize", "--from", list[0].String(), "--to", list[len(list)-1].String(),
+			"--shards", filepath.Join(dir, "shards"), "--wait"}, common...)}}}
+	m.Steps = []shard.Step{compute, finalize}
+	if err := m.Write(); err != nil {
+		return err
+	}
+	opt := shard.SlurmOptions{Partition: *partition, Account: *account}
+	if *dryRun {
+		for i := range m.Steps {
+			fmt.Fprintf(env.Stdout, "# %s.sbatch\n%s\n", m.Steps[i].Name, m.Script(&m.Steps[i], nil, opt))
+		}
+		fmt.Fprintf(env.Stdout, "# manifest: %s\n", shard.Path(dir))
+		return nil
+	}
+	return submitSteps(ctx, env, m, opt, nil)
+}
+
+// submitSteps submits the compute step (only the tasks indices, nil: all)
+// and finalize after it, and records the job ids in the run's directory.
+func submitSteps(ctx context.Context, env *Env, m *shard.Manifest, opt shard.SlurmOptions, indices []int) error {
+	compute, _ := m.Step("compute")
+	finalize, _ := m.Step("finalize")
+	var ids []string
+	after := ""
+	if indices == nil || len(indices) > 0 {
+		id, err := sbatch(ctx, m, "compute", m.Script(compute, indices, opt), "")
+		if err != nil {
+			return err
+		}
+		ids, after = append(ids, id), id
+	}
+	id, err := sbatch(ctx, m, "finalize", m.Script(finalize, nil, opt), after)
+	if err != nil {
+		return err
+	}
+	ids = append(ids, id)
+	if err := os.WriteFile(filepath.Join(m.Dir, "jobs"), []byte(strings.Join(ids, "\n")+"\n"), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "submitted %s: jobs %s (follow with 'carbonbudget slurm status --dir %s')\n", m.Dir, strings.Join(ids, ", "), m.Dir)
+	return nil
+}
+
+// sbatch writes script as <step>.sbatch in the run's directory and submits
+// it, after job afterID when set, returning the job id.
+func sbatch(ctx context.Context, m *shard.Manifest, step, script, afterID string) (string, error) {
+	path := filepath.Join(m.Dir, step+".sbatch")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		return "", err
+	}
+	args := []string{"--parsable"}
+	if afterID != "" {
+		args = append(args, "--dependency=afterok:"+afterID, "--kill-on-invalid-dep=yes")
+	}
+	out, err := exec.CommandContext(ctx, "sbatch", append(args, path)...).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("sbatch %s: %w: %s", path, err, strings.TrimSpace(string(out)))
+	}
+	id, _, _ := strings.Cut(strings.TrimSpace(string(out)), ";") // "jobid;cluster"
+	return id, nil
+}
+
+// slurmFollowUp is 'slurm status' and 'slurm resume' on the newest
+// submission (or --dir).
+func slurmFollowUp(ctx context.Context, env *Env, verb string, args []string) error {
+	fs, c := newFlagSet(env, "slurm "+verb, "slurm "+verb+" [--dir DIR] [--partition P] [--account A] [--config FILE] [--out DIR]", true)
+	dir := fs.String("dir", "", "the submission's directory (default: the newest under the output directory's .slurm)")
+	partition := fs.String("partition", "", "Slurm partition (resume)")
+	account := fs.String("account", "", "Slurm account (resume)")
+	if err := parse(fs, c, env, args, false); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	if *dir == "" {
+		runs, _ := filepath.Glob(filepath.Join(slurmDir(cfg), "*", "shards.json"))
+		if len(runs) == 0 {
+			return fmt.Errorf("no Slurm submission under %s", slurmDir(cfg))
+		}
+		slices.Sort(runs)
+		*dir = filepath.Dir(runs[len(runs)-1])
+	}
+	m, err := shard.Read(*dir)
+	if err != nil {
+		return err
+	}
+	queued := queuedJobs(ctx, *dir)
+	for _, s := range m.Steps {
+		for _, t := range s.Tasks {
+			state := "done"
+			if _, err := os.Stat(t.Done); err != nil {
+				state = "not done"
+				if len(queued) > 0 {
+					state = "queued or running (" + strings.Join(queued, " ") + ")"
+				}
+				log := filepath.Join(m.Dir, "logs", fmt.Sprintf("%s-%d.log", s.Name, t.Index))
+				if len(s.Tasks) == 1 {
+					log = filepath.Join(m.Dir, "logs", s.Name+".log")
+				}
+				if _, err := os.Stat(log); err == nil && len(queued) == 0 {
+					state = "failed: see " + log
+				}
+			}
+			fmt.Fprintf(env.Stdout, "%-8s %-3d %-17s %s\n", s.Name, t.Index, t.Label, state)
+		}
+	}
+	if verb == "status" {
+		return nil
+	}
+	if len(queued) > 0 {
+		// A finalize waiting on a failed array never runs: cancel this
+		// submission's jobs before submitting again.
+		if out, err := exec.CommandContext(ctx, "scancel", queued...).CombinedOutput(); err != nil {
+			return fmt.Errorf("scancel %v: %w: %s", queued, err, out)
+		}
+	}
+	compute, _ := m.Step("compute")
+	finalize, _ := m.Step("finalize")
+	if len(compute.Missing()) == 0 && len(finalize.Missing()) == 0 {
+		fmt.Fprintln(env.Stdout, "nothing to resume: every task is done")
+		return nil
+	}
+	indices := []int{}
+	for _, t := range compute.Missing() {
+		indices = append(indices, t.Index)
+	}
+	return submitSteps(ctx, env, m, shard.SlurmOptions{Partition: *partition, Account: *account}, indices)
+}
+
+// queuedJobs are the job ids of the submission in dir that squeue still
+// lists (pending or running).
+func queuedJobs(ctx context.Context, dir string) []string {
+	b, err := os.ReadFile(filepath.Join(dir, "jobs"))
+	if err != nil {
+		return nil
+	}
+	ids := strings.Fields(string(b))
+	out, err := exec.CommandContext(ctx, "squeue", "-h", "-o", "%F", "-j", strings.Join(ids, ",")).Output()
+	if err != nil {
+		return nil // squeue errors on ids it has forgotten: none queued
+	}
+	var q []string
+	for _, f := range strings.Fields(string(out)) {
+		if !slices.Contains(q, f) {
+			q = append(q, f)
+		}
+	}
+	return q
+}
+
+// runShardTask runs task --index of step --step of the manifest in --dir:
+// what a Slurm array task executes. It marks a finalize done when it
+// succeeds (a compute task's result.json is its own mark).
+func runShardTask(ctx context.Context, env *Env, args []string) error {
+	fs, _ := newFlagSet(env, "shard-task", "shard-task --dir DIR --step NAME --index N", false)
+	dir := fs.String("dir", "", "the submission's directory")
+	step := fs.String("step", "", "the step")
+	index := fs.Int("index", 0, "the task's index in the step")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	m, err := shard.Read(*dir)
+	if err != nil {
+		return err
+	}
+	s, ok := m.Step(*step)
+	if !ok || *index < 0 || *index >= len(s.Tasks) {
+		return fmt.Errorf("%w: shard-task: no task %d of step %q in %s", ErrUsage, *index, *step, *dir)
+	}
+	t := s.Tasks[*index]
+	cmd, ok := commands[t.Args[0]]
+	if !ok {
+		return fmt.Errorf("shard-task: unknown command %q", t.Args[0])
+	}
+	if err := cmd.run(ctx, env, t.Args[1:]); err != nil {
+		return err
+	}
+	crashpoint.At("shard-task: " + *step + " " + strconv.Itoa(*index) + " done")
+	if *step == "finalize" {
+		return os.WriteFile(t.Done, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+	}
+	return nil
+}
+
+func cmp(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func init() {
+	// Registered here: a task runs another command from the table, which
+	// the table's own initialisation cannot refer to.
+	commands["shard-task"] = command{"(run by Slurm) one task of a submission's manifest", runShardTask}
+}
