@@ -13,7 +13,9 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/pipeline"
+	"github.com/carbonbudget/carbonbudget/land"
 	"github.com/carbonbudget/carbonbudget/scheduler/shard"
 )
 
@@ -84,7 +86,15 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	if cfg.File != "" {
 		common = append(common, "--config", cfg.File)
 	}
-	compute := shard.Step{Name: "compute", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	// ingest: every month the computes read (the land stage reads the
+	// three before each) into the shared cube cache, once each, so the
+	// compute tasks never build the same cube at once.
+	ingest := shard.Step{Name: "ingest", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	for i, mo := range grid.Range(list[0].Add(-land.LagMonths), list[len(list)-1]) {
+		ingest.Tasks = append(ingest.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(dir, "ingested", mo.String()),
+			Args: append([]string{"ingest", "--month", mo.String()}, common...)})
+	}
+	compute := shard.Step{Name: "compute", After: "ingest", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
 	for i, mo := range list {
 		into := filepath.Join(dir, "shards", mo.String())
 		compute.Tasks = append(compute.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(into, shardResult),
@@ -94,7 +104,7 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 		Label: list[0].String() + ".." + list[len(list)-1].String(), Done: filepath.Join(dir, "finalize.done"),
 		Args: append([]string{"finalize", "--from", list[0].String(), "--to", list[len(list)-1].String(),
 			"--shards", filepath.Join(dir, "shards"), "--wait"}, common...)}}}
-	m.Steps = []shard.Step{compute, finalize}
+	m.Steps = []shard.Step{ingest, compute, finalize}
 	if err := m.Write(); err != nil {
 		return err
 	}
@@ -109,25 +119,31 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	return submitSteps(ctx, env, m, opt, nil)
 }
 
-// submitSteps submits the compute step (only the tasks indices, nil: all)
-// and finalize after it, and records the job ids in the run's directory.
-func submitSteps(ctx context.Context, env *Env, m *shard.Manifest, opt shard.SlurmOptions, indices []int) error {
-	compute, _ := m.Step("compute")
-	finalize, _ := m.Step("finalize")
+// submitSteps submits the steps in order, each after the one before
+// (afterok), only the tasks in todo[step] when todo is set (a resume:
+// a step with none left is skipped), and records the job ids in the
+// run's directory.
+func submitSteps(ctx context.Context, env *Env, m *shard.Manifest, opt shard.SlurmOptions, todo map[string][]int) error {
 	var ids []string
 	after := ""
-	if indices == nil || len(indices) > 0 {
-		id, err := sbatch(ctx, m, "compute", m.Script(compute, indices, opt), "")
+	for i := range m.Steps {
+		s := &m.Steps[i]
+		var indices []int
+		if todo != nil {
+			indices = todo[s.Name]
+			if len(indices) == 0 {
+				continue
+			}
+			if len(s.Tasks) == 1 {
+				indices = nil // a single task is not an array
+			}
+		}
+		id, err := sbatch(ctx, m, s.Name, m.Script(s, indices, opt), after)
 		if err != nil {
 			return err
 		}
 		ids, after = append(ids, id), id
 	}
-	id, err := sbatch(ctx, m, "finalize", m.Script(finalize, nil, opt), after)
-	if err != nil {
-		return err
-	}
-	ids = append(ids, id)
 	if err := os.WriteFile(filepath.Join(m.Dir, "jobs"), []byte(strings.Join(ids, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
@@ -210,17 +226,17 @@ func slurmFollowUp(ctx context.Context, env *Env, verb string, args []string) er
 			return fmt.Errorf("scancel %v: %w: %s", queued, err, out)
 		}
 	}
-	compute, _ := m.Step("compute")
-	finalize, _ := m.Step("finalize")
-	if len(compute.Missing()) == 0 && len(finalize.Missing()) == 0 {
+	todo := map[string][]int{}
+	for _, st := range m.Steps {
+		for _, t := range st.Missing() {
+			todo[st.Name] = append(todo[st.Name], t.Index)
+		}
+	}
+	if len(todo) == 0 {
 		fmt.Fprintln(env.Stdout, "nothing to resume: every task is done")
 		return nil
 	}
-	indices := []int{}
-	for _, t := range compute.Missing() {
-		indices = append(indices, t.Index)
-	}
-	return submitSteps(ctx, env, m, shard.SlurmOptions{Partition: *partition, Account: *account}, indices)
+	return submitSteps(ctx, env, m, shard.SlurmOptions{Partition: *partition, Account: *account}, todo)
 }
 
 // queuedJobs are the job ids of the submission in dir that squeue still
@@ -245,7 +261,7 @@ func queuedJobs(ctx context.Context, dir string) []string {
 }
 
 // runShardTask runs task --index of step --step of the manifest in --dir:
-// what a Slurm array task executes. It marks a finalize done when it
+// what a Slurm array task executes. It marks the task done when it
 // succeeds (a compute task's result.json is its own mark).
 func runShardTask(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlagSet(env, "shard-task", "shard-task --dir DIR --step NAME --index N", false)
@@ -272,10 +288,13 @@ func runShardTask(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	crashpoint.At("shard-task: " + *step + " " + strconv.Itoa(*index) + " done")
-	if *step == "finalize" {
-		return os.WriteFile(t.Done, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+	if *step == "compute" {
+		return nil // its result.json, written with the month, is its mark
 	}
-	return nil
+	if err := os.MkdirAll(filepath.Dir(t.Done), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(t.Done, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
 }
 
 func cmp(v, def int) int {
