@@ -753,20 +753,7 @@ func TestStaleTablesHealedByNextUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The month as a later run published it, the kill before the tables.
-	path := filepath.Join(out, "months", lastMonth, "budget.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec map[string]any
-	if err := json.Unmarshal(b, &rec); err != nil {
-		t.Fatal(err)
-	}
-	rec["budget"].(map[string]any)["s_land"].(map[string]any)["gtc"] = 9.875
-	b, _ = json.Marshal(rec)
-	os.WriteFile(path, b, 0o644)
-	later := time.Now().Add(time.Minute)
-	os.Chtimes(path, later, later)
+	setSLand(t, out, lastMonth, 9.875)
 
 	stdout, err := carbonbudget(context.Background(), "update", "--config", fix.config, "--out", out)
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,18 +88,8 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	months := monthFlags(fs.String)
 	wait := fs.Bool("wait", false, "wait for another run holding the output directory instead of exiting")
 	nc := fs.Bool("netcdf", false, "also export each month's grid as CF netCDF (months/YYYY-MM/grid.nc)")
-	if err := parse(fs, c, env, args, false); err != nil {
-		return err
-	}
-	list, err := months()
+	list, cfg, err := parseMonths(fs, c, env, args, months)
 	if err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig()
-	if err != nil {
-		return err
-	}
-	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, env, cfg, appOptions{command: "run", trainMissing: true, wait: *wait})
@@ -143,18 +134,8 @@ func update(ctx context.Context, env *Env, cfg *config.Config, wait, offline boo
 func runBudget(ctx context.Context, env *Env, args []string) error {
 	fs, c := newFlagSet(env, "budget", "budget --month YYYY-MM | --from YYYY-MM --to YYYY-MM [--config FILE] [--out DIR]", true)
 	months := monthFlags(fs.String)
-	if err := parse(fs, c, env, args, false); err != nil {
-		return err
-	}
-	list, err := months()
+	list, cfg, err := parseMonths(fs, c, env, args, months)
 	if err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig()
-	if err != nil {
-		return err
-	}
-	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, env, cfg, appOptions{command: "budget"})
@@ -175,6 +156,26 @@ func runBudget(ctx context.Context, env *Env, args []string) error {
 	}
 	sum, err := u.RunMonths(ctx, list)
 	return finish(env, a, sum, err)
+}
+
+// parseMonths parses a command's args, resolves its month flags, loads the
+// configuration and refuses months outside the operational range.
+func parseMonths(fs *flag.FlagSet, c *Common, env *Env, args []string, months func() ([]grid.Month, error)) ([]grid.Month, *config.Config, error) {
+	if err := parse(fs, c, env, args, false); err != nil {
+		return nil, nil, err
+	}
+	list, err := months()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := inOperationalRange(cfg, list); err != nil {
+		return nil, nil, err
+	}
+	return list, cfg, nil
 }
 
 // ledgerPath is the run ledger of an output directory.

@@ -56,18 +56,8 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	minutes := fs.Int("time", 30, "time limit of each task, minutes")
 	mem := fs.Int("mem", 0, "memory of each compute task, MB (default from the grid)")
 	dryRun := fs.Bool("dry-run", false, "write and print the scripts, submit nothing")
-	if err := parse(fs, c, env, args, false); err != nil {
-		return err
-	}
-	list, err := months()
+	list, cfg, err := parseMonths(fs, c, env, args, months)
 	if err != nil {
-		return err
-	}
-	cfg, err := c.loadConfig()
-	if err != nil {
-		return err
-	}
-	if err := inOperationalRange(cfg, list); err != nil {
 		return err
 	}
 	// Tasks load the trained members; the train step is not an array yet.
