@@ -217,9 +217,9 @@ func TestFaults(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://user:pw@example.org/a.nc?token=abc&year=2024": "https://example.org/a.nc?token=REDACTED&year=2024",
+		"https://user:pw@example.org/a.nc?token=abc&year=2024":                "https://example.org/a.nc?token=REDACTED&year=2024",
 		"https://data.example/x?X-Amz-Signature=ff&X-Amz-Credential=k&part=1": "https://data.example/x?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&part=1",
-		"https://gml.noaa.gov/webdata/ccgg/trends/co2/co2_mm_gl.txt":           "https://gml.noaa.gov/webdata/ccgg/trends/co2/co2_mm_gl.txt",
+		"https://gml.noaa.gov/webdata/ccgg/trends/co2/co2_mm_gl.txt":          "https://gml.noaa.gov/webdata/ccgg/trends/co2/co2_mm_gl.txt",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

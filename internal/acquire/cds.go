@@ -274,4 +274,3 @@ func expandRequest(v any, j Job) any {
 	}
 	return v
 }
-

@@ -19,19 +19,19 @@ import (
 // Manifest is a month's provenance: everything needed to trace a published
 // number back to its inputs, settings, models and code.
 type Manifest struct {
-	Month       string            `json:"month"`
-	CodeVersion string            `json:"code_version"`
-	ConfigHash  string            `json:"config_hash"`
-	Config      string            `json:"config"` // the effective YAML
-	CubeKey     string            `json:"cube_key"`
-	Inputs      []cube.Entry      `json:"inputs"`
-	Models      []ModelRef        `json:"models"`
-	Provisional []string          `json:"provisional_sources"`
+	Month       string       `json:"month"`
+	CodeVersion string       `json:"code_version"`
+	ConfigHash  string       `json:"config_hash"`
+	Config      string       `json:"config"` // the effective YAML
+	CubeKey     string       `json:"cube_key"`
+	Inputs      []cube.Entry `json:"inputs"`
+	Models      []ModelRef   `json:"models"`
+	Provisional []string     `json:"provisional_sources"`
 	// Fetched says where each input carbonbudget fetched came from (URL
 	// without secrets, ETag, Last-Modified, when), keyed by its path in
 	// Inputs; inputs put in place by hand have no entry.
 	Fetched map[string]acquire.Provenance `json:"fetched,omitempty"`
-	Outputs     map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
+	Outputs map[string]string             `json:"outputs_sha256"` // path relative to the output dir -> checksum
 }
 
 // Timings are the stage durations, in seconds, of the run that produced a

@@ -25,8 +25,8 @@ func TestArrivals(t *testing.T) {
 	}{
 		{Arrival{Source: "co2_monthly", Month: oct, SHA256: "aa", URL: "https://gml.noaa.gov/x.txt", ETag: `"1"`}, true},
 		{Arrival{Source: "co2_monthly", Month: nov, SHA256: "bb", ETag: `"2"`}, true}, // Dec 5
-		{Arrival{Source: "co2_monthly", Month: nov, SHA256: "bb"}, false},              // unchanged: not again
-		{Arrival{Source: "co2_monthly", Month: nov, SHA256: "cc"}, true},               // NOAA revised it
+		{Arrival{Source: "co2_monthly", Month: nov, SHA256: "bb"}, false},             // unchanged: not again
+		{Arrival{Source: "co2_monthly", Month: nov, SHA256: "cc"}, true},              // NOAA revised it
 		{Arrival{Source: "fossil", Month: oct, SHA256: "dd"}, true},
 	}
 	for i, s := range steps {
