@@ -56,17 +56,24 @@ func TestComputeThenFinalizeMatchesRun(t *testing.T) {
 	if _, err := carbonbudget(ctx, "finalize", "--from", months[0], "--to", months[1], "--shards", shards, "--config", fix.config, "--out", out); err != nil {
 		t.Fatal(err)
 	}
-	want, got := published(t, ref), published(t, out)
-	if len(got) != len(want) {
-		t.Errorf("finalize published %d files, a run %d", len(got), len(want))
-	}
-	for name, b := range want {
-		if !bytes.Equal(b, got[name]) {
-			t.Errorf("%s differs between compute+finalize and a run", name)
-		}
-	}
+	samePublished(t, ref, out, "compute+finalize")
 	st := status(t, out)
 	if len(st.Months) != 2 || st.Months[0].Status != "ok" || st.Runs[0].Command != "finalize" {
 		t.Errorf("ledger after finalize: %+v", st)
+	}
+}
+
+// samePublished checks that out holds exactly the published files of ref,
+// byte for byte; how says how out was made.
+func samePublished(t *testing.T, ref, out, how string) {
+	t.Helper()
+	want, got := published(t, ref), published(t, out)
+	if len(got) != len(want) {
+		t.Errorf("%s published %d files, a local run %d", how, len(got), len(want))
+	}
+	for name, b := range want {
+		if !bytes.Equal(b, got[name]) {
+			t.Errorf("%s differs between %s and a local run", name, how)
+		}
 	}
 }

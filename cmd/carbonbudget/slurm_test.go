@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -81,15 +80,7 @@ func TestSlurmMatchesRunAndResumes(t *testing.T) {
 		_, err := os.Stat(filepath.Join(dir, "finalize.done"))
 		return err == nil
 	})
-	want, got := published(t, ref), published(t, out)
-	if len(got) != len(want) {
-		t.Errorf("Slurm published %d files, a local run %d", len(got), len(want))
-	}
-	for name, b := range want {
-		if !bytes.Equal(b, got[name]) {
-			t.Errorf("%s differs between Slurm and a local run", name)
-		}
-	}
+	samePublished(t, ref, out, "Slurm")
 	if s := status(); strings.Count(s, " done") != 8 { // 5 ingest (2 months and 3 before), 2 compute, finalize
 		t.Errorf("status after the resume:\n%s", s)
 	}
