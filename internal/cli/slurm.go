@@ -79,12 +79,12 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	// ingest: every month the computes read (the land stage reads the
 	// three before each) into the shared cube cache, once each, so the
 	// compute tasks never build the same cube at once.
-	ingest := shard.Step{Name: "ingest", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	ingest := shard.Step{Name: "ingest", MemMB: positiveOr(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
 	for i, mo := range grid.Range(list[0].Add(-land.LagMonths), list[len(list)-1]) {
 		ingest.Tasks = append(ingest.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(dir, "ingested", mo.String()),
 			Args: append([]string{"ingest", "--month", mo.String()}, common...)})
 	}
-	compute := shard.Step{Name: "compute", After: "ingest", MemMB: cmp(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	compute := shard.Step{Name: "compute", After: "ingest", MemMB: positiveOr(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
 	for i, mo := range list {
 		into := filepath.Join(dir, "shards", mo.String())
 		compute.Tasks = append(compute.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(into, shardResult),
@@ -287,7 +287,7 @@ func runShardTask(ctx context.Context, env *Env, args []string) error {
 	return os.WriteFile(t.Done, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
 }
 
-func cmp(v, def int) int {
+func positiveOr(v, def int) int {
 	if v > 0 {
 		return v
 	}
