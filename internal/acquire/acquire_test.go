@@ -215,6 +215,20 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestUnreachableHostKeepsTheSecret: net/http's own errors name the
+// request URL; a fetch's error must not repeat its secret.
+func TestUnreachableHostKeepsTheSecret(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close() // nothing listens there any more
+	f, _ := fetcher(t)
+	f.MaxAttempts = 2
+	j := httpJob(t, srv.URL+"/x.txt?token=SECRET123", "text")
+	_, err := f.Fetch(context.Background(), j)
+	if err == nil || strings.Contains(err.Error(), "SECRET123") || !strings.Contains(err.Error(), "token=REDACTED") {
+		t.Errorf("unreachable host: %v; want an error with the URL redacted", err)
+	}
+}
+
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://user:pw@example.org/a.nc?token=abc&year=2024":                "https://example.org/a.nc?token=REDACTED&year=2024",

@@ -222,7 +222,7 @@ func (f *Fetcher) cdsOnce(ctx context.Context, req *http.Request, out *cdsReply)
 	defer release()
 	resp, err := f.Client.Do(req)
 	if err != nil {
-		return true, err
+		return true, withoutURL(err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))

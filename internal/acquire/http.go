@@ -108,7 +108,7 @@ func (f *Fetcher) once1(ctx context.Context, client *http.Client, req *http.Requ
 	defer cancel()
 	resp, err := client.Do(req.WithContext(rctx))
 	if err != nil {
-		return statusIncomplete, &retryHint{}, err // connection refused or reset: worth another try
+		return statusIncomplete, &retryHint{}, withoutURL(err) // connection refused or reset: worth another try
 	}
 	defer resp.Body.Close()
 	switch code := resp.StatusCode; {
@@ -213,4 +213,14 @@ func contentRange(h string) (start, total int64, ok bool) {
 		total = -1 // "*": unknown
 	}
 	return start, total, err1 == nil
+}
+
+// withoutURL drops the request URL net/http puts in its errors: it may
+// hold a secret, and the callers name the (redacted) URL themselves.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }
