@@ -118,7 +118,14 @@ func (f *Fetcher) fetchCDS(ctx context.Context, j Job) (Result, error) {
 			return Result{}, j.fail(monitor, fmt.Errorf("the CDS job is still %s: %w", cmpOr(job.Status, "queued"), err))
 		}
 		wait = min(wait*3/2, 2*time.Minute)
+		last := cmpOr(job.Status, "queued")
 		if err := f.cdsCall(ctx, http.MethodGet, monitor, nil, token, &job); err != nil {
+			if ctx.Err() != nil {
+				// The deadline can fall during a poll as well as
+				// between polls: either way the operator needs the
+				// job's last known state, not just a timeout.
+				return Result{}, j.fail(monitor, fmt.Errorf("the CDS job is still %s: poll: %w", last, err))
+			}
 			return Result{}, j.fail(monitor, fmt.Errorf("poll: %w", err))
 		}
 	}
