@@ -121,6 +121,28 @@ func TestSaveLoadPredictIdentical(t *testing.T) {
 			t.Fatalf("cell %d: loaded model predicts %v, trained model %v", c, b.Values[c], a.Values[c])
 		}
 	}
+	// Both predict through the compiled forest, and it agrees with
+	// XGBoost's own prediction.
+	if m.forest == nil || loaded.forest == nil {
+		t.Fatalf("forest compiled: trained %v, loaded %v; want both (else prediction is three times slower)", m.forest != nil, loaded.forest != nil)
+	}
+	bld, err := NewBuilder(w.g, card.Spec, w.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, nrow, ncol, err := bld.Rows(mo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaXGB, err := loaded.booster.Predict(x, nrow, ncol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range viaXGB {
+		if math.Float32bits(viaXGB[i]) != math.Float32bits(b.Values[i]) && !math.IsNaN(float64(b.Values[i])) {
+			t.Fatalf("cell %d: forest %v, XGBoost %v", i, b.Values[i], viaXGB[i])
+		}
+	}
 	if b.Name != "nbp" || b.Units != card.TargetUnits || b.Grid != w.g {
 		t.Errorf("predicted field %q [%s] on %v, want nbp [%s] on %v", b.Name, b.Units, b.Grid, card.TargetUnits, w.g)
 	}

@@ -64,7 +64,7 @@ func score(ctx context.Context, model *Model, b *Builder, s *TrainSpec, months [
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %w", s.Target, err)
 		}
-		pred, err := model.booster.Predict(x, nrow, ncol)
+		pred, err := model.predict(x, nrow, ncol)
 		if err != nil {
 			return nil, fmt.Errorf("score %s: %s: %w", s.Target, m, err)
 		}

@@ -168,7 +168,12 @@ func Train(ctx context.Context, spec TrainSpec, data Cubes, target TargetFunc) (
 		return nil, nil, err
 	}
 	fitSeconds := time.Since(fitStart).Seconds()
-	model := &Model{booster: booster}
+	modelJSON, err := booster.JSON()
+	if err != nil {
+		booster.Close()
+		return nil, nil, fmt.Errorf("train %s: %w", s.Target, err)
+	}
+	model := newModel(booster, modelJSON, s.Params.NThread)
 	skill, err := score(ctx, model, b, &s, heldMonths, target)
 	if err != nil {
 		booster.Close()
