@@ -187,7 +187,7 @@ func writeGridRows(pw *parquet.Writer, gm GridMonth, order []int) error {
 				defer wg.Done()
 				for col := w; col < len(order); col += workers {
 					vals := bufs[w][:k]
-					cols.fill(vals, wkb, start, col, order[col])
+					cols.fill(vals, wkb, start, order[col])
 					if _, err := cw[col].WriteRowValues(vals); err != nil {
 						errs[w] = fmt.Errorf("column %d: %w", col, err)
 						return
@@ -213,10 +213,10 @@ type columnSources struct {
 	days  int32
 }
 
-// fill sets vals to column col (source src, see gridSchema) for the cells
-// start..start+len(vals). Required columns need no levels; optional value
+// fill sets vals to the column of source src (see gridSchema) for the
+// cells start..start+len(vals). Required columns need no levels; optional value
 // columns carry definition level 1, or 0 for NULL.
-func (s *columnSources) fill(vals []parquet.Value, wkb []byte, start, col, src int) {
+func (s *columnSources) fill(vals []parquet.Value, wkb []byte, start, src int) {
 	g := s.g
 	switch src {
 	case -1:
@@ -247,13 +247,17 @@ func (s *columnSources) fill(vals []parquet.Value, wkb []byte, start, col, src i
 			vals[j] = parquet.ByteArrayValue(p)
 		}
 	default:
+		// The column writer takes the column from itself, not from the
+		// value, so only the definition level is set: through the
+		// in-place setter, which inlines, where Value.Level copied the
+		// value and cost as much as the rest of the loop.
 		values := s.gm.Columns[src].Values[start : start+len(vals)]
-		null := parquet.NullValue().Level(0, 0, col)
 		for j, x := range values {
 			if x != x {
-				vals[j] = null
+				vals[j] = parquet.NullValue()
 			} else {
-				vals[j] = parquet.FloatValue(x).Level(0, 1, col)
+				vals[j] = parquet.FloatValue(x)
+				vals[j].SetDefinitionLevel(1)
 			}
 		}
 	}
