@@ -9,6 +9,7 @@ import (
 	"math"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
@@ -166,26 +167,38 @@ const rowGroupRows = 128 * 1024
 // Column-wise writes through ColumnWriters avoid assembling a parquet.Row
 // per cell, and the columns of a row group are filled, encoded and
 // compressed by two workers at once (parquet-go allows concurrent writes to
-// distinct column writers).
+// distinct column writers). Workers take the next column as they finish
+// one, the geometry (the costliest, 21 bytes a cell) first: split by a
+// fixed rule the two workers' shares differed by a third.
 func writeGridRows(pw *parquet.Writer, gm GridMonth, order []int) error {
 	g := gm.Grid
 	cw := pw.ColumnWriters()
 	cols := columnSources{g: g, gm: gm, areas: g.RowAreasM2(), days: int32(gm.Month.Start().Unix() / 86400)}
+	queue := make([]int, 0, len(order)) // schema positions, geometry first
+	for col, src := range order {
+		if src == -100 {
+			queue = append([]int{col}, queue...)
+		} else {
+			queue = append(queue, col)
+		}
+	}
 	const workers = 2
 	bufs := make([][]parquet.Value, workers)
 	for w := range bufs {
 		bufs[w] = make([]parquet.Value, rowGroupRows)
 	}
-	wkb := make([]byte, rowGroupRows*21)
+	wkb := make([]byte, rowGroupRows*21) // only one worker takes the geometry column of a row group
 	for start := 0; start < g.Cells(); start += rowGroupRows {
 		k := min(rowGroupRows, g.Cells()-start)
 		errs := make([]error, workers)
+		var next atomic.Int32
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for col := w; col < len(order); col += workers {
+				for q := int(next.Add(1)) - 1; q < len(queue); q = int(next.Add(1)) - 1 {
+					col := queue[q]
 					vals := bufs[w][:k]
 					cols.fill(vals, wkb, start, order[col])
 					if _, err := cw[col].WriteRowValues(vals); err != nil {
@@ -239,7 +252,7 @@ func (s *columnSources) fill(vals []parquet.Value, wkb []byte, start, src int) {
 		for j := range vals {
 			vals[j] = parquet.DoubleValue(s.areas[(start+j)/g.NLon])
 		}
-	case -100: // only one worker ever holds the geometry column, so wkb is not shared
+	case -100:
 		for j := range vals {
 			r, c := g.RowCol(start + j)
 			p := wkb[j*21 : (j+1)*21]
