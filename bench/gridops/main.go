@@ -3,17 +3,20 @@
 // two side by side on the same file:
 //
 //	gridops fldmean IN VAR            # area-weighted mean of every month (cdo fldmean)
-//	gridops remap IN VAR RES OUT      # conservative regrid to RES degrees (cdo remapcon), written as netCDF
+//	gridops remap IN VAR RES OUT      # conservative regrid to RES degrees (cdo remapcon), written as one netCDF file OUT/VAR.nc
 //
 // It reads with ingest/netcdf, computes with internal/grid and writes with
 // internal/cfnetcdf, the code the pipeline runs.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/carbonbudget/carbonbudget/ingest/netcdf"
 	"github.com/carbonbudget/carbonbudget/internal/cfnetcdf"
@@ -44,13 +47,16 @@ func run(args []string) error {
 	}
 	switch args[0] {
 	case "fldmean":
-		for _, m := range months {
-			fld, err := f.Read(name, m)
-			if err != nil {
-				return err
-			}
-			mean, _ := fld.Grid.Mean(fld.Values, nil)
-			fmt.Printf("%s %.6g\n", m, mean)
+		means := make([]float64, len(months))
+		err := eachMonth(f, name, months, func(i int, fld *grid.Field) error {
+			means[i], _ = fld.Grid.Mean(fld.Values, nil)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i, m := range months {
+			fmt.Printf("%s %.6g\n", m, means[i])
 		}
 		return nil
 	case "remap":
@@ -65,24 +71,55 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
+		var once sync.Once
 		var rg *grid.Regridder
-		for _, m := range months {
-			fld, err := f.Read(name, m)
-			if err != nil {
-				return err
+		var rgErr error
+		series := make([]output.GridMonth, len(months))
+		err = eachMonth(f, name, months, func(i int, fld *grid.Field) error {
+			// Made once, by the first month to arrive: a file's months
+			// share one grid.
+			once.Do(func() { rg, rgErr = grid.NewRegridder(fld.Grid, dst) })
+			if rgErr != nil {
+				return rgErr
 			}
-			if rg == nil {
-				if rg, err = grid.NewRegridder(fld.Grid, dst); err != nil {
-					return err
-				}
-			}
-			out := rg.Apply(fld.Values, nil)
-			gm := output.GridMonth{Grid: dst, Month: m, Columns: []output.Column{{Name: name, Units: fld.Units, Values: out}}}
-			if err := cfnetcdf.Write(filepath.Join(args[4], m.String()+".nc"), gm, "gridops remap"); err != nil {
-				return err
-			}
+			series[i] = output.GridMonth{Grid: dst, Month: months[i],
+				Columns: []output.Column{{Name: name, Units: fld.Units, Values: rg.Apply(fld.Values, nil)}}}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
+		// One file for all months, as CDO writes.
+		return cfnetcdf.WriteSeries(filepath.Join(args[4], name+".nc"), series, "gridops remap")
 	}
 	return fmt.Errorf("unknown operation %q", args[0])
+}
+
+// eachMonth reads every month of variable name and calls do with it, on
+// two goroutines: libnetcdf's reads take turns under its lock, but each
+// month's unpacking and do overlap the other's read, as in the pipeline's
+// ingest.
+func eachMonth(f *netcdf.File, name string, months []grid.Month, do func(i int, fld *grid.Field) error) error {
+	const workers = 2
+	var next atomic.Int32
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(months); i = int(next.Add(1)) - 1 {
+				fld, err := f.Read(name, months[i])
+				if err == nil {
+					err = do(i, fld)
+				}
+				if err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

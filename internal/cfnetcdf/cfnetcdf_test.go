@@ -67,3 +67,59 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteSeries: three months in one file land at their own time index
+// with their own time stamps; months on different grids or with other
+// columns are refused.
+func TestWriteSeries(t *testing.T) {
+	g := grid.MustNew(2)
+	var months []output.GridMonth
+	for k := 0; k < 3; k++ {
+		v := make([]float32, g.Cells())
+		for i := range v {
+			v[i] = float32(100*k + i)
+		}
+		months = append(months, output.GridMonth{Grid: g, Month: grid.Month{Year: 2024, Month: 11}.Add(k),
+			Columns: []output.Column{{Name: "t2m", Units: "K", Values: v}}})
+	}
+	path := filepath.Join(t.TempDir(), "series.nc")
+	if err := WriteSeries(path, months, "test"); err != nil {
+		t.Fatal(err)
+	}
+	nclock.Lock()
+	ds, err := netcdf.OpenFile(path, netcdf.NOWRITE)
+	if err != nil {
+		nclock.Unlock()
+		t.Fatal(err)
+	}
+	nv, _ := ds.Var("t2m")
+	back := make([]float32, 3*g.Cells())
+	err = nv.ReadFloat32s(back)
+	tv, _ := ds.Var("time")
+	tm := make([]float64, 3)
+	tv.ReadFloat64s(tm)
+	ds.Close()
+	nclock.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 3; k++ {
+		if got := back[k*g.Cells()+7]; got != float32(100*k+7) {
+			t.Errorf("month %d, cell 7: %g, want %d", k, got, 100*k+7)
+		}
+		want := float64(months[k].Month.Start().Unix()+months[k].Month.End().Unix()) / 2 / 86400
+		if tm[k] != want {
+			t.Errorf("time[%d] = %g days, want %g (mid-%s)", k, tm[k], want, months[k].Month)
+		}
+	}
+	other := months[1]
+	other.Grid = grid.MustNew(1)
+	if err := WriteSeries(path, []output.GridMonth{months[0], other}, "test"); err == nil || !strings.Contains(err.Error(), "2024-12") {
+		t.Errorf("months on two grids: %v, want an error naming the odd month", err)
+	}
+	renamed := months[1]
+	renamed.Columns = []output.Column{{Name: "sst", Units: "K", Values: months[1].Columns[0].Values}}
+	if err := WriteSeries(path, []output.GridMonth{months[0], renamed}, "test"); err == nil || !strings.Contains(err.Error(), `"sst"`) {
+		t.Errorf("months with other columns: %v, want an error naming the column", err)
+	}
+}
