@@ -22,7 +22,11 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err := ms.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := clim.Fill(context.Background(), ms.climatologyFields()...); err != nil {
+	var dgvms []string
+	for _, mm := range ms.Members {
+		dgvms = append(dgvms, mm.DGVM)
+	}
+	if err := clim.Fill(context.Background(), climatologyFields(TrainSpec{DGVMs: dgvms})...); err != nil {
 		t.Fatal(err)
 	}
 	if err := clim.Save(filepath.Join(Dir(dir), ClimatologyFile)); err != nil {

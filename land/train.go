@@ -39,7 +39,22 @@ type TrainSpec struct {
 	// ModelsDir, when set, is where Train saves the members and the
 	// climatology (<ModelsDir>/land/...).
 	ModelsDir string
-	Logger    *slog.Logger
+	// Only, when set, trains just the member of that name (see
+	// MemberNames), with the ensemble's shared record and climatology:
+	// one task of a training spread over a cluster, whose results
+	// emulator.MergeMembers joins.
+	Only   string
+	Logger *slog.Logger
+}
+
+// MemberNames are the names of the members Train trains for dgvms, in
+// training order.
+func MemberNames(dgvms []string) []string {
+	names := make([]string, len(dgvms))
+	for i, d := range dgvms {
+		names[i] = memberName(d)
+	}
+	return names
 }
 
 // Training defaults. Three members of up to DefaultRounds trees of
@@ -91,16 +106,22 @@ func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
 	}
 	for _, model := range s.DGVMs {
 		mm := &Model{Name: memberName(model), DGVM: model}
+		if s.Only != "" && mm.Name != s.Only {
+			continue
+		}
 		if err := trainMember(ctx, drivers{c, clim}, s, lf.Values, tb, mm); err != nil {
 			return nil, err
 		}
 		ms.Members = append(ms.Members, mm)
 	}
+	if len(ms.Members) == 0 {
+		return nil, fmt.Errorf("train land: no member %q (members: %v)", s.Only, MemberNames(s.DGVMs))
+	}
 	if s.ModelsDir != "" {
 		if err := ms.Save(s.ModelsDir); err != nil {
 			return nil, err
 		}
-		if err := clim.Fill(ctx, ms.climatologyFields()...); err != nil {
+		if err := clim.Fill(ctx, climatologyFields(s)...); err != nil {
 			return nil, fmt.Errorf("train land: climatology: %w", err)
 		}
 		if err := clim.Save(filepath.Join(Dir(s.ModelsDir), ClimatologyFile)); err != nil {
@@ -112,12 +133,15 @@ func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
 }
 
 // climatologyFields are the fields Run reads from the climatology: the
-// drivers, fire and the NBP of the members with an anomaly target.
-func (ms *Models) climatologyFields() []string {
+// drivers, fire and the NBP of the members, which have an anomaly target
+// unless WholeTarget. They follow the spec, not the members trained, so
+// that every task of a training spread over a cluster (Only) saves the
+// same climatology.
+func climatologyFields(s TrainSpec) []string {
 	names := append(append([]string(nil), Drivers...), fieldFire)
-	for _, mm := range ms.Members {
-		if mm.AnomalyTarget {
-			names = append(names, NBPField(mm.DGVM))
+	if !s.WholeTarget {
+		for _, d := range s.DGVMs {
+			names = append(names, NBPField(d))
 		}
 	}
 	return names

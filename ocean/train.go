@@ -39,7 +39,25 @@ type TrainSpec struct {
 	// ModelsDir, when set, is where Train saves the members
 	// (<ModelsDir>/ocean/...).
 	ModelsDir string
-	Logger    *slog.Logger
+	// Only, when set, trains just the member of that name (see
+	// MemberNames), with the ensemble's shared record: one task of a
+	// training spread over a cluster, whose results
+	// emulator.MergeMembers joins.
+	Only   string
+	Logger *slog.Logger
+}
+
+// MemberNames are the names of the members Train trains for gobms (and
+// the reconstruction unless noRecon), in training order.
+func MemberNames(gobms []string, noRecon bool) []string {
+	var names []string
+	for _, g := range gobms {
+		names = append(names, gobmMemberName(g))
+	}
+	if !noRecon {
+		names = append(names, ReconName)
+	}
+	return names
 }
 
 // DefaultMaxTrainRows caps each member's training rows.
@@ -85,6 +103,9 @@ func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
 		return nil, err
 	}
 	add := func(mm *Model, target, units string) error {
+		if s.Only != "" && mm.Name != s.Only {
+			return nil
+		}
 		if err := trainMember(ctx, c, s, g, oceanFrac, cells, mm, target, units); err != nil {
 			return err
 		}
@@ -101,6 +122,9 @@ func Train(ctx context.Context, a Archive, spec TrainSpec) (*Models, error) {
 		if err := add(&Model{Name: ReconName, Kind: KindReconstruction}, FieldDeltaPCO2Ship, pco2Units); err != nil {
 			return nil, err
 		}
+	}
+	if len(ms.Members) == 0 && s.Only != "" {
+		return nil, fmt.Errorf("train ocean: no member %q (members: %v)", s.Only, MemberNames(s.GOBMs, s.NoRecon))
 	}
 	if len(ms.Members) == 0 {
 		return nil, fmt.Errorf("train ocean: no GOBMs and no reconstruction to train")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
+	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/pipeline"
 	"github.com/carbonbudget/carbonbudget/land"
@@ -48,24 +49,59 @@ func taskMemMB(res float64) int {
 	return 1024
 }
 
+// trainMemMB is a training task's memory: one member's rows (at most a
+// million) and the cubes of its training years in the store's cache.
+func trainMemMB(res float64) int {
+	switch {
+	case res <= 0.25:
+		return 6144
+	case res <= 0.5:
+		return 4096
+	}
+	return 3072
+}
+
+// trainReason says why a submission must train the members first ("" :
+// it need not): none trained yet, trained by an earlier version, a new
+// year of model output (pipeline.Stale), or --retrain.
+func trainReason(ctx context.Context, env *Env, cfg *config.Config, retrain bool) (string, error) {
+	if retrain {
+		return "--retrain", nil
+	}
+	ms, err := pipeline.LoadMembers(cfg.ModelsDir)
+	if pipeline.NeedsTraining(err) {
+		return err.Error(), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer ms.Close()
+	b, _, err := newBuilder(cfg, env)
+	if err != nil {
+		return "", err
+	}
+	return pipeline.Stale(ctx, b, ms)
+}
+
 func slurmSubmit(ctx context.Context, env *Env, args []string) error {
-	fs, c := newFlagSet(env, "slurm submit", "slurm submit --from YYYY-MM --to YYYY-MM [--partition P] [--account A] [--time MIN] [--mem MB] [--dry-run] [--config FILE] [--out DIR]", true)
+	fs, c := newFlagSet(env, "slurm submit", "slurm submit --from YYYY-MM --to YYYY-MM [--partition P] [--account A] [--time MIN] [--mem MB] [--train-time MIN] [--train-mem MB] [--retrain] [--dry-run] [--config FILE] [--out DIR]", true)
 	months := monthFlags(fs.String)
 	partition := fs.String("partition", "", "Slurm partition")
 	account := fs.String("account", "", "Slurm account")
 	minutes := fs.Int("time", 30, "time limit of each task, minutes")
-	mem := fs.Int("mem", 0, "memory of each compute task, MB (default from the grid)")
+	mem := fs.Int("mem", 0, "memory of each ingest and compute task, MB (default from the grid)")
+	trainMinutes := fs.Int("train-time", 120, "time limit of each training task, minutes")
+	trainMem := fs.Int("train-mem", 0, "memory of each training task, MB (default from the grid)")
+	retrain := fs.Bool("retrain", false, "train every member first, even when the trained ones are current")
 	dryRun := fs.Bool("dry-run", false, "write and print the scripts, submit nothing")
 	list, cfg, err := parseMonths(fs, c, env, args, months)
 	if err != nil {
 		return err
 	}
-	// Tasks load the trained members; the train step is not an array yet.
-	ms, err := pipeline.LoadMembers(cfg.ModelsDir)
+	why, err := trainReason(ctx, env, cfg, *retrain)
 	if err != nil {
-		return fmt.Errorf("%w (run 'carbonbudget train' first: training is not a Slurm step yet)", err)
+		return err
 	}
-	ms.Close()
 	bin, err := os.Executable()
 	if err != nil {
 		return err
@@ -77,14 +113,36 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 		common = append(common, "--config", cfg.File)
 	}
 	// ingest: every month the computes read (the land stage reads the
-	// three before each) into the shared cube cache, once each, so the
-	// compute tasks never build the same cube at once.
+	// three before each), and the training years when the members are
+	// trained, into the shared cube cache, once each, so that tasks never
+	// build the same cube at once.
+	firstIngest := list[0].Add(-land.LagMonths)
+	if tf := (grid.Month{Year: cfg.TrainFromYear(), Month: 1}); why != "" && tf.Before(firstIngest) {
+		firstIngest = tf
+	}
 	ingest := shard.Step{Name: "ingest", MemMB: positiveOr(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
-	for i, mo := range grid.Range(list[0].Add(-land.LagMonths), list[len(list)-1]) {
+	for i, mo := range grid.Range(firstIngest, list[len(list)-1]) {
 		ingest.Tasks = append(ingest.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(dir, "ingested", mo.String()),
 			Args: append([]string{"ingest", "--month", mo.String()}, common...)})
 	}
-	compute := shard.Step{Name: "compute", After: "ingest", MemMB: positiveOr(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
+	m.Steps = []shard.Step{ingest}
+	if why != "" {
+		// train: one task per member, each into its own directory (no
+		// lock), then gather joins them into the models directory under
+		// the lock.
+		fmt.Fprintf(env.Stdout, "training the members first: %s\n", why)
+		train := shard.Step{Name: "train", After: "ingest", MemMB: positiveOr(*trainMem, trainMemMB(cfg.ResolutionDeg)), Minutes: *trainMinutes}
+		for i, r := range pipeline.MemberRefs(configGOBMs(cfg), configDGVMs(cfg)) {
+			into := filepath.Join(dir, "train", r.Name)
+			train.Tasks = append(train.Tasks, shard.Task{Index: i, Label: r.Name, Done: filepath.Join(into, r.Component, emulator.ManifestFile),
+				Args: append([]string{"train", "--member", r.Name, "--into", into}, common...)})
+		}
+		gather := shard.Step{Name: "gather", After: "train", MemMB: 1024, Minutes: *minutes, Tasks: []shard.Task{{
+			Label: "members", Done: filepath.Join(dir, "gather.done"),
+			Args: append([]string{"train", "--gather", filepath.Join(dir, "train"), "--wait"}, common...)}}}
+		m.Steps = append(m.Steps, train, gather)
+	}
+	compute := shard.Step{Name: "compute", After: m.Steps[len(m.Steps)-1].Name, MemMB: positiveOr(*mem, taskMemMB(cfg.ResolutionDeg)), Minutes: *minutes}
 	for i, mo := range list {
 		into := filepath.Join(dir, "shards", mo.String())
 		compute.Tasks = append(compute.Tasks, shard.Task{Index: i, Label: mo.String(), Done: filepath.Join(into, shardResult),
@@ -94,7 +152,7 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 		Label: list[0].String() + ".." + list[len(list)-1].String(), Done: filepath.Join(dir, "finalize.done"),
 		Args: append([]string{"finalize", "--from", list[0].String(), "--to", list[len(list)-1].String(),
 			"--shards", filepath.Join(dir, "shards"), "--wait"}, common...)}}}
-	m.Steps = []shard.Step{ingest, compute, finalize}
+	m.Steps = append(m.Steps, compute, finalize)
 	if err := m.Write(); err != nil {
 		return err
 	}
@@ -252,7 +310,7 @@ func queuedJobs(ctx context.Context, dir string) []string {
 
 // runShardTask runs task --index of step --step of the manifest in --dir:
 // what a Slurm array task executes. It marks the task done when it
-// succeeds (a compute task's result.json is its own mark).
+// succeeds, unless the task's own output is its mark.
 func runShardTask(ctx context.Context, env *Env, args []string) error {
 	fs, _ := newFlagSet(env, "shard-task", "shard-task --dir DIR --step NAME --index N", false)
 	dir := fs.String("dir", "", "the submission's directory")
@@ -278,8 +336,8 @@ func runShardTask(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	crashpoint.At("shard-task: " + *step + " " + strconv.Itoa(*index) + " done")
-	if *step == "compute" {
-		return nil // its result.json, written with the month, is its mark
+	if _, err := os.Stat(t.Done); err == nil {
+		return nil // the task's own output is its mark (compute's result.json, train's members.json)
 	}
 	if err := os.MkdirAll(filepath.Dir(t.Done), 0o755); err != nil {
 		return err

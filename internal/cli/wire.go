@@ -98,7 +98,7 @@ func members(ctx context.Context, env *Env, cfg *config.Config, b *builder.Build
 	ms, err := pipeline.LoadMembers(cfg.ModelsDir)
 	if err != nil && trainMissing && pipeline.NeedsTraining(err) {
 		env.Log.Info("no current trained emulators: training them first", "models", cfg.ModelsDir, "why", err)
-		rows, err := train(ctx, env, cfg, "all", 0)
+		rows, err := train(ctx, env, cfg, "all", 0, "")
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +120,7 @@ func members(ctx context.Context, env *Env, cfg *config.Config, b *builder.Build
 	}
 	env.Log.Info("a new year of model output arrived: retraining the emulators", "why", why)
 	ms.Close()
-	rows, err := train(ctx, env, cfg, "all", 0)
+	rows, err := train(ctx, env, cfg, "all", 0, "")
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -173,4 +174,123 @@ func (m *Model) PredictCells(b *Builder, mo grid.Month, cells []int) ([]float32,
 		return nil, err
 	}
 	return m.PredictRows(x, nrow, b.Spec().Names())
+}
+
+// MergeMembers joins the ensembles saved under srcs (each a directory
+// SaveMembers wrote, holding some of the members: the tasks of a training
+// spread over a cluster) into dst, members in the order of srcs. The
+// ensembles must agree on grid, held-out year and the stage's extra
+// record, and any other file they hold (the land's climatology) must be
+// the same bytes in each: tasks that computed the shared parts
+// differently would otherwise be joined silently. Files are copied byte
+// for byte, members.json last, so dst ends as SaveMembers would have left
+// it had one process trained every member.
+func MergeMembers(dst string, srcs []string) error {
+	if len(srcs) == 0 {
+		return fmt.Errorf("merge members into %s: no ensembles", dst)
+	}
+	var merged *Manifest
+	origin := map[string]string{} // file name → the directory it comes from
+	var order []string
+	for _, src := range srcs {
+		data, err := os.ReadFile(filepath.Join(src, ManifestFile))
+		if err != nil {
+			return fmt.Errorf("merge members: %w", err)
+		}
+		var man Manifest
+		if err := json.Unmarshal(data, &man); err != nil {
+			return fmt.Errorf("merge members: %s: %w", filepath.Join(src, ManifestFile), err)
+		}
+		if merged == nil {
+			merged = &Manifest{Grid: man.Grid, HeldOutYear: man.HeldOutYear, Extra: man.Extra}
+		} else if man.Grid != merged.Grid || man.HeldOutYear != merged.HeldOutYear || !sameJSON(man.Extra, merged.Extra) {
+			return fmt.Errorf("merge members: %s (grid %v, held out %d, %s) disagrees with %s (grid %v, held out %d, %s)",
+				src, man.Grid, man.HeldOutYear, man.Extra, srcs[0], merged.Grid, merged.HeldOutYear, merged.Extra)
+		}
+		members := map[string]bool{}
+		for _, mm := range man.Members {
+			for _, f := range []string{mm.Name + ".json", mm.Name + ".card.json"} {
+				if prev, dup := origin[f]; dup {
+					return fmt.Errorf("merge members: %s is in both %s and %s", mm.Name, prev, src)
+				}
+				origin[f] = src
+				order = append(order, f)
+			}
+			members[mm.Name+".json"], members[mm.Name+".card.json"] = true, true
+			merged.Members = append(merged.Members, mm)
+		}
+		entries, err := os.ReadDir(src)
+		if err != nil {
+			return fmt.Errorf("merge members: %w", err)
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if name == ManifestFile || members[name] || !e.Type().IsRegular() {
+				continue
+			}
+			prev, seen := origin[name]
+			if !seen {
+				origin[name] = src
+				order = append(order, name)
+				continue
+			}
+			same, err := sameFile(filepath.Join(prev, name), filepath.Join(src, name))
+			if err != nil {
+				return fmt.Errorf("merge members: %w", err)
+			}
+			if !same {
+				return fmt.Errorf("merge members: %s differs between %s and %s", name, prev, src)
+			}
+		}
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return fmt.Errorf("merge members: %w", err)
+	}
+	for _, name := range order {
+		if err := copyFile(filepath.Join(origin[name], name), filepath.Join(dst, name)); err != nil {
+			return fmt.Errorf("merge members: %w", err)
+		}
+	}
+	data, err := json.MarshalIndent(merged, "", "  ")
+	if err != nil {
+		return fmt.Errorf("merge members into %s: %w", dst, err)
+	}
+	return durable.WriteFile(filepath.Join(dst, ManifestFile), func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// sameJSON reports whether a and b are the same JSON text but for spacing.
+func sameJSON(a, b json.RawMessage) bool {
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return false
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+func sameFile(a, b string) (bool, error) {
+	da, err := os.ReadFile(a)
+	if err != nil {
+		return false, err
+	}
+	db, err := os.ReadFile(b)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(da, db), nil
+}
+
+// copyFile copies src to dst durably.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return durable.WriteFile(dst, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
 }

@@ -66,7 +66,11 @@ type TrainSpec struct {
 	FirstYear, HeldOutYear int
 	// GOBMs and DGVMs are the models to emulate (nil: every model).
 	GOBMs, DGVMs []string
-	ModelsDir    string
+	// Member, when set, trains only that member (a name of MemberRefs)
+	// of its component, which Component must include: one task of a
+	// training spread over a cluster.
+	Member    string
+	ModelsDir string
 	Log          *slog.Logger
 	// Progress, when set, is called with the number of steps and returns
 	// what to report them to.
@@ -86,6 +90,22 @@ type SkillRow struct {
 
 // Components are the trainable components, in training order.
 var Components = []string{"ocean", "land"}
+
+// MemberRef names one member Train trains.
+type MemberRef struct{ Component, Name string }
+
+// MemberRefs lists the members Train trains for gobms and dgvms, in
+// training order.
+func MemberRefs(gobms, dgvms []string) []MemberRef {
+	var refs []MemberRef
+	for _, n := range ocean.MemberNames(gobms, false) {
+		refs = append(refs, MemberRef{"ocean", n})
+	}
+	for _, n := range land.MemberNames(dgvms) {
+		refs = append(refs, MemberRef{"land", n})
+	}
+	return refs
+}
 
 // ErrUnknownComponent is a TrainSpec.Component that is not a component.
 var ErrUnknownComponent = errors.New("unknown component (ocean, land or all)")
@@ -130,6 +150,17 @@ func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 	for _, c := range comps {
 		if c != "ocean" && c != "land" {
 			return nil, fmt.Errorf("train %q: %w", spec.Component, ErrUnknownComponent)
+		}
+	}
+	if spec.Member != "" {
+		comps = nil
+		for _, r := range MemberRefs(spec.GOBMs, spec.DGVMs) {
+			if r.Name == spec.Member && (spec.Component == "all" || spec.Component == r.Component) {
+				comps = []string{r.Component}
+			}
+		}
+		if comps == nil {
+			return nil, fmt.Errorf("train: no member %q in %s (members: %v)", spec.Member, spec.Component, MemberRefs(spec.GOBMs, spec.DGVMs))
 		}
 	}
 	if spec.Log == nil {
@@ -180,7 +211,7 @@ func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 
 func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([]SkillRow, error) {
 	ms, err := ocean.Train(ctx, a, ocean.TrainSpec{FirstYear: spec.FirstYear, HeldOutYear: heldOut, GOBMs: spec.GOBMs,
-		ModelsDir: spec.ModelsDir, Logger: spec.Log})
+		ModelsDir: spec.ModelsDir, Only: spec.Member, Logger: spec.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +229,7 @@ func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) (
 
 func trainLand(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([]SkillRow, error) {
 	ms, err := land.Train(ctx, a, land.TrainSpec{FirstYear: spec.FirstYear, HeldOutYear: heldOut, DGVMs: spec.DGVMs,
-		ModelsDir: spec.ModelsDir, Logger: spec.Log})
+		ModelsDir: spec.ModelsDir, Only: spec.Member, Logger: spec.Log})
 	if err != nil {
 		return nil, err
 	}
