@@ -50,7 +50,7 @@ func ReadELUCFile(path string) (*Series, error) { return readFile(path, ReadELUC
 // in the column "GCB | Net" (compared without case or spaces), one row per
 // year, GtC/yr. name is used in messages.
 func ReadELUC(r io.Reader, name string) (*Series, error) {
-	s, err := readSeries(r, name, ELUCColumn)
+	s, _, err := readSeries(r, name, ELUCColumn)
 	if err != nil {
 		return nil, err
 	}
@@ -68,18 +68,17 @@ func ReadELUC(r io.Reader, name string) (*Series, error) {
 func ReadCementFile(path string) (*Series, error) { return readFile(path, ReadCement) }
 
 // ReadCement reads S_CEMENT from a CSV export of the GCB "Cement
-// Carbonation Sink" sheet. In the GCB 2025 global budget workbook
-// (Global_Carbon_Budget_2025_v1.0.xlsx) the sheet has notes and a units
-// row above the table; exported as the other sheets are (data/real/gcb,
-// PROVENANCE.md) it is a header row "Year,GCB,Cao,Huang" and one row per
-// year from 1959, where "GCB" is the budget's value (the mean of the Cao
-// and Huang estimates, which stop a few years before the GCB column).
-// The 2025 sheet is in GtC/yr (2024: 0.2243); older workbooks state
-// MtC/yr. The CSV has no units row, so the magnitude decides: a sink of
-// at most 2 is GtC/yr, one between 10 and 2000 is MtC/yr and is converted;
-// anything else is an error. name is used in messages.
+// Carbonation Sink" sheet: a header row "Year,GCB,<estimates>" (Cao and Guo
+// in 2022, Cao and Huang since 2023, behind an empty spacer column in the
+// whole-sheet export) and one row per year from 1959, where "GCB" is the
+// budget's value (the mean of the estimates, which stop a few years before
+// the GCB column). The 2022–2024 sheets state MtC/yr, the 2025 sheet GtC/yr
+// (2024: 0.2243). Units the sheet states are checked against the magnitude
+// (a sink of at most 2 is GtC/yr, one between 10 and 2000 MtC/yr) and a
+// disagreement is an error; a table-only CSV states none, and the magnitude
+// decides. name is used in messages.
 func ReadCement(r io.Reader, name string) (*Series, error) {
-	s, err := readSeries(r, name, CementColumn)
+	s, t, err := readSeries(r, name, CementColumn)
 	if err != nil {
 		return nil, err
 	}
@@ -90,14 +89,8 @@ func ReadCement(r io.Reader, name string) (*Series, error) {
 		}
 		most = max(most, v)
 	}
-	switch {
-	case most <= 2: // GtC/yr
-	case most >= 10 && most <= 2000: // MtC/yr
-		for i := range s.GtCPerYear {
-			s.GtCPerYear[i] /= 1000
-		}
-	default:
-		return nil, ingest.Errorf(name, s.Variable, grid.Month{}, "largest value %g is neither GtC/yr (≤ 2) nor MtC/yr (10..2000): wrong units?", most)
+	if err := scaleToGtC(t, []*Series{s}, most, cementMagnitude); err != nil {
+		return nil, ingest.Errorf(name, s.Variable, grid.Month{}, "%w", err)
 	}
 	s.SigmaFraction = CementSigmaFraction
 	return s, nil
@@ -115,21 +108,32 @@ func readFile(path string, read func(io.Reader, string) (*Series, error)) (*Seri
 // readSeries reads column col of a GCB sheet. Empty cells at the end of
 // the series (a year not yet estimated) are dropped; a gap inside it is an
 // error, since carrying a value across it would hide missing data.
-func readSeries(r io.Reader, name, col string) (*Series, error) {
+func readSeries(r io.Reader, name, col string) (*Series, *Table, error) {
 	t, err := Read(r, name)
 	if err != nil {
-		return nil, &ingest.SourceError{Path: name, Variable: col, Err: err}
+		return nil, nil, &ingest.SourceError{Path: name, Variable: col, Err: err}
 	}
-	have := ""
+	have := t.column(col)
+	if have == "" {
+		return nil, nil, ingest.Errorf(name, col, grid.Month{}, "%w (have %s)", ErrNoColumn, strings.Join(t.Columns, ", "))
+	}
+	s, err := t.series(name, have)
+	return s, t, err
+}
+
+// column returns the table's spelling of col (compared by normColumn), ""
+// if absent.
+func (t *Table) column(col string) string {
 	for _, c := range t.Columns {
 		if normColumn(c) == normColumn(col) {
-			have = c
-			break
+			return c
 		}
 	}
-	if have == "" {
-		return nil, ingest.Errorf(name, col, grid.Month{}, "%w (have %s)", ErrNoColumn, strings.Join(t.Columns, ", "))
-	}
+	return ""
+}
+
+// series returns column have of t as a Series of consecutive years.
+func (t *Table) series(name, have string) (*Series, error) {
 	years, values, err := t.Series(have)
 	if err != nil {
 		return nil, ingest.Errorf(name, have, grid.Month{}, "%w", err)
@@ -145,7 +149,13 @@ func readSeries(r io.Reader, name, col string) (*Series, error) {
 	return &Series{Path: name, Variable: have, FirstYear: years[0], GtCPerYear: values}, nil
 }
 
-func normColumn(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+// normColumn compares column names without case, blanks, dots or
+// underscores: the fossil sheet writes "fossil.emissions.excluding.carbonation"
+// where the budget sheet writes "fossil emissions excluding carbonation".
+func normColumn(s string) string {
+	s = strings.NewReplacer(".", " ", "_", " ").Replace(strings.ToLower(s))
+	return strings.Join(strings.Fields(s), "")
+}
 
 // LastYear is the last year of the series.
 func (s *Series) LastYear() int { return s.FirstYear + len(s.GtCPerYear) - 1 }

@@ -15,11 +15,13 @@ import (
 )
 
 // gribElements maps ECMWF short names (and the ERA5 netCDF names) to the
-// GRIB_ELEMENT GDAL gives ECMWF GRIB1 parameters.
-var gribElements = map[string]string{
-	"2t": "2T", "t2m": "2T", "tp": "TP", "ssrd": "SSRD", "msl": "MSL",
-	"10u": "10U", "u10": "10U", "10v": "10V", "v10": "10V", "10si": "10SI", "si10": "10SI",
-	"sst": "SST", "ci": "CI", "siconc": "CI", "swvl1": "SWVL1",
+// GRIB_ELEMENT GDAL gives ECMWF GRIB1 parameters. GDAL 3.6's table 128
+// names paramId 34 (sst) SSTK, not SST; SST stays accepted for files
+// other tools label so.
+var gribElements = map[string][]string{
+	"2t": {"2T"}, "t2m": {"2T"}, "tp": {"TP"}, "ssrd": {"SSRD"}, "msl": {"MSL"},
+	"10u": {"10U"}, "u10": {"10U"}, "10v": {"10V"}, "v10": {"10V"}, "10si": {"10SI"}, "si10": {"10SI"},
+	"sst": {"SSTK", "SST"}, "ci": {"CI"}, "siconc": {"CI"}, "swvl1": {"SWVL1"},
 }
 
 // Message describes one GRIB message (one GDAL band).
@@ -122,16 +124,25 @@ func ReadGRIB(path, shortName string, m grid.Month, opts ...Option) (*grid.Field
 
 // selectMessages picks the messages of shortName valid in month m.
 func selectMessages(msgs []Message, shortName string, m grid.Month) ([]Message, error) {
-	want, ok := gribElements[strings.ToLower(shortName)]
+	wants, ok := gribElements[strings.ToLower(shortName)]
 	if !ok {
-		want = shortName
+		wants = []string{shortName}
+	}
+	want := strings.Join(wants, " or ")
+	isWanted := func(element string) bool {
+		for _, w := range wants {
+			if strings.EqualFold(element, w) {
+				return true
+			}
+		}
+		return false
 	}
 	var sel []Message
 	var last time.Time
 	elements := map[string]bool{}
 	for _, msg := range msgs {
 		elements[msg.Element] = true
-		if !strings.EqualFold(msg.Element, want) {
+		if !isWanted(msg.Element) {
 			continue
 		}
 		if msg.ValidTime.After(last) {

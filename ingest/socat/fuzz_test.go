@@ -12,7 +12,8 @@ import (
 	"github.com/carbonbudget/carbonbudget/ingest"
 )
 
-// FuzzRead: no input may panic; an error is a SourceError; a success
+// FuzzRead (seeds: testdata and the generated v2022–v2025 layouts of
+// layout_test.go): no input may panic; an error is a SourceError; a success
 // accounts for every row (kept + dropped = read), keeps only observations
 // inside the documented ranges and flags, and survives Write → Read.
 func FuzzRead(f *testing.F) {
@@ -23,6 +24,9 @@ func FuzzRead(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(string(b))
+	}
+	for _, s := range allLayouts() {
+		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		res, err := Read(strings.NewReader(s), "fuzz.tsv", Options{})

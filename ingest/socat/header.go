@@ -3,6 +3,7 @@ package socat
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -76,9 +77,16 @@ func isHeader(line []byte) bool {
 	return false
 }
 
+// preambleQC matches a data-set QC flag stated in a single-cruise file's
+// metadata block, "Data set QC flag: B (see below)" in SOCAT's reports, and
+// takes the one-letter flag. The synthesis file's column explanation
+// ("QC_Flag: Data set QC flag ...") is not a flag: its value is a word.
+var preambleQC = regexp.MustCompile(`(?i)^\s*(?:data\s*set\s+)?qc[ _]flag\s*:\s*([A-Z])(?:\s|\(|$)`)
+
 // mapColumns gives the field index of each column (-1 if absent) and the
-// number of fields in the header.
-func mapColumns(line []byte) (idx [nCols]int, width int, err error) {
+// number of fields in the header. qcStated says the metadata block states
+// the data set's QC flag, which stands in for a missing QC column.
+func mapColumns(line []byte, qcStated bool) (idx [nCols]int, width int, err error) {
 	for i := range idx {
 		idx[i] = -1
 	}
@@ -95,7 +103,7 @@ func mapColumns(line []byte) (idx [nCols]int, width int, err error) {
 	}
 	var missing []string
 	for _, c := range required {
-		if idx[c] < 0 {
+		if idx[c] < 0 && !(c == colQC && qcStated) {
 			missing = append(missing, colNames[c])
 		}
 	}

@@ -25,7 +25,11 @@ type parser struct {
 	fco2OK  []int
 	fields  [][]byte
 	interns map[string]string
-	res     *Result
+	// fileQC is the data-set QC flag the metadata block states, used when
+	// the table has no QC column; qcConflict names two differing ones.
+	fileQC     []byte
+	qcConflict string
+	res        *Result
 }
 
 // Read parses a SOCAT file from r; name is used in error messages.
@@ -87,17 +91,36 @@ func (p *parser) findHeader(br *bufio.Reader) (int, error) {
 			b = bytes.TrimPrefix(b, []byte("\ufeff"))
 		}
 		if !isHeader(b) {
+			p.notePreambleQC(b)
 			continue
 		}
-		idx, width, err := mapColumns(b)
+		idx, width, err := mapColumns(b, p.fileQC != nil && p.qcConflict == "")
 		if err != nil {
 			if firstErr == nil {
 				firstErr = ingest.Errorf(p.name, "", grid.Month{}, "header on line %d: %w", line, err)
+				if p.qcConflict != "" {
+					firstErr = ingest.Errorf(p.name, "QC_Flag", grid.Month{}, "header on line %d: %w (no QC column, and %s)", line, err, p.qcConflict)
+				}
 			}
 			continue
 		}
 		p.idx, p.width, p.res.HeaderLine = idx, width, line
 		return line, nil
+	}
+}
+
+// notePreambleQC records a data-set QC flag stated on a metadata line.
+func (p *parser) notePreambleQC(line []byte) {
+	m := preambleQC.FindSubmatch(line)
+	if m == nil {
+		return
+	}
+	flag := bytes.ToUpper(m[1])
+	if p.fileQC != nil && !bytes.Equal(p.fileQC, flag) && p.qcConflict == "" {
+		p.qcConflict = fmt.Sprintf("the metadata block states QC flags %s and %s", p.fileQC, flag)
+	}
+	if p.fileQC == nil {
+		p.fileQC = append([]byte(nil), flag...)
 	}
 }
 
@@ -147,7 +170,12 @@ func (p *parser) row(b []byte, line int) error {
 	if len(expo) == 0 {
 		return ingest.Errorf(p.name, "Expocode", grid.Month{}, "line %d: empty Expocode", line)
 	}
-	qc := qcLetter(p.field(colQC))
+	// A single-cruise file without a QC column has its data set's flag in
+	// the metadata block (findHeader only accepts such a header then).
+	qc := p.fileQC
+	if p.idx[colQC] >= 0 {
+		qc = qcLetter(p.field(colQC))
+	}
 	if !p.keepQC(qc) {
 		p.drop("QC_Flag ", qc)
 		return nil

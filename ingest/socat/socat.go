@@ -14,6 +14,10 @@
 // Longitude is returned in [-180, 180); SOCAT writes 0..360 and both 0 and
 // 360 occur.
 //
+// A single-cruise file states its data set's QC flag in the metadata block
+// ("Data set QC flag: B"); when its table has no QC column, that flag
+// applies to every row. A file with neither is an error.
+//
 // Selection: rows whose data-set QC flag is not kept (A–D by default; the
 // old numeric QC_ID 11–14 stands for A–D) or whose fCO2rec_flag is not
 // kept (WOCE 2, good, by default) are dropped, and so are rows missing

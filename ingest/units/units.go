@@ -40,14 +40,14 @@ func init() {
 		"mm day-1":        {"mm day-1", "mm d-1", "mm/day"},
 		"mm month-1":      {"mm month-1", "mm mon-1", "mm/month"},
 		"kg m-2 s-1":      {"kg m-2 s-1", "kg/m2/s"},
-		"J m-2":           {"J m-2", "J/m2"},
+		"J m-2":           {"J m-2", "J/m2", "W*s/m^2", "W s m-2"}, // W*s/m^2: GDAL's GRIB1 ECMWF unit of ssrd
 		"W m-2":           {"W m-2", "W/m2"},
 		"kg C m-2 s-1":    {"kg C m-2 s-1", "kgC m-2 s-1", "kg C/m2/s", "kgC/m2/s"},
 		"mol m-2 s-1":     {"mol m-2 s-1", "mol C m-2 s-1", "molC m-2 s-1", "mol/m2/s"},
 		"g C m-2 month-1": {"g C m-2 month-1", "gC m-2 month-1", "g C m-2 mon-1", "gC m-2 mon-1", "g C/m2/month", "gC/m2/month"},
 		"Pa":              {"Pa", "pascal", "Pascal"},
 		"hPa":             {"hPa", "mbar", "mb", "millibar", "millibars"},
-		"1":               {"1", "", "fraction", "0-1", "(0 - 1)", "(0-1)", "dimensionless", "proportion"},
+		"1":               {"1", "", "-", "fraction", "0-1", "(0 - 1)", "(0-1)", "dimensionless", "proportion"}, // "-": GDAL's GRIB1 ECMWF unit of ci
 		"%":               {"%", "percent", "pct"},
 		"m s-1":           {"m s-1", "m/s", "metre s-1", "meter s-1", "meters per second"},
 		"m3 m-3":          {"m3 m-3", "m3/m3"},

@@ -29,6 +29,8 @@ func TestConvert(t *testing.T) {
 		{"kg m-2 s-1", "mm month-1", apr23, 1e-5, 25.92},
 		// ERA5 monthly-mean ssrd: J m-2 per day; 8.64 MJ m-2 day-1 = 100 W m-2.
 		{"J m**-2", "W m-2", jan23, 8.64e6, 100},
+		{"W*s/m^2", "W m-2", jan23, 8.64e6, 100}, // GDAL's GRIB1 unit of ERA5 ssrd
+		{"-", "1", jan23, 0.3, 0.3},              // GDAL's GRIB1 unit of ERA5 ci
 		{"kg C m-2 s-1", "g C m-2 month-1", feb23, 1e-8, 24.192},
 		{"kg m-2 s-1", "g C m-2 month-1", feb23, 1e-8, 24.192},
 		// 1e-7 mol m-2 s-1 × 12.011 g/mol × 2 592 000 s = 3.1132512 g C m-2.
