@@ -362,8 +362,12 @@ func (b *Builder) checkFields(c *cube.Cube) []error {
 
 func (b *Builder) checkField(c *cube.Cube, v cube.Variable, f *grid.Field) error {
 	path := b.pathOf(c, v.Name)
+	// Compare in float32, the values' type: NDVI's valid minimum, -0.2
+	// (MODIS raw -2000 / 10000), becomes -0.20000000298 as a float32 and
+	// would fall below a float64 bound of -0.2.
+	lo, hi := float32(v.Min), float32(v.Max)
 	for i, x := range f.Values {
-		if x == x && (float64(x) < v.Min || float64(x) > v.Max) {
+		if x == x && (x < lo || x > hi) {
 			lat, lon := b.grid.Centre(i)
 			return ingest.Errorf(path, v.Name, c.Month, "%g %s at %.2f°N %.2f°E is outside the physical range %g..%g", x, v.Units, lat, lon, v.Min, v.Max)
 		}

@@ -38,12 +38,26 @@ func (f gribFile) Read(name string, m grid.Month) (*grid.Field, error) {
 	return raster.ReadGRIB(f.path, name, m, raster.WarpTo(f.b.grid))
 }
 
+// gfed4File reads a GFED4.1s yearly HDF5 file, whose months are groups
+// (emissions/MM) rather than steps of a time axis.
+type gfed4File struct{ path string }
+
+func (f gfed4File) Read(name string, m grid.Month) (*grid.Field, error) {
+	return raster.ReadGFED4(f.path, name, m)
+}
+
 // readGridded reads every configured variable of a gridded source (CF
-// netCDF, or GRIB with format: grib) for the month, converts it to the
-// canonical units and regrids it conservatively onto the analysis grid.
+// netCDF, a GFED4.1s HDF5 file recognised by its content, or GRIB with
+// format: grib) for the month, converts it to the canonical units and
+// regrids it conservatively onto the analysis grid.
 func readGridded(_ context.Context, b *Builder, c *cube.Cube, src config.Source, path, _ string) error {
 	var f fieldReader = gribFile{b, path}
-	if src.Format != config.FormatGRIB {
+	switch {
+	case src.Format == config.FormatGRIB:
+	case raster.IsGFED4(path):
+		b.opened(path)
+		f = gfed4File{path}
+	default:
 		b.opened(path)
 		nc, err := netcdf.Open(path)
 		if err != nil {

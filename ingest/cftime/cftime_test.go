@@ -218,3 +218,39 @@ func after(a, b Date) bool {
 	}
 	return a.Day > b.Day
 }
+
+// TestMonthCount decodes TRENDY's "months since" axes in noleap calendars
+// by calendar months, where Parse refuses them.
+func TestMonthCount(t *testing.T) {
+	tests := []struct {
+		units, calendar string
+		v               float64
+		want            grid.Month
+	}{
+		// (2015-1700)·12 + 1 = 3781 months after January 1700: February 2015.
+		{"months since 1700-01-16", "noleap", 3781, grid.Month{Year: 2015, Month: 2}},
+		{"months since 1700-01-01", "365_day", 3781.5, grid.Month{Year: 2015, Month: 2}},
+		{"months since 1700-01-01", "noleap", 3780.9999, grid.Month{Year: 2015, Month: 2}}, // float32 rounding of 3781
+		{"months since 1700-01-01", "noleap", 3780.5, grid.Month{Year: 2015, Month: 1}},
+		{"months since 1850-1-1 00:00:00", "standard", 0, grid.Month{Year: 1850, Month: 1}},
+		{"months since 1850-01-01", "gregorian", -1, grid.Month{Year: 1849, Month: 12}},
+		{"months since 1850-01-01", "gregorian", -12.5, grid.Month{Year: 1848, Month: 12}},
+	}
+	for _, tt := range tests {
+		if _, err := Parse(tt.units, tt.calendar); err == nil {
+			t.Errorf("Parse(%q, %q) accepted UDUNITS months outside 360_day", tt.units, tt.calendar)
+		}
+		a, err := ParseMonthCount(tt.units, tt.calendar)
+		if err != nil {
+			t.Fatalf("ParseMonthCount(%q, %q): %v", tt.units, tt.calendar, err)
+		}
+		if got, err := a.Month(tt.v); err != nil || got != tt.want {
+			t.Errorf("%q %s: Month(%v) = %v, %v; want %v", tt.units, tt.calendar, tt.v, got, err, tt.want)
+		}
+	}
+	for _, bad := range [][2]string{{"days since 1700-01-01", "noleap"}, {"months since 1700-02-29", "noleap"}, {"months since 1700-01-01", "lunar"}} {
+		if _, err := ParseMonthCount(bad[0], bad[1]); err == nil {
+			t.Errorf("ParseMonthCount(%q, %q) gave no error", bad[0], bad[1])
+		}
+	}
+}

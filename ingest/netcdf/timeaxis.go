@@ -20,9 +20,18 @@ func (f *File) months(d string) ([]grid.Month, error) {
 		return nil, fmt.Errorf("time dimension %q has no coordinate variable", d)
 	}
 	units := c.text("units")
+	var axis interface {
+		Month(v float64) (grid.Month, error)
+	}
 	axis, err := cftime.Parse(units, c.text("calendar"))
 	if err != nil {
-		return nil, fmt.Errorf("time coordinate %q: %w", d, err)
+		// "months since" outside 360_day: count calendar months, as the
+		// TRENDY models that write it mean (cftime.MonthCount).
+		mc, mcErr := cftime.ParseMonthCount(units, c.text("calendar"))
+		if mcErr != nil {
+			return nil, fmt.Errorf("time coordinate %q: %w", d, err)
+		}
+		axis = mc
 	}
 	vals, err := f.coordValues(d)
 	if err != nil {

@@ -36,13 +36,15 @@ var conversions = map[pair]conversion{
 	// ERA5 monthly-mean ssrd: J m-2 accumulated over one day.
 	{"J m-2", "W m-2"}: {scale: constant(1.0 / secondsPerDay)},
 	// Carbon mass fluxes (TRENDY nbp, CMIP fgco2 write kg m-2 s-1 of carbon).
-	{"kg C m-2 s-1", "g C m-2 month-1"}: {scale: monthSeconds(1000), perMonth: true},
-	{"kg m-2 s-1", "g C m-2 month-1"}:   {scale: monthSeconds(1000), perMonth: true},
-	{"mol m-2 s-1", "g C m-2 month-1"}:  {scale: monthSeconds(gramsCPerMol), perMonth: true},
-	{"Pa", "hPa"}:                       {scale: constant(0.01)},
-	{"hPa", "Pa"}:                       {scale: constant(100)},
-	{"%", "1"}:                          {scale: constant(0.01)},
-	{"1", "%"}:                          {scale: constant(100)},
+	{"kg C m-2 s-1", "g C m-2 month-1"}:      {scale: monthSeconds(1000), perMonth: true},
+	{"kg m-2 s-1", "g C m-2 month-1"}:        {scale: monthSeconds(1000), perMonth: true},
+	{"mol m-2 s-1", "g C m-2 month-1"}:       {scale: monthSeconds(gramsCPerMol), perMonth: true},
+	{"kg C m-2 month-1", "g C m-2 month-1"}:  {scale: constant(1000)},
+	{"g CO2 m-2 month-1", "g C m-2 month-1"}: {scale: constant(gramsCPerMol / gramsCO2PerMol)},
+	{"Pa", "hPa"}:                            {scale: constant(0.01)},
+	{"hPa", "Pa"}:                            {scale: constant(100)},
+	{"%", "1"}:                               {scale: constant(0.01)},
+	{"1", "%"}:                               {scale: constant(100)},
 }
 
 // Factor returns scale and offset such that a value in units from is

@@ -22,6 +22,10 @@ import (
 // conventional value 12.011 g mol-1).
 const gramsCPerMol = 12.011
 
+// gramsCO2PerMol is the molar mass of CO2 from the same conventional
+// atomic weights (C 12.011, O 15.999 g mol-1).
+const gramsCO2PerMol = gramsCPerMol + 2*15.999
+
 const secondsPerDay = 86400
 
 // kelvinAtZeroCelsius is 0 °C in K (SI definition).
@@ -44,13 +48,17 @@ func init() {
 		"W m-2":           {"W m-2", "W/m2"},
 		"kg C m-2 s-1":    {"kg C m-2 s-1", "kgC m-2 s-1", "kg C/m2/s", "kgC/m2/s"},
 		"mol m-2 s-1":     {"mol m-2 s-1", "mol C m-2 s-1", "molC m-2 s-1", "mol/m2/s"},
-		"g C m-2 month-1": {"g C m-2 month-1", "gC m-2 month-1", "g C m-2 mon-1", "gC m-2 mon-1", "g C/m2/month", "gC/m2/month"},
-		"Pa":              {"Pa", "pascal", "Pascal"},
-		"hPa":             {"hPa", "mbar", "mb", "millibar", "millibars"},
-		"1":               {"1", "", "-", "fraction", "0-1", "(0 - 1)", "(0-1)", "dimensionless", "proportion"}, // "-": GDAL's GRIB1 ECMWF unit of ci
-		"%":               {"%", "percent", "pct"},
-		"m s-1":           {"m s-1", "m/s", "metre s-1", "meter s-1", "meters per second"},
-		"m3 m-3":          {"m3 m-3", "m3/m3"},
+		"g C m-2 month-1": {"g C m-2 month-1", "gC m-2 month-1", "g C m-2 mon-1", "gC m-2 mon-1", "g C/m2/month", "gC/m2/month", "g C / m^2 / month"},
+		// Fire emissions of other carbon-bearing masses: GFED5's monthly
+		// files grid each species in g of that species m-2 month-1.
+		"kg C m-2 month-1":  {"kg C m-2 month-1", "kgC m-2 month-1", "kg C/m2/month", "kgC/m2/month"},
+		"g CO2 m-2 month-1": {"g CO2 m-2 month-1", "gCO2 m-2 month-1", "g CO2/m2/month", "gCO2/m2/month", "g CO2 m-2 mon-1"},
+		"Pa":                {"Pa", "pascal", "Pascal"},
+		"hPa":               {"hPa", "mbar", "mb", "millibar", "millibars"},
+		"1":                 {"1", "", "-", "fraction", "0-1", "(0 - 1)", "(0-1)", "dimensionless", "proportion"}, // "-": GDAL's GRIB1 ECMWF unit of ci
+		"%":                 {"%", "percent", "pct"},
+		"m s-1":             {"m s-1", "m/s", "metre s-1", "meter s-1", "meters per second"},
+		"m3 m-3":            {"m3 m-3", "m3/m3"},
 		// Practical salinity (PSS-78) is dimensionless but files write it
 		// as psu, 1e-3 or g/kg (absolute salinity, within 0.5% of it).
 		"1e-3":   {"1e-3", "0.001", "psu", "PSU", "pss-78", "PSS-78", "g kg-1", "g/kg"},

@@ -37,6 +37,10 @@ func TestConvert(t *testing.T) {
 		{"mol m-2 s-1", "g C m-2 month-1", apr23, 1e-7, 3.1132512},
 		{"g C m-2 month-1", "g C m-2 month-1", apr23, 7, 7},
 		{"gC/m2/month", "g C m-2 month-1", apr23, 7, 7},
+		{"g C / m^2 / month", "g C m-2 month-1", apr23, 7, 7}, // GFED4.1s netCDF conversions
+		{"kg C m-2 month-1", "g C m-2 month-1", apr23, 0.007, 7},
+		// GFED5 CO2 in g CO2: 44.009 g CO2 hold 12.011 g C.
+		{"g CO2 m-2 month-1", "g C m-2 month-1", feb23, 44.009, 12.011},
 		{"Pa", "hPa", jan23, 101325, 1013.25},
 		{"hPa", "Pa", jan23, 1013.25, 101325},
 		{"millibars", "hPa", jan23, 500, 500},
