@@ -71,7 +71,7 @@ type TrainSpec struct {
 	// training spread over a cluster.
 	Member    string
 	ModelsDir string
-	Log          *slog.Logger
+	Log       *slog.Logger
 	// Progress, when set, is called with the number of steps and returns
 	// what to report them to.
 	Progress func(total int) TrainProgress
