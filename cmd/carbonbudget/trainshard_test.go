@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -84,37 +84,17 @@ func TestTrainMembersAsTasksMatchesTrain(t *testing.T) {
 // model directory that differ between two trainings of the same member.
 var timing = regexp.MustCompile(`"(training_seconds|total_seconds|trained_at)": ("[^"]*"|[0-9.e+-]+)`)
 
-// tree reads every regular file under root, by relative path, with the
-// cards' timings blanked.
+// tree reads the files under root (see published), with the cards'
+// timings blanked.
 func tree(t *testing.T, root string) map[string][]byte {
 	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	files := published(t, root)
+	for name, b := range files {
+		if strings.HasSuffix(name, ".card.json") {
+			files[name] = timing.ReplaceAll(b, []byte(`"${1}": 0`))
 		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		if strings.HasSuffix(p, ".card.json") {
-			b = timing.ReplaceAll(b, []byte(`"${1}": 0`))
-		}
-		files[rel] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return files
 }
 
-func sameTree(a, b map[string][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !bytes.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
-}
+func sameTree(a, b map[string][]byte) bool { return maps.EqualFunc(a, b, bytes.Equal) }

@@ -77,19 +77,30 @@ func TestForest(t *testing.T) {
 	}
 }
 
-func TestForestRefuses(t *testing.T) {
-	xt, yt := bench12(2000)
-	d, err := NewDMatrix(xt, 2000, 12, yt)
+// trainedJSON trains rounds trees of p on the 12-column rows x with
+// labels y and returns the booster (closed with the test) and its JSON.
+func trainedJSON(t *testing.T, x, y []float32, p Params, rounds int) (*Booster, []byte) {
+	t.Helper()
+	d, err := NewDMatrix(x, len(y), 12, y)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Free()
-	bst, _, err := Train(context.Background(), Params{MaxDepth: 3, NThread: 1}, d, nil, 3, 0)
+	bst, _, err := Train(context.Background(), p, d, nil, rounds, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bst.Close()
-	js, _ := bst.JSON()
+	t.Cleanup(func() { bst.Close() })
+	js, err := bst.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bst, js
+}
+
+func TestForestRefuses(t *testing.T) {
+	xt, yt := bench12(2000)
+	_, js := trainedJSON(t, xt, yt, Params{MaxDepth: 3, NThread: 1}, 3)
 	f, err := CompileForest(js)
 	if err != nil {
 		t.Fatal(err)
@@ -118,17 +129,7 @@ func TestForestRefuses(t *testing.T) {
 // (−0 < 0 is false); a subtraction's sign alone would send it left.
 func TestForestZeroThreshold(t *testing.T) {
 	xt, yt := bench12(2000)
-	d, err := NewDMatrix(xt, 2000, 12, yt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Free()
-	bst, _, err := Train(context.Background(), Params{MaxDepth: 1, NThread: 1}, d, nil, 1, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bst.Close()
-	js, _ := bst.JSON()
+	_, js := trainedJSON(t, xt, yt, Params{MaxDepth: 1, NThread: 1}, 1)
 	re := regexp.MustCompile(`"split_conditions":\[[^,]+,`)
 	zeroed := re.ReplaceAll(js, []byte(`"split_conditions":[0E0,`))
 	if string(zeroed) == string(js) {
@@ -171,17 +172,7 @@ func TestForestSingleLeafTrees(t *testing.T) {
 	for i := range yt {
 		yt[i] = 4
 	}
-	d, err := NewDMatrix(xt, 500, 12, yt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Free()
-	bst, _, err := Train(context.Background(), Params{MaxDepth: 4, NThread: 1}, d, nil, 3, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bst.Close()
-	js, _ := bst.JSON()
+	bst, js := trainedJSON(t, xt, yt, Params{MaxDepth: 4, NThread: 1}, 3)
 	f, err := CompileForest(js)
 	if err != nil {
 		t.Fatal(err)
