@@ -114,10 +114,16 @@ func TestClimatologySaveLoad(t *testing.T) {
 			t.Fatalf("t2m SD month %d differs after load (%v)", mo, err)
 		}
 	}
+	before := len(got.mean)
 	a, _ := cl.AnnualMean(fieldNDVI)
 	b, err := got.AnnualMean(fieldNDVI)
 	if err != nil || !equalNaN(a, b) {
 		t.Fatalf("annual NDVI differs after load (%v)", err)
+	}
+	// The annual mean is saved whole: an update reads one block for it,
+	// not the twelve months.
+	if !got.hasBlock(climKey{fieldNDVI, 0}) || len(got.mean) != before+1 {
+		t.Errorf("annual NDVI: saved block %v, %d entries read for it; want one block read", got.hasBlock(climKey{fieldNDVI, 0}), len(got.mean)-before)
 	}
 	if _, err := got.Mean(fieldTp, 3); err == nil || !strings.Contains(err.Error(), "not in the saved climatology") {
 		t.Errorf("unsaved field: error %v", err)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -267,6 +268,26 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 	}
 	b.log.Debug("ingested", "month", m, "fields", len(c.Fields), "missing", missing)
 	return c, nil
+}
+
+// HasField reports whether the cube of month m has the named field. A
+// cube already stored answers from its sidecar, without reading its
+// fields; otherwise the cube is built (and stored) as Cube would.
+func (b *Builder) HasField(ctx context.Context, m grid.Month, name string) (bool, error) {
+	cat, err := b.catalogue(m)
+	if err != nil {
+		return false, err
+	}
+	if b.store.Has(m, cat.key) {
+		names, err := b.store.FieldNames(m, cat.key)
+		return slices.Contains(names, name), err
+	}
+	c, err := b.Cube(ctx, m)
+	if err != nil {
+		return false, err
+	}
+	_, ok := c.Fields[name]
+	return ok, nil
 }
 
 // keySettings are the configuration values that shape a cube: not where

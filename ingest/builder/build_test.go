@@ -151,3 +151,31 @@ func TestMissingSourceIsASourceError(t *testing.T) {
 		t.Errorf("month beyond the records: err = %v, want ErrMissing naming the month", err)
 	}
 }
+
+// TestHasFieldReadsOnlyTheSidecar: a stored cube answers HasField from its
+// sidecar (Stale asks it every update, and loading a 0.25° cube to look
+// for one field took a second); a month not stored yet is built.
+func TestHasFieldReadsOnlyTheSidecar(t *testing.T) {
+	may := grid.Month{Year: 2023, Month: 5}
+	cfg := testConfig(t, inputs(t, may))
+	ctx := context.Background()
+	if ok, err := New(cfg, nil, slog.New(slog.DiscardHandler)).HasField(ctx, may, "fco2_ship"); err != nil || !ok {
+		t.Fatalf("HasField(fco2_ship) on a month not yet built = %v, %v; want true", ok, err)
+	}
+	// A new run's builder finds the stored cube. With its field file gone
+	// a load would fail, so answering proves the fields were not read.
+	files, _ := filepath.Glob(filepath.Join(cfg.WorkDir, "cubes", may.String(), "*", "fields.parquet"))
+	if len(files) != 1 {
+		t.Fatalf("stored field files: %v, want one", files)
+	}
+	os.Remove(files[0])
+	b := New(cfg, nil, slog.New(slog.DiscardHandler))
+	for name, want := range map[string]bool{"fco2_ship": true, "nbp/NOPE": false} {
+		if ok, err := b.HasField(ctx, may, name); err != nil || ok != want {
+			t.Errorf("HasField(%s) = %v, %v; want %v", name, ok, err, want)
+		}
+	}
+	if _, err := b.Cube(ctx, may); err == nil {
+		t.Error("loading the cube without its field file succeeded: the test above proves nothing")
+	}
+}

@@ -155,7 +155,25 @@ func (s *Store) Load(ctx context.Context, m grid.Month, key string) (*Cube, erro
 	return c, err
 }
 
-func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
+// FieldNames lists the fields of the cube stored for m under key, from
+// its sidecar alone: asking whether a month has a model's output need not
+// read a million cells of every field.
+func (s *Store) FieldNames(m grid.Month, key string) ([]string, error) {
+	if c, ok := s.cached(m, key); ok {
+		return c.FieldNames(), nil
+	}
+	sc, err := readSidecar(filepath.Join(s.monthDir(m), key), m)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(sc.Fields))
+	for i, f := range sc.Fields {
+		names[i] = f.Name
+	}
+	return names, nil
+}
+
+func readSidecar(dir string, m grid.Month) (*sidecar, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "cube.json"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("cube %s in %s: %w", m, dir, ErrNoCube)
@@ -166,6 +184,14 @@ func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
 	var sc sidecar
 	if err := json.Unmarshal(b, &sc); err != nil {
 		return nil, fmt.Errorf("cube %s: %s: %w", m, filepath.Join(dir, "cube.json"), err)
+	}
+	return &sc, nil
+}
+
+func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
+	sc, err := readSidecar(dir, m)
+	if err != nil {
+		return nil, err
 	}
 	gf, err := output.ReadGrid(ctx, filepath.Join(dir, "fields.parquet"))
 	if err != nil {

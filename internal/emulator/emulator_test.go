@@ -134,7 +134,14 @@ func TestSaveLoadPredictIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaXGB, err := loaded.booster.Predict(x, nrow, ncol)
+	if loaded.booster != nil {
+		t.Error("Load created an XGBoost booster for a model the forest predicts")
+	}
+	xb, err := loaded.xgbBooster()
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaXGB, err := xb.Predict(x, nrow, ncol)
 	if err != nil {
 		t.Fatal(err)
 	}

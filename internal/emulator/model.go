@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
@@ -18,28 +19,64 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/xgb"
 )
 
-// Model is a trained emulator: the booster and its card. Close it when
-// done; it holds C memory and an OS thread.
+// Model is a trained emulator: its XGBoost JSON, the forest compiled from
+// it and its card. Close it when done.
+//
+// The XGBoost booster is created only when something needs it: a model
+// the forest cannot compile. Loading seven boosters at 0.25° cost about
+// 1.5 s of an update in XGBoost's OpenMP threads, for models the forest
+// predicts alone.
 type Model struct {
-	booster *xgb.Booster
+	modelJSON []byte
 	// forest is the booster compiled for prediction in Go, which gives
 	// the same values bit for bit in about a quarter of XGBoost's time
 	// (internal/xgb BenchmarkPredict1M); nil for models it cannot
 	// compile, which XGBoost predicts.
-	forest *xgb.Forest
-	card   *Card
+	forest  *xgb.Forest
+	nthread int
+	card    *Card
+
+	mu      sync.Mutex
+	booster *xgb.Booster // nil until booster() is first called
 }
 
-// newModel returns the model of booster, compiling its forest from
-// modelJSON (the booster's own JSON) to predict on nthread goroutines (0:
-// every core), as XGBoost would with the model's nthread.
+// newModel returns the model of modelJSON (XGBoost's own JSON), compiling
+// its forest to predict on nthread goroutines (0: every core), as XGBoost
+// would with the model's nthread. booster is the trained booster, or nil
+// to load it from modelJSON when first needed; newModel takes it over,
+// and frees it at once when the forest compiles.
 func newModel(booster *xgb.Booster, modelJSON []byte, nthread int) *Model {
-	m := &Model{booster: booster}
+	m := &Model{modelJSON: modelJSON, nthread: nthread, booster: booster}
 	if f, err := xgb.CompileForest(modelJSON); err == nil {
 		f.Threads = nthread
 		m.forest = f
+		m.Close()
 	}
 	return m
+}
+
+// xgbBooster returns the XGBoost booster, loading it from the model's
+// JSON on first use.
+func (m *Model) xgbBooster() (*xgb.Booster, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.booster != nil {
+		return m.booster, nil
+	}
+	b, err := xgb.LoadJSONBytes(m.modelJSON)
+	if err != nil {
+		return nil, err
+	}
+	if m.nthread > 0 {
+		// The thread count is not part of XGBoost's saved model; predict
+		// with the count the model was trained with, not every core.
+		if err := b.SetParam("nthread", strconv.Itoa(m.nthread)); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
+	m.booster = b
+	return b, nil
 }
 
 // predict predicts the row-major nrow×ncol matrix x.
@@ -47,7 +84,11 @@ func (m *Model) predict(x []float32, nrow, ncol int) ([]float32, error) {
 	if m.forest != nil {
 		return m.forest.Predict(x, nrow, ncol)
 	}
-	return m.booster.Predict(x, nrow, ncol)
+	b, err := m.xgbBooster()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.label(), err)
+	}
+	return b.Predict(x, nrow, ncol)
 }
 
 // Card returns the model's card.
@@ -56,8 +97,17 @@ func (m *Model) Card() *Card { return m.card }
 // Features lists the model's inputs in column order.
 func (m *Model) Features() []Feature { return m.card.Spec.Features }
 
-// Close frees the model.
-func (m *Model) Close() error { return m.booster.Close() }
+// Close frees the model's XGBoost booster, if it was created.
+func (m *Model) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.booster == nil {
+		return nil
+	}
+	err := m.booster.Close()
+	m.booster = nil
+	return err
+}
 
 // A FeatureMismatchError reports a feature matrix whose columns are not the
 // model's.
@@ -168,10 +218,7 @@ func (m *Model) Save(dir, name string) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
-	model, err := m.booster.JSON()
-	if err != nil {
-		return fmt.Errorf("save emulator %s: %w", name, err)
-	}
+	model := m.modelJSON
 	sum := sha256.Sum256(model)
 	m.card.ModelFile = name + ".json"
 	m.card.ModelSHA256 = hex.EncodeToString(sum[:])
@@ -225,23 +272,24 @@ func Load(dir, name string) (*Model, error) {
 	if card.ModelSHA256 != "" && hex.EncodeToString(sum[:]) != card.ModelSHA256 {
 		return nil, fmt.Errorf("load emulator %s: model SHA-256 %x differs from the card's %s: model and card do not belong together", modelPath, sum, card.ModelSHA256)
 	}
-	booster, err := xgb.LoadJSONBytes(data)
-	if err != nil {
-		return nil, fmt.Errorf("load emulator %s: %w", modelPath, err)
-	}
-	m := newModel(booster, data, card.Params.NThread)
+	m := newModel(nil, data, card.Params.NThread)
 	m.card = card
-	names, err := booster.FeatureNames()
-	if err == nil {
-		err = checkNames(m.label(), card.Spec.Names(), names)
+	var names []string
+	if m.forest != nil {
+		names = m.forest.FeatureNames()
+	} else {
+		// Only a model the forest cannot compile needs XGBoost at all.
+		var b *xgb.Booster
+		if b, err = m.xgbBooster(); err == nil {
+			names, err = b.FeatureNames()
+		}
+		if err != nil {
+			m.Close()
+			return nil, fmt.Errorf("load emulator %s: %w", modelPath, err)
+		}
 	}
-	if err == nil && card.Params.NThread > 0 {
-		// The thread count is not part of XGBoost's saved model; predict
-		// with the count the model was trained with, not every core.
-		err = booster.SetParam("nthread", strconv.Itoa(card.Params.NThread))
-	}
-	if err != nil {
-		booster.Close()
+	if err := checkNames(m.label(), card.Spec.Names(), names); err != nil {
+		m.Close()
 		return nil, fmt.Errorf("load emulator %s: model file against card: %w", modelPath, err)
 	}
 	return m, nil

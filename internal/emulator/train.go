@@ -176,7 +176,7 @@ func Train(ctx context.Context, spec TrainSpec, data Cubes, target TargetFunc) (
 	model := newModel(booster, modelJSON, s.Params.NThread)
 	skill, err := score(ctx, model, b, &s, heldMonths, target)
 	if err != nil {
-		booster.Close()
+		model.Close()
 		return nil, nil, err
 	}
 	card := newCard(&s, trainMonths, trainSet, validSet, hist, skill)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -151,17 +152,20 @@ func appendNullable(dst, vals []float32, def []byte) (_ []float32, ok bool) {
 	if len(def) == 0 {
 		return append(dst, vals...), true
 	}
+	n := len(dst)
+	dst = slices.Grow(dst, len(def))[:n+len(def)]
+	out := dst[n:]
 	nan := float32(math.NaN())
 	j := 0
-	for _, d := range def {
+	for i, d := range def {
 		if d == 0 {
-			dst = append(dst, nan)
+			out[i] = nan
 			continue
 		}
 		if j == len(vals) {
-			return dst, false
+			return dst[:n+i], false
 		}
-		dst = append(dst, vals[j])
+		out[i] = vals[j]
 		j++
 	}
 	return dst, j == len(vals)

@@ -42,6 +42,9 @@ type Forest struct {
 	nanRight []bool    // where NaN (missing) goes, per internal node
 	leaf     []float32 // 2^depth per tree
 	trees    int
+	// names are the model's feature names, as Booster.FeatureNames gives
+	// them; nil when the model was trained without names.
+	names []string
 }
 
 // maxForestDepth bounds the padded layout's size (2^depth leaves a tree).
@@ -80,6 +83,7 @@ type xgbModel struct {
 		Objective struct {
 			Name string `json:"name"`
 		} `json:"objective"`
+		FeatureNames []string `json:"feature_names"`
 	} `json:"learner"`
 }
 
@@ -138,7 +142,7 @@ func CompileForest(modelJSON []byte) (*Forest, error) {
 	}
 	nInt, nLeaf := 1<<depth-1, 1<<depth
 	f := &Forest{
-		depth: depth, nInternal: nInt, nFeature: nf, baseScore: float32(base), trees: len(trees),
+		depth: depth, nInternal: nInt, nFeature: nf, baseScore: float32(base), trees: len(trees), names: l.FeatureNames,
 		feat: make([]int32, len(trees)*nInt), thr: make([]float32, len(trees)*nInt),
 		nanRight: make([]bool, len(trees)*nInt), leaf: make([]float32, len(trees)*nLeaf),
 	}
@@ -176,6 +180,10 @@ func CompileForest(modelJSON []byte) (*Forest, error) {
 	}
 	return f, nil
 }
+
+// FeatureNames returns the model's feature names in column order, nil
+// when it has none.
+func (f *Forest) FeatureNames() []string { return f.names }
 
 // treeDepth checks the tree below node i and returns its depth in edges.
 func treeDepth(left, right, feature []int32, nFeature int, i int32, level int) (int, error) {
