@@ -60,6 +60,10 @@ type Inputs struct {
 	// (lake.MonthRecord).
 	FossilNational   []lake.NationalRow
 	FossilBunkersGtC float64
+	// Inversions are the atmospheric inversion products that have this
+	// month; InversionsMissing the configured ones that do not yet.
+	Inversions        []Inversion
+	InversionsMissing []string
 }
 
 // Result is one month's budget, its regional table and its gridded month.
@@ -95,6 +99,12 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 	}
 	if in.Regions != nil {
 		res.Regional = regional(m, in)
+		if len(in.Inversions) > 0 {
+			regs := in.Regions.Regions()
+			sums := sumInversions(in)
+			res.Budget.TopDown = topDownGlobal(m, regs, sums, in.InversionsMissing)
+			res.Regional = append(res.Regional, topDownRows(m, in, regs, sums, len(in.InversionsMissing) > 0)...)
+		}
 	}
 	res.Grid = gridMonth(m, in)
 	return res, nil

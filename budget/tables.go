@@ -33,13 +33,24 @@ func rowOf(period, window string, b lake.Budget, months int) lake.Row {
 	}
 	r.ProvisionalTerms = strings.Join(prov, ",")
 	r.Provisional = len(prov) > 0
+	r.NetLandTopDown, r.NetLandTopDownSigma, r.SOceanTopDown, r.SOceanTopDownSigma = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	if td := b.TopDown; td != nil {
+		r.TopDownProducts = len(td.Products)
+		if len(td.NetLandByProduct) > 0 {
+			r.NetLandTopDown, r.NetLandTopDownSigma = td.NetLand.GtC, td.NetLand.SigmaGtC
+		}
+		if len(td.OceanByProduct) > 0 {
+			r.SOceanTopDown, r.SOceanTopDownSigma = td.Ocean.GtC, td.Ocean.SigmaGtC
+		}
+	}
 	return r
 }
 
 // Tables builds the published tables from the published months:
 // budget_monthly, budget_annual (calendar years and July–June windows,
 // complete windows only) and the regional rows of every month in month
-// order, all with anomalies against the baseline.
+// order, all with anomalies against the baseline, and the agreement of
+// bottom-up and top-down anomalies.
 func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
 	keys := slices.SortedFunc(maps.Keys(months), func(a, b grid.Month) int { return a.Sub(b) })
 	var t lake.Tables
@@ -50,6 +61,7 @@ func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
 		t.Fossil = append(t.Fossil, rec.FossilNational...)
 	}
 	RegionalAnomalies(t.Regional, base)
+	t.Agreement = Agreement(t.Regional)
 	t.Annual = annualRows(keys, months, t.Monthly, base)
 	return t
 }
@@ -87,6 +99,7 @@ func windows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, firstMon
 		seen[y] = true
 		start := grid.Month{Year: y, Month: timeMonth(firstMonth)}
 		var ts [6][]lake.Term
+		var tds []*lake.TopDown
 		var gatm float64
 		complete := true
 		for _, m := range grid.Range(start, start.Add(11)) {
@@ -100,6 +113,7 @@ func windows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, firstMon
 				ts[i] = append(ts[i], t)
 			}
 			gatm += rec.GAtmDeseasonalisedGtC
+			tds = append(tds, b.TopDown)
 		}
 		if !complete {
 			continue
@@ -120,6 +134,7 @@ func windows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, firstMon
 		}
 		b := Close(period, lake.Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
 			SOcean: ocean, SLand: land, SCement: SumTerms(ts[5])})
+		b.TopDown = sumTopDown(tds)
 		rows = append(rows, rowOf(period, window, b, 12))
 	}
 	return rows

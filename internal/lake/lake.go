@@ -123,11 +123,15 @@ type Tables struct {
 	Regional        []RegionRow
 	// Fossil are the national fossil rows of every month (fossil_national).
 	Fossil []NationalRow
+	// Agreement compares bottom-up and top-down anomalies per region,
+	// month and calendar year (agreement); empty without inversions.
+	Agreement []AgreementRow
 }
 
 // TableFiles are the files WriteTables writes, in its order.
 var TableFiles = []string{"budget_monthly.parquet", "budget_monthly.csv", "budget_annual.parquet", "budget_annual.csv",
-	"regions.parquet", "regions.csv", "fossil_national.parquet", "fossil_national.csv"}
+	"regions.parquet", "regions.csv", "fossil_national.parquet", "fossil_national.csv",
+	"agreement.parquet", "agreement.csv"}
 
 // WriteTables writes budget_monthly, budget_annual, regions and
 // fossil_national under out, each as Parquet and CSV, each file replaced
@@ -143,6 +147,8 @@ func WriteTables(out string, t Tables) error {
 		"regions.csv":             func(p string) error { return output.WriteCSV(p, regionHeader, regionRecords(t.Regional)) },
 		"fossil_national.parquet": func(p string) error { return output.WriteParquet(p, t.Fossil, nil) },
 		"fossil_national.csv":     func(p string) error { return output.WriteCSV(p, nationalHeader, nationalRecords(t.Fossil)) },
+		"agreement.parquet":       func(p string) error { return output.WriteParquet(p, t.Agreement, nil) },
+		"agreement.csv":           func(p string) error { return output.WriteCSV(p, agreementHeader, agreementRecords(t.Agreement)) },
 	}
 	for _, name := range TableFiles {
 		if err := write[name](filepath.Join(out, name)); err != nil {
@@ -157,6 +163,7 @@ var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_
 	"g_atm_gtc", "g_atm_sigma_gtc", "s_ocean_gtc", "s_ocean_sigma_gtc", "s_land_gtc", "s_land_sigma_gtc",
 	"s_cement_gtc", "b_im_gtc", "b_im_sigma_gtc", "land_residual_gtc", "net_land_gtc",
 	"e_fos_anomaly_gtc", "g_atm_anomaly_gtc", "s_ocean_anomaly_gtc", "s_land_anomaly_gtc", "net_land_anomaly_gtc",
+	"net_land_topdown_gtc", "net_land_topdown_sigma_gtc", "s_ocean_topdown_gtc", "s_ocean_topdown_sigma_gtc", "topdown_products",
 	"provisional", "provisional_terms", "months"}
 
 func rowRecords(rows []Row) [][]string {
@@ -165,10 +172,11 @@ func rowRecords(rows []Row) [][]string {
 		rec := []string{r.Period, r.Window}
 		for _, v := range []float64{r.EFos, r.EFosSigma, r.ELUC, r.ELUCSigma, r.GAtm, r.GAtmSigma, r.SOcean, r.SOceanSigma,
 			r.SLand, r.SLandSigma, r.SCement, r.BIm, r.BImSigma, r.LandResidual, r.NetLand,
-			r.EFosAnomaly, r.GAtmAnomaly, r.SOceanAnomaly, r.SLandAnomaly, r.NetLandAnomaly} {
+			r.EFosAnomaly, r.GAtmAnomaly, r.SOceanAnomaly, r.SLandAnomaly, r.NetLandAnomaly,
+			r.NetLandTopDown, r.NetLandTopDownSigma, r.SOceanTopDown, r.SOceanTopDownSigma} {
 			rec = append(rec, num(v))
 		}
-		out[i] = append(rec, strconv.FormatBool(r.Provisional), r.ProvisionalTerms, strconv.Itoa(r.Months))
+		out[i] = append(rec, strconv.Itoa(r.TopDownProducts), strconv.FormatBool(r.Provisional), r.ProvisionalTerms, strconv.Itoa(r.Months))
 	}
 	return out
 }
@@ -189,6 +197,23 @@ func num(v float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+var agreementHeader = []string{"period", "window", "region_id", "name", "kind", "domain", "product",
+	"bottom_up_gtc", "bottom_up_anomaly_gtc", "bottom_up_sigma_gtc", "top_down_gtc", "top_down_anomaly_gtc", "top_down_sigma_gtc",
+	"difference_gtc", "sigma_gtc", "agree", "text"}
+
+func agreementRecords(rows []AgreementRow) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		rec := []string{r.Period, r.Window, r.RegionID, r.Name, r.Kind, r.Domain, r.Product}
+		for _, v := range []float64{r.BottomUpGtC, r.BottomUpAnomalyGtC, r.BottomUpSigmaGtC, r.TopDownGtC, r.TopDownAnomalyGtC,
+			r.TopDownSigmaGtC, r.DifferenceGtC, r.SigmaGtC} {
+			rec = append(rec, num(v))
+		}
+		out[i] = append(rec, strconv.FormatBool(r.Agree), r.Text)
+	}
+	return out
 }
 
 var nationalHeader = []string{"month", "country", "iso3", "sector", "value_gtc", "days"}

@@ -33,6 +33,32 @@ type Budget struct {
 	// NetLand is the bottom-up net land flux into land, S_LAND − E_LUC,
 	// which is what atmospheric inversions compare to.
 	NetLand Term `json:"net_land"`
+	// TopDown is what the atmospheric inversion products say of the
+	// period; nil when none is configured or none has the period yet.
+	TopDown *TopDown `json:"top_down,omitempty"`
+}
+
+// TopDown is the atmospheric inversions' view of a period (science.md
+// section 5): the net land flux into land (optimised biosphere plus fire,
+// which approximates S_LAND − E_LUC) and the ocean flux into the ocean,
+// adjusted for the pre-industrial river flux the way the Global Carbon
+// Budget compares them (inversions see river carbon taken up on land and
+// outgassed at sea: land − river, ocean + river), as the mean of the
+// products with the products' spread as 1σ (the river flux's own
+// uncertainty added in quadrature).
+type TopDown struct {
+	Products []string `json:"products"`
+	// Missing are configured products without this period (they arrive
+	// months late).
+	Missing []string `json:"missing,omitempty"`
+	// NetLand compares with Budget.NetLand; Ocean with S_OCEAN.
+	NetLand Term `json:"net_land"`
+	Ocean   Term `json:"ocean"`
+	// NetLandByProduct and OceanByProduct are each product's value, with
+	// the river adjustment.
+	NetLandByProduct   map[string]float64 `json:"net_land_by_product_gtc"`
+	OceanByProduct     map[string]float64 `json:"ocean_by_product_gtc"`
+	RiverAdjustmentGtC float64            `json:"river_adjustment_gtc"`
 }
 
 // MonthRecord is what one published month keeps for the tables: its budget
@@ -48,6 +74,10 @@ type MonthRecord struct {
 	// international aviation, which E_FOS includes but the grid does not.
 	FossilNational   []NationalRow `json:"fossil_national,omitempty"`
 	FossilBunkersGtC float64       `json:"fossil_bunkers_gtc"`
+	// Disagreements are the regions where bottom-up and top-down
+	// anomalies of the month differ by more than their combined σ
+	// (budget.Agreement); empty when they agree or cannot be compared.
+	Disagreements []AgreementRow `json:"disagreements,omitempty"`
 }
 
 // Row is one line of budget_monthly or budget_annual: every term with its
@@ -77,7 +107,14 @@ type Row struct {
 	SOceanAnomaly    float64 `parquet:"s_ocean_anomaly_gtc" json:"s_ocean_anomaly_gtc"`
 	SLandAnomaly     float64 `parquet:"s_land_anomaly_gtc" json:"s_land_anomaly_gtc"`
 	NetLandAnomaly   float64 `parquet:"net_land_anomaly_gtc" json:"net_land_anomaly_gtc"`
-	Provisional      bool    `parquet:"provisional" json:"provisional"`
+	// The inversions' net land flux and ocean flux (TopDown), NaN when no
+	// product covers the whole period; TopDownProducts is how many do.
+	NetLandTopDown      float64 `parquet:"net_land_topdown_gtc" json:"net_land_topdown_gtc"`
+	NetLandTopDownSigma float64 `parquet:"net_land_topdown_sigma_gtc" json:"net_land_topdown_sigma_gtc"`
+	SOceanTopDown       float64 `parquet:"s_ocean_topdown_gtc" json:"s_ocean_topdown_gtc"`
+	SOceanTopDownSigma  float64 `parquet:"s_ocean_topdown_sigma_gtc" json:"s_ocean_topdown_sigma_gtc"`
+	TopDownProducts     int     `parquet:"topdown_products" json:"topdown_products"`
+	Provisional         bool    `parquet:"provisional" json:"provisional"`
 	ProvisionalTerms string  `parquet:"provisional_terms" json:"provisional_terms"`
 	Months           int     `parquet:"months" json:"months"`
 }
@@ -102,7 +139,48 @@ const (
 	CompFire       = "fire"
 	CompOcean      = "ocean_sink"
 	CompNetToAtmos = "net_flux_to_atmosphere"
+	// CompLandTopDown and CompOceanTopDown are the inversions' ensemble
+	// mean (σ: the products' spread); CompLandTopDown+":"+product is one
+	// product's. Land is the net flux into land (biosphere plus fire),
+	// ocean the flux into the ocean, both as the products give them
+	// (without the river adjustment, which is made on the globe only).
+	CompLandTopDown  = "land_topdown"
+	CompOceanTopDown = "ocean_topdown"
 )
+
+// ProductComponent is the regional component of one inversion product.
+func ProductComponent(comp, product string) string { return comp + ":" + product }
+
+// AgreementRow compares the bottom-up and top-down flux of one region in
+// one period (a month, or a calendar year) as anomalies against the
+// baseline, which cancel the terms one side has and the other lacks by
+// design (E_LUC, lateral fluxes, each side's mean bias). GtC in the
+// period, positive into the surface.
+type AgreementRow struct {
+	Period   string `parquet:"period" json:"period"`
+	Window   string `parquet:"window" json:"window"` // "month" or "calendar-year"
+	RegionID string `parquet:"region_id" json:"region_id"`
+	Name     string `parquet:"name" json:"name"`
+	Kind     string `parquet:"kind" json:"kind"`
+	// Domain is "land" (bottom-up: the land sink of the DGVM emulators
+	// with the fire anomaly) or "ocean" (S_OCEAN's ensemble).
+	Domain string `parquet:"domain" json:"domain"`
+	// Product is "ensemble" (the products' mean) or one product's name.
+	Product            string  `parquet:"product" json:"product"`
+	BottomUpGtC        float64 `parquet:"bottom_up_gtc" json:"bottom_up_gtc"`
+	BottomUpAnomalyGtC float64 `parquet:"bottom_up_anomaly_gtc" json:"bottom_up_anomaly_gtc"`
+	BottomUpSigmaGtC   float64 `parquet:"bottom_up_sigma_gtc" json:"bottom_up_sigma_gtc"`
+	TopDownGtC         float64 `parquet:"top_down_gtc" json:"top_down_gtc"`
+	TopDownAnomalyGtC  float64 `parquet:"top_down_anomaly_gtc" json:"top_down_anomaly_gtc"`
+	TopDownSigmaGtC    float64 `parquet:"top_down_sigma_gtc" json:"top_down_sigma_gtc"`
+	// DifferenceGtC is the top-down anomaly minus the bottom-up one;
+	// SigmaGtC their combined 1σ. Agree is |DifferenceGtC| ≤ SigmaGtC.
+	DifferenceGtC float64 `parquet:"difference_gtc" json:"difference_gtc"`
+	SigmaGtC      float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
+	Agree         bool    `parquet:"agree" json:"agree"`
+	// Text says it in words, for the report.
+	Text string `parquet:"text" json:"text"`
+}
 
 // legacyKeys are budget.json's keys before they were snake_case (written
 // by carbonbudget before docs/format.md): still read, for one release.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/cfnetcdf"
@@ -230,6 +231,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	in := budget.Inputs{Grid: c.Grid, LandFraction: r.Regions.LandFraction(), Regions: r.Regions, CO2: co2Record(c),
 		Fossil: st.Fossil.Flux, FossilNational: st.Fossil.National, FossilBunkersGtC: st.Fossil.BunkersGtC, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
 		ELUC: annualTerm(c.ELUC), SCement: annualTerm(c.SCement)}
+	in.Inversions, in.InversionsMissing = inversions(c)
 	res, err := budget.Run(ctx, m, in, budget.Options{})
 	if err != nil {
 		return nil, err
@@ -330,11 +332,12 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	}
 	monthRel := filepath.Join(lake.MonthsDir, m.String())
 	monthDir := filepath.Join(dir, monthRel)
-	if err := lake.WriteMonth(monthDir, res.Record()); err != nil {
+	rec := res.Record()
+	monthly, annual, err := r.tablesWith(m, &rec)
+	if err != nil {
 		return err
 	}
-	monthly, annual, err := r.tablesWith(m, res.Record())
-	if err != nil {
+	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
 	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual}); err != nil {
@@ -376,7 +379,8 @@ func gridRelPath(m grid.Month) string {
 
 // RestageReport redraws the report of month m, staged in dir by a
 // compute task that ran before the months ahead of m were published (its
-// report then showed too few months), from the budget.json and grid file
+// report then showed too few months, and its budget.json's disagreements
+// may have lacked their baseline), from the budget.json and grid file
 // staged there and the months published now; the manifest's checksums
 // follow. Called by finalize just before m is published, it makes the
 // month's files the same bytes as a run's.
@@ -397,11 +401,16 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	for _, name := range slices.Sorted(maps.Keys(gf.Columns)) {
 		gm.Columns = append(gm.Columns, output.Column{Name: name, Units: gf.Units[name], Values: gf.Columns[name]})
 	}
-	monthly, annual, err := r.tablesWith(m, rec)
+	monthly, annual, err := r.tablesWith(m, &rec)
 	if err != nil {
 		return err
 	}
 	monthDir := filepath.Join(dir, lake.MonthsDir, m.String())
+	// The disagreements' anomalies, like the report, need the months
+	// published before this one.
+	if err := lake.WriteMonth(monthDir, rec); err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
 	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
@@ -421,24 +430,75 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 // the budget as it stood at that month. Leaving out later months keeps a
 // month's files a function of its own inputs and the months before it, so
 // a rerun after an interrupted run gives the same bytes as an
-// uninterrupted one.
-func (r *Runner) tablesWith(month grid.Month, rec lake.MonthRecord) (monthly, annual []lake.Row, err error) {
+// uninterrupted one. It also sets rec's disagreements, whose anomalies
+// need the baseline months of the same calendar month.
+func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, err error) {
 	months, err := lake.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	for m, rec := range months {
+	months[month] = *rec
+	var regional []lake.RegionRow
+	for m, mr := range months {
 		if month.Before(m) {
 			delete(months, m)
 			continue
 		}
-		rec.Regional = nil // the report shows the budget tables only
-		months[m] = rec
+		if m.Month == month.Month {
+			regional = append(regional, comparable(mr.Regional)...)
+		}
+		mr.Regional = nil // the report shows the budget tables only
+		months[m] = mr
 	}
-	rec.Regional = nil
-	months[month] = rec
+	budget.RegionalAnomalies(regional, r.baseline())
+	rec.Disagreements = budget.Disagreements(month.String(), budget.Agreement(regional))
 	t := budget.Tables(months, r.baseline())
 	return t.Monthly, t.Annual, nil
+}
+
+// comparable are the regional rows that budget.Agreement compares.
+func comparable(rows []lake.RegionRow) []lake.RegionRow {
+	var out []lake.RegionRow
+	for _, r := range rows {
+		switch {
+		case r.Component == lake.CompLand, r.Component == lake.CompOcean,
+			strings.HasPrefix(r.Component, lake.CompLandTopDown), strings.HasPrefix(r.Component, lake.CompOceanTopDown):
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// InversionSource is the configured source of the atmospheric inversion
+// products; the cube carries each product's month as invbio/NAME,
+// invfire/NAME (when the product has fire) and invocean/NAME.
+const InversionSource = "inversions"
+
+// inversions are the cube's inversion products for the budget (land:
+// biosphere plus fire), and the configured products that do not have the
+// month yet.
+func inversions(c *cube.Cube) (have []budget.Inversion, missing []string) {
+	for _, name := range c.Models("invbio/") {
+		inv := budget.Inversion{Name: name}
+		bio := c.Fields["invbio/"+name]
+		inv.Land = bio
+		if fire, ok := c.Fields["invfire/"+name]; ok {
+			sum := grid.NewField(bio.Grid, "inv_land", bio.Units)
+			for i, v := range bio.Values {
+				sum.Values[i] = v + fire.Values[i]
+			}
+			inv.Land = sum
+		}
+		inv.Ocean = c.Fields["invocean/"+name]
+		have = append(have, inv)
+	}
+	for _, e := range c.Catalogue {
+		if e.Source == InversionSource && e.Status == "missing" {
+			missing = append(missing, e.Model)
+		}
+	}
+	slices.Sort(missing)
+	return have, missing
 }
 
 // relativeInputs are the catalogue's entries with paths relative to the
