@@ -86,27 +86,27 @@ type MonthRecord struct {
 type Row struct {
 	Period string `parquet:"period" json:"period"`
 	// Window is "month", "calendar-year" or "july-june".
-	Window           string  `parquet:"window" json:"window"`
-	EFos             float64 `parquet:"e_fos_gtc" json:"e_fos_gtc"`
-	EFosSigma        float64 `parquet:"e_fos_sigma_gtc" json:"e_fos_sigma_gtc"`
-	ELUC             float64 `parquet:"e_luc_gtc" json:"e_luc_gtc"`
-	ELUCSigma        float64 `parquet:"e_luc_sigma_gtc" json:"e_luc_sigma_gtc"`
-	GAtm             float64 `parquet:"g_atm_gtc" json:"g_atm_gtc"`
-	GAtmSigma        float64 `parquet:"g_atm_sigma_gtc" json:"g_atm_sigma_gtc"`
-	SOcean           float64 `parquet:"s_ocean_gtc" json:"s_ocean_gtc"`
-	SOceanSigma      float64 `parquet:"s_ocean_sigma_gtc" json:"s_ocean_sigma_gtc"`
-	SLand            float64 `parquet:"s_land_gtc" json:"s_land_gtc"`
-	SLandSigma       float64 `parquet:"s_land_sigma_gtc" json:"s_land_sigma_gtc"`
-	SCement          float64 `parquet:"s_cement_gtc" json:"s_cement_gtc"`
-	BIm              float64 `parquet:"b_im_gtc" json:"b_im_gtc"`
-	BImSigma         float64 `parquet:"b_im_sigma_gtc" json:"b_im_sigma_gtc"`
-	LandResidual     float64 `parquet:"land_residual_gtc" json:"land_residual_gtc"`
-	NetLand          float64 `parquet:"net_land_gtc" json:"net_land_gtc"`
-	EFosAnomaly      float64 `parquet:"e_fos_anomaly_gtc" json:"e_fos_anomaly_gtc"`
-	GAtmAnomaly      float64 `parquet:"g_atm_anomaly_gtc" json:"g_atm_anomaly_gtc"`
-	SOceanAnomaly    float64 `parquet:"s_ocean_anomaly_gtc" json:"s_ocean_anomaly_gtc"`
-	SLandAnomaly     float64 `parquet:"s_land_anomaly_gtc" json:"s_land_anomaly_gtc"`
-	NetLandAnomaly   float64 `parquet:"net_land_anomaly_gtc" json:"net_land_anomaly_gtc"`
+	Window         string  `parquet:"window" json:"window"`
+	EFos           float64 `parquet:"e_fos_gtc" json:"e_fos_gtc"`
+	EFosSigma      float64 `parquet:"e_fos_sigma_gtc" json:"e_fos_sigma_gtc"`
+	ELUC           float64 `parquet:"e_luc_gtc" json:"e_luc_gtc"`
+	ELUCSigma      float64 `parquet:"e_luc_sigma_gtc" json:"e_luc_sigma_gtc"`
+	GAtm           float64 `parquet:"g_atm_gtc" json:"g_atm_gtc"`
+	GAtmSigma      float64 `parquet:"g_atm_sigma_gtc" json:"g_atm_sigma_gtc"`
+	SOcean         float64 `parquet:"s_ocean_gtc" json:"s_ocean_gtc"`
+	SOceanSigma    float64 `parquet:"s_ocean_sigma_gtc" json:"s_ocean_sigma_gtc"`
+	SLand          float64 `parquet:"s_land_gtc" json:"s_land_gtc"`
+	SLandSigma     float64 `parquet:"s_land_sigma_gtc" json:"s_land_sigma_gtc"`
+	SCement        float64 `parquet:"s_cement_gtc" json:"s_cement_gtc"`
+	BIm            float64 `parquet:"b_im_gtc" json:"b_im_gtc"`
+	BImSigma       float64 `parquet:"b_im_sigma_gtc" json:"b_im_sigma_gtc"`
+	LandResidual   float64 `parquet:"land_residual_gtc" json:"land_residual_gtc"`
+	NetLand        float64 `parquet:"net_land_gtc" json:"net_land_gtc"`
+	EFosAnomaly    float64 `parquet:"e_fos_anomaly_gtc" json:"e_fos_anomaly_gtc"`
+	GAtmAnomaly    float64 `parquet:"g_atm_anomaly_gtc" json:"g_atm_anomaly_gtc"`
+	SOceanAnomaly  float64 `parquet:"s_ocean_anomaly_gtc" json:"s_ocean_anomaly_gtc"`
+	SLandAnomaly   float64 `parquet:"s_land_anomaly_gtc" json:"s_land_anomaly_gtc"`
+	NetLandAnomaly float64 `parquet:"net_land_anomaly_gtc" json:"net_land_anomaly_gtc"`
 	// The inversions' net land flux and ocean flux (TopDown), NaN when no
 	// product covers the whole period; TopDownProducts is how many do.
 	NetLandTopDown      float64 `parquet:"net_land_topdown_gtc" json:"net_land_topdown_gtc"`
@@ -115,8 +115,8 @@ type Row struct {
 	SOceanTopDownSigma  float64 `parquet:"s_ocean_topdown_sigma_gtc" json:"s_ocean_topdown_sigma_gtc"`
 	TopDownProducts     int     `parquet:"topdown_products" json:"topdown_products"`
 	Provisional         bool    `parquet:"provisional" json:"provisional"`
-	ProvisionalTerms string  `parquet:"provisional_terms" json:"provisional_terms"`
-	Months           int     `parquet:"months" json:"months"`
+	ProvisionalTerms    string  `parquet:"provisional_terms" json:"provisional_terms"`
+	Months              int     `parquet:"months" json:"months"`
 }
 
 // RegionRow is one value of the long regional table.
