@@ -52,6 +52,14 @@ func publish(t *testing.T) string {
 			res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
 				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month)})
 		}
+		// Europe's land sink, bottom-up and top-down, each with its σ.
+		for _, c := range []struct {
+			comp       string
+			gtc, sigma float64
+		}{{lake.CompLand, 0.02, 0.005}, {lake.CompLandTopDown, 0.03, 0.01}} {
+			res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: "reccap2-land/europe", Name: "Europe",
+				Kind: "reccap2-land", Component: c.comp, GtC: c.gtc * float64(m.Month%6), SigmaGtC: c.sigma})
+		}
 		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
 			t.Fatal(err)
 		}
@@ -165,6 +173,20 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("screenshot %s is %d bytes: not a rendered page", path, len(shot))
 	}
 	t.Logf("screenshot: %s (%d bytes)", path, len(shot))
+	// The region view shows the top-down series beside the bottom-up one,
+	// each with its 1σ band.
+	var bands int
+	var legendText string
+	if err := chromedp.Run(ctx,
+		chromedp.Poll(`document.querySelectorAll("#topdownchart polygon.band").length === 2`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate(`document.querySelectorAll("#topdownchart polygon.band").length`, &bands),
+		chromedp.Evaluate(`document.getElementById("topdownchart").textContent`, &legendText),
+	); err != nil {
+		t.Fatalf("top-down chart: %v (%d bands)", err, bands)
+	}
+	if !strings.Contains(legendText, "top-down") || !strings.Contains(legendText, "bottom-up") {
+		t.Errorf("top-down chart's legend %q names neither side", legendText)
+	}
 	var svgs int
 	chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll("svg rect, svg path").length`, &svgs))
 	if svgs < 20 {

@@ -39,6 +39,9 @@ type Inputs struct {
 	// baseline mean of the same calendar month (g C m⁻² month⁻¹); nil when
 	// the baseline is not published, and the maps then show the flux.
 	LandAnomaly, OceanAnomaly *grid.Field
+	// Disagreements are the regions where bottom-up and top-down
+	// anomalies of the month disagree (budget.Disagreements).
+	Disagreements []lake.AgreementRow
 }
 
 var termColors = map[string]color.RGBA{
@@ -95,6 +98,25 @@ func reportMarkdown(in Inputs) string {
 			star = "*"
 		}
 		fmt.Fprintf(&b, "| %s%s | %.3f | %.3f |\n", t.name, star, t.t.GtC, t.t.SigmaGtC)
+	}
+	if td := bud.TopDown; td != nil {
+		fmt.Fprintf(&b, "\n## Top-down: atmospheric inversions\n\n")
+		fmt.Fprintf(&b, "Products: %s", strings.Join(td.Products, ", "))
+		if len(td.Missing) > 0 {
+			fmt.Fprintf(&b, " (not yet available: %s)", strings.Join(td.Missing, ", "))
+		}
+		fmt.Fprintf(&b, ". River flux %.3f GtC moved from land to ocean, as the Global Carbon Budget compares them.\n\n", td.RiverAdjustmentGtC)
+		fmt.Fprintf(&b, "| | bottom-up | top-down |\n|---|---|---|\n")
+		fmt.Fprintf(&b, "| net land flux into land (S_LAND − E_LUC) | %.3f ± %.3f | %.3f ± %.3f |\n", bud.NetLand.GtC, bud.NetLand.SigmaGtC, td.NetLand.GtC, td.NetLand.SigmaGtC)
+		fmt.Fprintf(&b, "| ocean sink | %.3f ± %.3f | %.3f ± %.3f |\n", bud.SOcean.GtC, bud.SOcean.SigmaGtC, td.Ocean.GtC, td.Ocean.SigmaGtC)
+		if len(in.Disagreements) == 0 {
+			b.WriteString("\nBottom-up and top-down anomalies agree within their combined 1σ in every region compared (or the baseline is not yet published).\n")
+		} else {
+			b.WriteString("\nWhere the anomalies disagree (beyond the combined 1σ):\n\n")
+			for _, d := range in.Disagreements {
+				fmt.Fprintf(&b, "- %s\n", d.Text)
+			}
+		}
 	}
 	if n := len(in.Annual); n > 0 {
 		fmt.Fprintf(&b, "\n## Annual budgets (GtC/yr)\n\n| period | E_FOS | E_LUC | G_ATM | S_OCEAN | S_LAND | S_CEMENT | B_IM | S_LAND anomaly |\n|---|---|---|---|---|---|---|---|---|\n")

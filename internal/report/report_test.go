@@ -72,3 +72,24 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestTopDownSection: a month with inversions shows both sides of the net
+// land flux and the ocean, the products and those still missing, and each
+// disagreement in words; without inversions there is no such section.
+func TestTopDownSection(t *testing.T) {
+	in := Inputs{Month: grid.Month{Year: 2023, Month: 7}, Budget: lake.Budget{NetLand: lake.Term{GtC: 0.11, SigmaGtC: 0.05},
+		TopDown: &lake.TopDown{Products: []string{"CAMS", "CT-NRT"}, Missing: []string{"OCO2-MIP"},
+			NetLand: lake.Term{GtC: 0.07, SigmaGtC: 0.04}, Ocean: lake.Term{GtC: 0.25, SigmaGtC: 0.03}, RiverAdjustmentGtC: 0.055}},
+		Disagreements: []lake.AgreementRow{{Text: "North America, land, 2023-07: CT-NRT sees a 0.130 GtC weaker sink than the land emulators"}}}
+	md := reportMarkdown(in)
+	for _, want := range []string{"## Top-down", "CAMS, CT-NRT", "not yet available: OCO2-MIP", "| 0.110 ± 0.050 | 0.070 ± 0.040 |",
+		"- North America, land, 2023-07: CT-NRT sees a 0.130 GtC weaker sink"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	in.Budget.TopDown = nil
+	if md := reportMarkdown(in); strings.Contains(md, "Top-down") {
+		t.Error("a month without inversions has a top-down section")
+	}
+}

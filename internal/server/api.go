@@ -275,8 +275,8 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	comp := r.URL.Query().Get("component")
-	if comp != "" && !snap.components[comp] {
-		return errBadRequest("unknown component (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere)")
+	if comp != "" && comp != componentTopDown && !snap.components[comp] && !standardComponents[comp] {
+		return errBadRequest("unknown component (fossil, land_sink, fire, ocean_sink, net_flux_to_atmosphere, topdown, land_topdown, ocean_topdown, land_topdown:PRODUCT, ocean_topdown:PRODUCT)")
 	}
 	format, err := parseFormat(r)
 	if err != nil {
@@ -292,11 +292,79 @@ func (s *Server) region(w http.ResponseWriter, r *http.Request) error {
 	return s.writeTable(w, r, "region_"+strings.ReplaceAll(id, "/", "_"), key, format, func() any {
 		var rows []lake.RegionRow
 		for _, row := range snap.byRegion[id] {
-			if comp != "" && row.Component != comp {
+			if !componentMatches(comp, row.Component) {
 				continue
 			}
 			if m, _ := grid.ParseMonth(row.Month); !m.Before(from) && !to.Before(m) {
 				rows = append(rows, row)
+			}
+		}
+		return rows
+	})
+}
+
+// standardComponents are always valid names, whether or not the tables
+// hold rows of them yet (an answer of no rows, not an error).
+var standardComponents = map[string]bool{lake.CompFossil: true, lake.CompLand: true, lake.CompFire: true, lake.CompOcean: true,
+	lake.CompNetToAtmos: true, lake.CompLandTopDown: true, lake.CompOceanTopDown: true}
+
+// componentTopDown asks for every top-down component of a region: the
+// inversions' ensemble and each product, land and ocean.
+const componentTopDown = "topdown"
+
+// componentMatches reports whether a row's component answers the
+// component parameter ("" answers all).
+func componentMatches(param, comp string) bool {
+	switch param {
+	case "":
+		return true
+	case componentTopDown:
+		return strings.HasPrefix(comp, lake.CompLandTopDown) || strings.HasPrefix(comp, lake.CompOceanTopDown)
+	}
+	return param == comp
+}
+
+// agreement serves the agreement table: bottom-up against top-down
+// anomalies per region, month and calendar year, filtered by region,
+// window (month or calendar-year), product and disagree=true.
+func (s *Server) agreement(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	q := r.URL.Query()
+	region, window, product := q.Get("region"), q.Get("window"), q.Get("product")
+	if region != "" {
+		if _, ok := snap.regionIndex[region]; !ok {
+			return errNotFound("unknown region; GET /api/v1/regions lists them")
+		}
+	}
+	if window != "" && window != "month" && window != "calendar-year" {
+		return errBadRequest("window: month or calendar-year")
+	}
+	if len(product) > 64 {
+		return errBadRequest("product: too long")
+	}
+	var disagree bool
+	switch q.Get("disagree") {
+	case "", "false":
+	case "true":
+		disagree = true
+	default:
+		return errBadRequest("disagree: true or false")
+	}
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "region="+region, "window="+window, "product="+product,
+		"disagree="+strconv.FormatBool(disagree), "format="+format)
+	if notModified(w, r, snap, key) {
+		return nil
+	}
+	return s.writeTable(w, r, "agreement", key, format, func() any {
+		rows := []lake.AgreementRow{}
+		for _, a := range snap.agreement {
+			if (region == "" || a.RegionID == region) && (window == "" || a.Window == window) &&
+				(product == "" || a.Product == product) && (!disagree || !a.Agree) {
+				rows = append(rows, a)
 			}
 		}
 		return rows
@@ -495,7 +563,7 @@ func (s *Server) regionJSON(w http.ResponseWriter, r *http.Request, key string, 
 		b.WriteByte('[')
 		n := 0
 		for i, row := range snap.byRegion[id] {
-			if comp != "" && row.Component != comp {
+			if !componentMatches(comp, row.Component) {
 				continue
 			}
 			if m, _ := grid.ParseMonth(row.Month); m.Before(from) || to.Before(m) {

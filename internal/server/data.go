@@ -23,6 +23,7 @@ import (
 type snapshot struct {
 	monthly, annual []lake.Row
 	regional        []lake.RegionRow
+	agreement       []lake.AgreementRow
 	byRegion        map[string][]lake.RegionRow
 	// byRegionJSON holds each row of byRegion encoded as a JSON object, so
 	// a region's series is assembled by copying bytes, not by encoding.
@@ -126,6 +127,9 @@ func (s *store) load() (*snapshot, error) {
 		return nil, err
 	}
 	if snap.regional, err = readOptional[lake.RegionRow](filepath.Join(s.out, "regions.parquet")); err != nil {
+		return nil, err
+	}
+	if snap.agreement, err = readOptional[lake.AgreementRow](filepath.Join(s.out, "agreement.parquet")); err != nil {
 		return nil, err
 	}
 	for _, r := range snap.regional {

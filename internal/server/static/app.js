@@ -76,11 +76,30 @@ function drawSeries(box, points, opts) {
   const svg = frame(box, W, H);
   if (!points.length) { box.textContent = "No data."; return; }
   let lo = 0, hi = 0;
-  points.forEach(p => opts.keys.forEach(k => { if (p[k] != null) { lo = Math.min(lo, p[k]); hi = Math.max(hi, p[k]); } }));
+  points.forEach(p => opts.keys.forEach(k => {
+    if (p[k] == null) return;
+    const s = (opts.bands || []).includes(k) && p[k + "_sigma"] != null ? p[k + "_sigma"] : 0;
+    lo = Math.min(lo, p[k] - s); hi = Math.max(hi, p[k] + s);
+  }));
   if (hi === lo) hi = lo + 1;
   const x = i => L + (i + 0.5) * (W - L - R) / points.length;
   const y = v => T + (hi - v) / (hi - lo) * (H - T - B);
   axisY(svg, y, lo, hi, L, W - R);
+  // 1σ bands first, under the lines: value ± the point's <key>_sigma.
+  (opts.bands || []).forEach((k, ki) => {
+    const ci = opts.keys.indexOf(k);
+    let run = [];
+    const flush = () => {
+      if (run.length > 1) {
+        const up = run.map(i => `${x(i).toFixed(1)},${y(points[i][k] + points[i][k + "_sigma"]).toFixed(1)}`);
+        const dn = run.slice().reverse().map(i => `${x(i).toFixed(1)},${y(points[i][k] - points[i][k + "_sigma"]).toFixed(1)}`);
+        el("polygon", { points: up.concat(dn).join(" "), fill: opts.colors[ci], opacity: 0.18, class: "band" }, svg);
+      }
+      run = [];
+    };
+    points.forEach((p, i) => { if (p[k] != null && p[k + "_sigma"] != null) run.push(i); else flush(); });
+    flush();
+  });
   opts.keys.forEach((k, ki) => {
     const d = points.map((p, i) => p[k] == null ? "" : `${i && points[i - 1][k] != null ? "L" : "M"}${x(i).toFixed(1)},${y(p[k]).toFixed(1)}`).join("");
     el("path", { d, fill: "none", stroke: opts.colors[ki], "stroke-width": 1.6 }, svg);
@@ -100,6 +119,32 @@ async function showRegion() {
   const rows = await getJSON(base);
   drawSeries(document.getElementById("regionchart"), rows.map(r => ({ label: r.month, value: r.value_gtc, anomaly: r.anomaly_gtc, provisional: r.provisional })),
     { keys: ["value", "anomaly"], labels: ["value (GtC/month)", "anomaly vs baseline"], colors: ["#2e6da4", "#d9534f"] });
+  await showTopDown(id);
+}
+
+// showTopDown draws a region's bottom-up and top-down series with their
+// 1σ bands (land where the region has land, else ocean) and lists the
+// months where they disagree.
+async function showTopDown(id) {
+  const box = document.getElementById("topdownchart"), list = document.getElementById("disagreements");
+  list.innerHTML = "";
+  const base = `/api/v1/regions/${encodeURIComponent(id)}`;
+  let [bu, td] = await Promise.all([getJSON(base + "?component=land_sink"), getJSON(base + "?component=land_topdown")]);
+  let domain = "land";
+  if (!bu.length) {
+    [bu, td] = await Promise.all([getJSON(base + "?component=ocean_sink"), getJSON(base + "?component=ocean_topdown")]);
+    domain = "ocean";
+  }
+  if (!td.length) { box.textContent = "No atmospheric inversion product covers this region yet."; return; }
+  const byMonth = new Map(td.map(r => [r.month, r]));
+  const points = bu.map(r => {
+    const t = byMonth.get(r.month);
+    return { label: r.month, bu: r.value_gtc, bu_sigma: r.sigma_gtc, td: t ? t.value_gtc : null, td_sigma: t ? t.sigma_gtc : null, provisional: r.provisional };
+  });
+  drawSeries(box, points, { keys: ["bu", "td"], bands: ["bu", "td"], colors: ["#2e8b57", "#8e44ad"],
+    labels: [domain === "land" ? "bottom-up land sink (GtC/month)" : "S_OCEAN (GtC/month)", "top-down, inversions (GtC/month)"] });
+  const dis = await getJSON(`/api/v1/agreement?region=${encodeURIComponent(id)}&product=ensemble&disagree=true`);
+  dis.slice(-6).forEach(a => { const li = document.createElement("li"); li.textContent = a.text; list.appendChild(li); });
 }
 
 async function main() {
