@@ -51,9 +51,52 @@ func validate(ctx context.Context, env *Env, out, truthDir string, g grid.Grid) 
 	}
 	tw = tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(env.Stdout)
-	fmt.Fprintln(tw, "REGION|SINK\tMONTHS\tBIAS (GtC/month)\tRMSE (GtC/month)\t")
-	for _, r := range regs {
-		fmt.Fprintf(tw, "%s|%s\t%d\t%+.4f\t%.4f\t\n", r.RegionID, r.Sink, r.Months, r.BiasGtC, r.RMSEGtC)
+	// Bottom-up and top-down side by side, so a reader sees where each
+	// approach is closer to the truth.
+	type pair struct{ bu, td *validation.RegionSkill }
+	var order []string
+	pairs := map[string]*pair{}
+	for i := range regs {
+		r := &regs[i]
+		k := r.RegionID + "|" + r.Sink
+		p := pairs[k]
+		if p == nil {
+			p = &pair{}
+			pairs[k] = p
+			order = append(order, k)
+		}
+		if r.Approach == "top-down" {
+			p.td = r
+		} else {
+			p.bu = r
+		}
 	}
+	fmt.Fprintln(tw, "REGION|SINK\tMONTHS\tBOTTOM-UP BIAS\tBOTTOM-UP RMSE\tTOP-DOWN BIAS\tTOP-DOWN RMSE\tCLOSER\t")
+	cell := func(s *validation.RegionSkill) (string, string) {
+		if s == nil {
+			return "-", "-"
+		}
+		return fmt.Sprintf("%+.4f", s.BiasGtC), fmt.Sprintf("%.4f", s.RMSEGtC)
+	}
+	for _, k := range order {
+		p := pairs[k]
+		months := 0
+		if p.bu != nil {
+			months = p.bu.Months
+		} else if p.td != nil {
+			months = p.td.Months
+		}
+		bb, br := cell(p.bu)
+		tb, tr := cell(p.td)
+		closer := "-"
+		if p.bu != nil && p.td != nil {
+			closer = "bottom-up"
+			if p.td.RMSEGtC < p.bu.RMSEGtC {
+				closer = "top-down"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", k, months, bb, br, tb, tr, closer)
+	}
+	fmt.Fprintln(tw, "(GtC/month; bottom-up land is S_LAND against the truth's S_LAND, top-down land the inversions' net land flux against the truth's S_LAND − E_LUC)\t\t\t\t\t\t\t")
 	return tw.Flush()
 }

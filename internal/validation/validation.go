@@ -51,7 +51,12 @@ type TermSkill struct {
 // RegionSkill is one region's sink error against the truth's gridded
 // fluxes summed over the same region.
 type RegionSkill struct {
-	RegionID, Sink   string // Sink is "land" or "ocean"
+	RegionID, Sink string // Sink is "land" or "ocean"
+	// Approach is "bottom-up" (the emulators: land against the truth's
+	// S_LAND, ocean against its ocean sink) or "top-down" (the inversions'
+	// ensemble: land against the truth's net land flux S_LAND − E_LUC,
+	// which is what the atmosphere sees, ocean against its ocean sink).
+	Approach         string
 	Months           int
 	BiasGtC, RMSEGtC float64
 }
@@ -119,7 +124,8 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 		}
 		ours[r.Month][r.RegionID+"|"+r.Component] = r.GtC
 	}
-	errs := map[string][]float64{}
+	type key struct{ id, sink, approach string }
+	errs := map[key][]float64{}
 	for month := range ours {
 		m, _ := grid.ParseMonth(month)
 		gf, err := output.ReadGrid(ctx, output.GridPath(truthDir, m))
@@ -127,32 +133,49 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 			continue // truth grid not written for this month
 		}
 		land, ocean := set.SumLand(gf.Columns["nbp"]), set.SumOcean(gf.Columns["ocean_sink"])
+		var netLand []float64
+		if eluc, ok := gf.Columns["eluc"]; ok {
+			net := make([]float32, len(eluc))
+			for i, e := range eluc {
+				net[i] = gf.Columns["nbp"][i] - e
+			}
+			netLand = set.SumLand(net)
+		}
 		for i, r := range set.Regions() {
 			if r.Kind != regions.KindReccapLand && r.Kind != regions.KindReccapOcean && r.Kind != regions.KindGlobal {
 				continue
 			}
-			if v, ok := ours[month][r.ID+"|"+lake.CompLand]; ok {
-				errs[r.ID+"|land"] = append(errs[r.ID+"|land"], v-land[i]/1e15)
-			}
-			if v, ok := ours[month][r.ID+"|"+lake.CompOcean]; ok {
-				errs[r.ID+"|ocean"] = append(errs[r.ID+"|ocean"], v-ocean[i]/1e15)
+			for _, c := range []struct {
+				comp, sink, approach string
+				truth                []float64
+			}{
+				{lake.CompLand, "land", "bottom-up", land}, {lake.CompOcean, "ocean", "bottom-up", ocean},
+				{lake.CompLandTopDown, "land", "top-down", netLand}, {lake.CompOceanTopDown, "ocean", "top-down", ocean},
+			} {
+				if v, ok := ours[month][r.ID+"|"+c.comp]; ok && c.truth != nil {
+					k := key{r.ID, c.sink, c.approach}
+					errs[k] = append(errs[k], v-c.truth[i]/1e15)
+				}
 			}
 		}
 	}
-	keys := make([]string, 0, len(errs))
+	keys := make([]key, 0, len(errs))
 	for k := range errs {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.id != b.id {
+			return a.id < b.id
+		}
+		if a.sink != b.sink {
+			return a.sink < b.sink
+		}
+		return a.approach < b.approach
+	})
 	out2 := make([]RegionSkill, 0, len(keys))
 	for _, k := range keys {
-		id, sink := k, ""
-		if i := len(k) - len("|land"); i > 0 && k[i:] == "|land" {
-			id, sink = k[:i], "land"
-		} else if i := len(k) - len("|ocean"); i > 0 && k[i:] == "|ocean" {
-			id, sink = k[:i], "ocean"
-		}
-		out2 = append(out2, RegionSkill{RegionID: id, Sink: sink, Months: len(errs[k]), BiasGtC: mean(errs[k]), RMSEGtC: rms(errs[k])})
+		out2 = append(out2, RegionSkill{RegionID: k.id, Sink: k.sink, Approach: k.approach, Months: len(errs[k]), BiasGtC: mean(errs[k]), RMSEGtC: rms(errs[k])})
 	}
 	return out2, nil
 }

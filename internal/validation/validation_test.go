@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
 // TestTermsAgainstTruth publishes 2022-01..2023-12 with S_LAND 0.01 GtC a
@@ -57,5 +60,67 @@ func TestTermsAgainstTruth(t *testing.T) {
 	}
 	if v := annual[2023]["S_LAND"]; math.Abs(v-2.4) > 1e-9 {
 		t.Errorf("truth S_LAND 2023 = %g GtC/yr, want 2.4", v)
+	}
+}
+
+// TestRegionsBothApproaches: the bottom-up land sink is scored against the
+// truth's S_LAND (nbp) and the inversions' net land flux against
+// S_LAND − E_LUC, each region on its own, so a top-down value that is
+// right about the net flux scores zero while the same value as a
+// bottom-up S_LAND would be off by E_LUC.
+func TestRegionsBothApproaches(t *testing.T) {
+	out, truthDir := t.TempDir(), t.TempDir()
+	g := grid.MustNew(2)
+	set, err := regions.Load(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := grid.Month{Year: 2023, Month: 7}
+	uniform := func(v float32) []float32 {
+		f := make([]float32, g.Cells())
+		for i := range f {
+			f[i] = v
+		}
+		return f
+	}
+	// Per m² of land: nbp 2, eluc 0.5, so the net land flux is 1.5.
+	if err := output.WriteGrid(output.GridPath(truthDir, m), output.GridMonth{Grid: g, Month: m, Columns: []output.Column{
+		{Name: "nbp", Units: "g C m-2 month-1", Values: uniform(2)}, {Name: "eluc", Units: "g C m-2 month-1", Values: uniform(0.5)},
+		{Name: "ocean_sink", Units: "g C m-2 month-1", Values: uniform(1)}}}); err != nil {
+		t.Fatal(err)
+	}
+	land := set.SumLand(uniform(1))
+	var rows []lake.RegionRow
+	for i, r := range set.Regions() {
+		if r.ID != "global" && r.ID != "reccap2-land/europe" {
+			continue
+		}
+		a := land[i] / 1e15 // GtC per g C m-2 of land
+		rows = append(rows,
+			lake.RegionRow{Month: m.String(), RegionID: r.ID, Component: lake.CompLand, GtC: 2 * a},
+			lake.RegionRow{Month: m.String(), RegionID: r.ID, Component: lake.CompLandTopDown, GtC: 1.6 * a})
+	}
+	if err := lake.WriteTables(out, lake.Tables{Regional: rows}); err != nil {
+		t.Fatal(err)
+	}
+	skills, err := Regions(context.Background(), out, truthDir, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]RegionSkill{}
+	for _, s := range skills {
+		got[s.RegionID+"|"+s.Sink+"|"+s.Approach] = s
+	}
+	for i, r := range set.Regions() {
+		if r.ID != "reccap2-land/europe" {
+			continue
+		}
+		a := land[i] / 1e15
+		if s := got[r.ID+"|land|bottom-up"]; s.Months != 1 || math.Abs(s.BiasGtC) > 1e-9 {
+			t.Errorf("Europe bottom-up %+v, want no error", s)
+		}
+		if s := got[r.ID+"|land|top-down"]; s.Months != 1 || math.Abs(s.BiasGtC-0.1*a) > 1e-9*a {
+			t.Errorf("Europe top-down %+v, want a bias of 0.1 g C m-2 over its land = %g GtC", s, 0.1*a)
+		}
 	}
 }
