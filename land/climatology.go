@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
@@ -336,11 +335,9 @@ func (cl *Climatology) Save(path string) error {
 		bw.WriteString(climMagic)
 		binary.Write(bw, binary.LittleEndian, uint64(len(head)))
 		bw.Write(head)
-		var b [4]byte
 		for _, j := range idx {
-			for _, x := range blocks[j] {
-				binary.LittleEndian.PutUint32(b[:], math.Float32bits(x))
-				bw.Write(b[:])
+			if err := grid.WriteFloat32s(bw, blocks[j]); err != nil {
+				return err
 			}
 		}
 		return bw.Flush()
@@ -434,7 +431,7 @@ func (cl *Climatology) readSaved(k climKey) (mean, sd []float32, err error) {
 	defer f.Close()
 	read := func(at int64) ([]float32, error) {
 		v := make([]float32, cl.grid.Cells())
-		if err := readFloat32s(f, at, v); err != nil {
+		if err := grid.ReadFloat32s(f, at, v); err != nil {
 			return nil, fmt.Errorf("land climatology %s: %q calendar month %d: %w", cl.file, k.name, k.mo, err)
 		}
 		return v, nil
@@ -448,31 +445,4 @@ func (cl *Climatology) readSaved(k climKey) (mean, sd []float32, err error) {
 		}
 	}
 	return mean, sd, nil
-}
-
-// littleEndian reports whether this machine stores numbers as the file does.
-var littleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
-
-// readFloat32s fills v with little-endian float32s read from r at off: on
-// a little-endian machine straight into v's memory, which is most of what
-// loading a 0.25° month's climatology costs otherwise.
-func readFloat32s(r io.ReaderAt, off int64, v []float32) error {
-	if len(v) == 0 {
-		return nil
-	}
-	if littleEndian {
-		_, err := r.ReadAt(unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v)), off)
-		return err
-	}
-	b := make([]byte, 4*len(v))
-	if _, err := r.ReadAt(b, off); err != nil {
-		return err
-	}
-	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return nil
 }

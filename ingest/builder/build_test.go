@@ -164,7 +164,7 @@ func TestHasFieldReadsOnlyTheSidecar(t *testing.T) {
 	}
 	// A new run's builder finds the stored cube. With its field file gone
 	// a load would fail, so answering proves the fields were not read.
-	files, _ := filepath.Glob(filepath.Join(cfg.WorkDir, "cubes", may.String(), "*", "fields.parquet"))
+	files, _ := filepath.Glob(filepath.Join(cfg.WorkDir, "cubes", may.String(), "*", "fields.bin"))
 	if len(files) != 1 {
 		t.Fatalf("stored field files: %v, want one", files)
 	}

@@ -18,8 +18,9 @@ import (
 )
 
 // formatVersion is mixed into every cube key; bump it when the cube's
-// content or canonical units change, so stale caches are not reused.
-const formatVersion = "cube-v2"
+// content, canonical units or file layout change, so stale caches are not
+// reused (v3: fields as raw float32 blocks instead of Parquet).
+const formatVersion = "cube-v3"
 
 // fileHasher computes SHA-256 of input files, remembering each by path,
 // size, modification time, inode and change time in
