@@ -85,3 +85,24 @@ func TestSlurmMatchesRunAndResumes(t *testing.T) {
 		t.Errorf("status after the resume:\n%s", s)
 	}
 }
+
+// TestSlurmDryRunRunsTheGivenBinary: --bin puts the given command (a
+// script running carbonbudget in an Apptainer image, say) in every batch
+// script instead of this binary; --dry-run submits nothing, so no cluster
+// is needed.
+func TestSlurmDryRunRunsTheGivenBinary(t *testing.T) {
+	fixture(t)
+	out := t.TempDir()
+	wrap := "/opt/cb/apptainer-carbonbudget"
+	stdout, err := carbonbudget(context.Background(), "slurm", "submit", "--from", lastMonth, "--to", lastMonth,
+		"--config", fix.config, "--out", out, "--bin", wrap, "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "exec '"+wrap+"' shard-task") || !strings.Contains(stdout, "#SBATCH") {
+		t.Errorf("dry-run scripts do not run %s:\n%.2000s", wrap, stdout)
+	}
+	if strings.Count(stdout, "exec '") != strings.Count(stdout, "exec '"+wrap+"'") {
+		t.Errorf("some scripts run another binary:\n%.2000s", stdout)
+	}
+}

@@ -84,7 +84,7 @@ func trainReason(ctx context.Context, env *Env, cfg *config.Config, retrain bool
 }
 
 func slurmSubmit(ctx context.Context, env *Env, args []string) error {
-	fs, c := newFlagSet(env, "slurm submit", "slurm submit --from YYYY-MM --to YYYY-MM [--partition P] [--account A] [--time MIN] [--mem MB] [--train-time MIN] [--train-mem MB] [--retrain] [--dry-run] [--config FILE] [--out DIR]", true)
+	fs, c := newFlagSet(env, "slurm submit", "slurm submit --from YYYY-MM --to YYYY-MM [--partition P] [--account A] [--time MIN] [--mem MB] [--train-time MIN] [--train-mem MB] [--retrain] [--bin PATH] [--dry-run] [--config FILE] [--out DIR]", true)
 	months := monthFlags(fs.String)
 	partition := fs.String("partition", "", "Slurm partition")
 	account := fs.String("account", "", "Slurm account")
@@ -94,6 +94,7 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	trainMem := fs.Int("train-mem", 0, "memory of each training task, MB (default from the grid)")
 	retrain := fs.Bool("retrain", false, "train every member first, even when the trained ones are current")
 	dryRun := fs.Bool("dry-run", false, "write and print the scripts, submit nothing")
+	binFlag := fs.String("bin", "", "the command the tasks run as carbonbudget, e.g. a script that runs it in an Apptainer image (default: this binary)")
 	list, cfg, err := parseMonths(fs, c, env, args, months)
 	if err != nil {
 		return err
@@ -102,9 +103,11 @@ func slurmSubmit(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	bin, err := os.Executable()
-	if err != nil {
-		return err
+	bin := *binFlag
+	if bin == "" {
+		if bin, err = os.Executable(); err != nil {
+			return err
+		}
 	}
 	dir := filepath.Join(slurmDir(cfg), time.Now().UTC().Format("20060102T150405Z"))
 	m := &shard.Manifest{Binary: bin, Config: cfg.File, OutputDir: cfg.OutputDir, Dir: dir}
