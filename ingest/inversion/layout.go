@@ -72,7 +72,9 @@ var specs = map[string]spec{
 // when the file has none.
 func (s spec) find(f *netcdf.File, r role) (name string, sign float64, ok bool, err error) {
 	vars := f.Variables()
-	has := func(n string) bool { return slices.ContainsFunc(vars, func(v netcdf.Variable) bool { return v.Name == n }) }
+	has := func(n string) bool {
+		return slices.ContainsFunc(vars, func(v netcdf.Variable) bool { return v.Name == n })
+	}
 	for _, sn := range s.standardNames[r] {
 		for _, v := range vars {
 			if v.StandardName == sn {

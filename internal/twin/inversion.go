@@ -46,11 +46,11 @@ type invSpec struct {
 // regionalError is a deliberate error on the land flux of a latitude band
 // in some months of the last two simulated years.
 type regionalError struct {
-	Region string     `json:"region"`
-	LatMin float64    `json:"lat_min"`
-	LatMax float64    `json:"lat_max"`
-	Domain string     `json:"domain"`
-	Months []string   `json:"months"`
+	Region string       `json:"region"`
+	LatMin float64      `json:"lat_min"`
+	LatMax float64      `json:"lat_max"`
+	Domain string       `json:"domain"`
+	Months []string     `json:"months"`
 	of     []time.Month // months of the year affected
 	// GtCPerYear is the error's annual total, into the surface (negative:
 	// a weaker sink than the truth), spread evenly over the affected
