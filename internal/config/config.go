@@ -386,6 +386,41 @@ func (c *Config) validateInversions() error {
 	return nil
 }
 
+// InversionSourcePrefix names an inversion product where fetching and the
+// ledger's arrivals need one name per input: "inversions/CT-NRT".
+const InversionSourcePrefix = "inversions/"
+
+// Input returns the source called name or, for InversionSourcePrefix+NAME,
+// inversion product NAME as a Source: its path, fetch block and
+// warn_after_days, with the product's name as its one model (what {model}
+// in its path expands to).
+func (c *Config) Input(name string) (Source, bool) {
+	if inv, ok := strings.CutPrefix(name, InversionSourcePrefix); ok {
+		for _, p := range c.Inversions {
+			if p.Name == inv {
+				return Source{Path: p.Path, Models: []string{p.Name}, Fetch: p.Fetch, WarnAfterDays: p.WarnAfterDays}, true
+			}
+		}
+		return Source{}, false
+	}
+	s, ok := c.Sources[name]
+	return s, ok
+}
+
+// InputNames lists the configured sources, then the inversion products
+// (InversionSourcePrefix+NAME), each part sorted.
+func (c *Config) InputNames() []string {
+	var names []string
+	for n := range c.Sources {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, p := range c.Inversions {
+		names = append(names, InversionSourcePrefix+p.Name)
+	}
+	return names
+}
+
 // Grid returns the analysis grid.
 func (c *Config) Grid() grid.Grid { return grid.MustNew(c.ResolutionDeg) }
 

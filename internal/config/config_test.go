@@ -172,4 +172,14 @@ func TestInversions(t *testing.T) {
 	if len(c.Inversions) != 1 || c.Inversions[0].Fetch == nil || c.Inversions[0].WarnAfterDays != 200 {
 		t.Fatalf("inversions.yaml gives %+v, want only CT-NRT with its fetch block and warn_after_days 200", c.Inversions)
 	}
+	src, ok := c.Input("inversions/CT-NRT")
+	if !ok || src.Path != c.Inversions[0].Path || src.Fetch != c.Inversions[0].Fetch || src.WarnAfterDays != 200 {
+		t.Errorf("Input(inversions/CT-NRT) = %+v, %v; want its path, fetch block and warn_after_days", src, ok)
+	}
+	if _, ok := c.Input("inversions/CAMS"); ok {
+		t.Error("Input(inversions/CAMS) found a product the file does not list")
+	}
+	if names := c.InputNames(); names[len(names)-1] != "inversions/CT-NRT" {
+		t.Errorf("InputNames() = %v, want the inversion last", names)
+	}
 }
