@@ -53,62 +53,76 @@ func newInvState(w *World, s invSpec) (*invState, error) {
 // writes reports whether the product has month m.
 func (st *invState) writes(m grid.Month) bool { return !m.Before(st.first) && !st.last.Before(m) }
 
+// invTruth is what an inversion of one month starts from, per cell of
+// the world's grid: land and ocean fractions, their areas (m²) and the
+// flux the atmosphere sees per m² of land (with the fossil prior's error
+// reversed in it) and of ocean, with the product's priors per m² of land.
+type invTruth struct {
+	lf, of, wl, wo         []float64
+	land, ocean            []float64
+	fossilPrior, firePrior []float64
+}
+
+// truth gathers invTruth for month f and product s. What the atmosphere
+// sees on land is S_LAND − E_LUC plus the uptake of the carbon rivers carry
+// to the ocean (spread evenly over land); an error in the fossil prior
+// shows in it with the opposite sign.
+func (s invSpec) truth(w *World, f *MonthFields) *invTruth {
+	geo := w.geo
+	n := geo.g.Cells()
+	t := &invTruth{lf: make([]float64, n), of: make([]float64, n), wl: make([]float64, n), wo: make([]float64, n),
+		land: make([]float64, n), ocean: make([]float64, n), fossilPrior: make([]float64, n), firePrior: make([]float64, n)}
+	var landAreaM2 float64
+	for i := range n {
+		t.lf[i] = float64(geo.land[i])
+		t.of[i] = 1 - t.lf[i]
+		a := geo.areaM2[i/geo.g.NLon]
+		t.wl[i], t.wo[i] = a*t.lf[i], a*t.of[i]
+		landAreaM2 += t.wl[i]
+	}
+	riverPerLandM2 := f.Budget.River * 1e15 / landAreaM2
+	for i := range n {
+		if t.lf[i] > 0 {
+			fossil := finite(f.Fossil[i])
+			t.fossilPrior[i] = s.fossilPriorFactor * fossil
+			t.firePrior[i] = float64(w.land.fireClim[f.Month.Month-1][i])
+			t.land[i] = finite(f.NBP[i]) - finite(f.ELUC[i]) + riverPerLandM2 + t.fossilPrior[i] - fossil
+		}
+		if t.of[i] > 0 {
+			t.ocean[i] = finite(f.FgCO2[i])
+		}
+	}
+	return t
+}
+
 // month computes the product's month from the truth f.
 func (st *invState) month(w *World, f *MonthFields) *invFields {
-	geo, s, g := w.geo, st.spec, w.geo.g
-	n := g.Cells()
+	s, g := st.spec, w.geo.g
 	r := newRand(w.opt.Seed, "inversion/"+s.name, f.Month.Year, int(f.Month.Month))
 	st.land.step(r)
 	st.ocean.step(r)
-	lf, of := make([]float64, n), make([]float64, n)
-	wl, wo := make([]float64, n), make([]float64, n)
-	var landAreaM2 float64
-	for i := range n {
-		lf[i] = float64(geo.land[i])
-		of[i] = 1 - lf[i]
-		a := geo.areaM2[i/g.NLon]
-		wl[i], wo[i] = a*lf[i], a*of[i]
-		landAreaM2 += wl[i]
-	}
-	// What the atmosphere sees on land: S_LAND − E_LUC plus the uptake of
-	// the carbon rivers carry to the ocean (spread evenly over land), and
-	// the fossil prior's error with the opposite sign.
-	riverPerLandM2 := f.Budget.River * 1e15 / landAreaM2
-	landTrue, oceanTrue := make([]float64, n), make([]float64, n)
-	fossilPrior, firePrior := make([]float64, n), make([]float64, n)
-	for i := range n {
-		if lf[i] > 0 {
-			fossil := finite(f.Fossil[i])
-			fossilPrior[i] = s.fossilPriorFactor * fossil
-			firePrior[i] = float64(w.land.fireClim[f.Month.Month-1][i])
-			landTrue[i] = finite(f.NBP[i]) - finite(f.ELUC[i]) + riverPerLandM2 + fossilPrior[i] - fossil
-		}
-		if of[i] > 0 {
-			oceanTrue[i] = finite(f.FgCO2[i])
-		}
-	}
+	t := s.truth(w, f)
 	h := max(1, int(math.Round(s.smoothDeg/2/g.DLat)))
-	landS, oceanS := boxSmooth(g, landTrue, wl, h), boxSmooth(g, oceanTrue, wo, h)
-	nl, no := st.noise(geo, wl, wo)
-	reg := st.regionalPerLandM2(geo, f.Month, wl)
+	landS, oceanS := boxSmooth(g, t.land, t.wl, h), boxSmooth(g, t.ocean, t.wo, h)
+	nl, no := st.noise(w.geo, t.wl, t.wo)
+	reg := st.regionalPerLandM2(w.geo, f.Month, t.wl)
+	n := g.Cells()
 	out := &invFields{bio: make([]float64, n), ocean: make([]float64, n), fossil: make([]float64, n)}
 	if s.hasFire {
 		out.fire = make([]float64, n)
 	}
 	for i := range n {
-		bio := lf[i] * (landS[i] + nl[i] + reg[i])
-		ocean := of[i] * (oceanS[i] + no[i])
+		bio := t.lf[i] * (landS[i] + nl[i] + reg[i])
+		ocean := t.of[i] * (oceanS[i] + no[i])
 		// Near coasts part of the land flux is booked as ocean flux.
-		shift := s.coastShare * bio * 2 * math.Min(lf[i], of[i])
-		bio, ocean = bio-shift, ocean+shift
-		out.ocean[i] = ocean
-		out.fossil[i] = -lf[i] * fossilPrior[i]
-		out.bio[i] = bio
+		shift := s.coastShare * bio * 2 * math.Min(t.lf[i], t.of[i])
+		out.bio[i], out.ocean[i] = bio-shift, ocean+shift
+		out.fossil[i] = -t.lf[i] * t.fossilPrior[i]
 		if out.fire != nil {
 			// The optimised biosphere is the net land flux less the
 			// imposed fire: the fire prior's error is in it, reversed.
-			out.fire[i] = -lf[i] * firePrior[i]
-			out.bio[i] = bio + lf[i]*firePrior[i]
+			out.fire[i] = -t.lf[i] * t.firePrior[i]
+			out.bio[i] -= out.fire[i]
 		}
 	}
 	return out

@@ -130,85 +130,88 @@ func inversionPath(dir, name string, m grid.Month) string {
 	return filepath.Join(dir, "inversions", name, name+".v2025-1.flux1x1."+ym+".nc")
 }
 
-// write writes month m of the product in its layout: positive to the
-// atmosphere, as the real files are.
+// invFile is how a layout writes a month: its axes, units and variables.
+type invFile struct {
+	layout   gridLayout
+	clock    cfClock
+	units    string
+	perUnit  func(m grid.Month) float64 // g C m⁻² month⁻¹ per unit of the file
+	areaName string
+	vars     []invVar
+}
+
+type invVar struct {
+	name, longName string
+	values         func(*invFields) []float64
+}
+
+func invFileOf(layout string) invFile {
+	t2000 := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if layout == "carbontracker" {
+		// mol CO₂ m⁻² s⁻¹ over the month's true length.
+		return invFile{layout: gridLayout{southFirst: true}, clock: newClock("days", t2000, "standard"),
+			units: "mol m-2 s-1", perUnit: func(m grid.Month) float64 { return gramsCPerMol * m.Seconds() }, areaName: "cell_area",
+			vars: []invVar{
+				{"bio_flux_opt", "terrestrial biosphere CO2 flux, optimized", func(p *invFields) []float64 { return p.bio }},
+				{"ocn_flux_opt", "open ocean CO2 flux, optimized", func(p *invFields) []float64 { return p.ocean }},
+				{"fossil_flux_imp", "fossil fuel CO2 emissions, imposed", func(p *invFields) []float64 { return p.fossil }},
+				{"fire_flux_imp", "fire CO2 emissions, imposed", func(p *invFields) []float64 { return p.fire }}}}
+	}
+	return invFile{layout: gridLayout{}, clock: newClock("hours", t2000, "gregorian"),
+		units: "kgC m-2 month-1", perUnit: func(grid.Month) float64 { return 1000 }, areaName: "area",
+		vars: []invVar{
+			{"flux_apos_bio", "Posterior natural land surface flux (including biomass burning)", func(p *invFields) []float64 { return p.bio }},
+			{"flux_apos_ocean", "Posterior ocean surface flux", func(p *invFields) []float64 { return p.ocean }},
+			{"flux_foss", "Fossil fuel emissions (prescribed)", func(p *invFields) []float64 { return p.fossil }}}}
+}
+
+// write writes month m of the product in its layout on its native grid:
+// positive to the atmosphere, as the real files are.
 func (st *invState) write(dir string, m grid.Month, p *invFields, seed uint64) error {
-	s := st.spec
+	s, native, lay := st.spec, st.spec.native, invFileOf(st.spec.layout)
 	f, err := createNC(inversionPath(dir, s.name, m))
 	if err != nil {
 		return err
 	}
-	native := s.native
-	toFile := func(v []float64, perUnit float64) []float32 {
-		src := make([]float32, len(v))
-		for i, x := range v {
-			src[i] = float32(x)
-		}
-		out := st.regrid.Apply(src, nil)
-		for i, x := range out {
-			out[i] = float32(-float64(x) / perUnit)
-		}
-		return out
-	}
-	type variable struct {
-		name, longName string
-		values         []float64
-	}
-	var vars []variable
-	var perUnit float64
-	var layout gridLayout
-	var clock cfClock
-	var unitsText string
-	t2000 := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	if s.layout == "carbontracker" {
-		// mol CO₂ m⁻² s⁻¹ over the month's true length.
-		perUnit, unitsText = gramsCPerMol*m.Seconds(), "mol m-2 s-1"
-		layout, clock = gridLayout{southFirst: true}, newClock("days", t2000, "standard")
-		vars = []variable{{"bio_flux_opt", "terrestrial biosphere CO2 flux, optimized", p.bio},
-			{"ocn_flux_opt", "open ocean CO2 flux, optimized", p.ocean},
-			{"fossil_flux_imp", "fossil fuel CO2 emissions, imposed", p.fossil},
-			{"fire_flux_imp", "fire CO2 emissions, imposed", p.fire}}
-	} else {
-		perUnit, unitsText = 1000, "kgC m-2 month-1"
-		layout, clock = gridLayout{}, newClock("hours", t2000, "gregorian")
-		vars = []variable{{"flux_apos_bio", "Posterior natural land surface flux (including biomass burning)", p.bio},
-			{"flux_apos_ocean", "Posterior ocean surface flux", p.ocean},
-			{"flux_foss", "Fossil fuel emissions (prescribed)", p.fossil}}
-	}
-	latName, lonName := "latitude", "longitude"
 	tD := f.dim("time", 1)
-	latD, lonD := f.dim(latName, native.NLat), f.dim(lonName, native.NLon)
-	tV := f.variable("time", netcdf.DOUBLE, []netcdf.Dim{tD}, ncAttr{"units", clock.units}, ncAttr{"calendar", clock.calendar}, ncAttr{"standard_name", "time"})
-	latV := f.variable(latName, netcdf.FLOAT, []netcdf.Dim{latD}, ncAttr{"units", "degrees_north"}, ncAttr{"standard_name", "latitude"})
-	lonV := f.variable(lonName, netcdf.FLOAT, []netcdf.Dim{lonD}, ncAttr{"units", "degrees_east"}, ncAttr{"standard_name", "longitude"})
-	ncVars := make([]netcdf.Var, len(vars))
-	for k, v := range vars {
+	latD, lonD := f.dim("latitude", native.NLat), f.dim("longitude", native.NLon)
+	tV := f.variable("time", netcdf.DOUBLE, []netcdf.Dim{tD}, ncAttr{"units", lay.clock.units}, ncAttr{"calendar", lay.clock.calendar}, ncAttr{"standard_name", "time"})
+	latV := f.variable("latitude", netcdf.FLOAT, []netcdf.Dim{latD}, ncAttr{"units", "degrees_north"}, ncAttr{"standard_name", "latitude"})
+	lonV := f.variable("longitude", netcdf.FLOAT, []netcdf.Dim{lonD}, ncAttr{"units", "degrees_east"}, ncAttr{"standard_name", "longitude"})
+	ncVars := make([]netcdf.Var, len(lay.vars))
+	for k, v := range lay.vars {
 		ncVars[k] = f.variable(v.name, netcdf.FLOAT, []netcdf.Dim{tD, latD, lonD},
-			ncAttr{"units", unitsText}, ncAttr{"long_name", v.longName}, ncAttr{"comment", "positive: flux to the atmosphere"})
+			ncAttr{"units", lay.units}, ncAttr{"long_name", v.longName}, ncAttr{"comment", "positive: flux to the atmosphere"})
 	}
-	areaName := "cell_area"
-	if s.layout == "cams" {
-		areaName = "area"
-	}
-	areaV := f.variable(areaName, netcdf.FLOAT, []netcdf.Dim{latD, lonD}, ncAttr{"units", "m2"})
+	areaV := f.variable(lay.areaName, netcdf.FLOAT, []netcdf.Dim{latD, lonD}, ncAttr{"units", "m2"})
 	f.global(ncAttr{"Conventions", "CF-1.6"}, ncAttr{"source", s.name + " (twin-world atmospheric inversion)"},
 		ncAttr{"history", twinHistory(seed, s.name+"-style monthly surface CO2 fluxes")})
 	f.endDef()
-	f.write(tV, []float64{clock.mid(m)}, nil, nil)
-	f.write(latV, layout.latitudes(native), nil, nil)
-	f.write(lonV, layout.longitudes(native), nil, nil)
+	f.write(tV, []float64{lay.clock.mid(m)}, nil, nil)
+	f.write(latV, lay.layout.latitudes(native), nil, nil)
+	f.write(lonV, lay.layout.longitudes(native), nil, nil)
 	buf := make([]float32, native.Cells())
-	for k, v := range vars {
-		layout.reorder(native, toFile(v.values, perUnit), buf, func(x float32) float32 { return x })
+	perUnit := lay.perUnit(m)
+	for k, v := range lay.vars {
+		// Regrid into the product's grid, then to file units and sign.
+		lay.layout.reorder(native, st.regrid.Apply(float32s(v.values(p)), nil), buf, func(x float32) float32 { return float32(-float64(x) / perUnit) })
 		f.write(ncVars[k], buf, []uint64{0, 0, 0}, []uint64{1, uint64(native.NLat), uint64(native.NLon)})
 	}
 	areas := make([]float32, native.Cells())
 	for i := range areas {
 		areas[i] = float32(native.RowAreaM2(i / native.NLon))
 	}
-	layout.reorder(native, areas, buf, func(x float32) float32 { return x })
+	lay.layout.reorder(native, areas, buf, func(x float32) float32 { return x })
 	f.write(areaV, buf, nil, nil)
 	return f.close()
+}
+
+func float32s(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
 }
 
 // writeTruth writes InversionTruthFile.
