@@ -49,6 +49,21 @@ func TestTwinInversions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A second builder on the same work directory loads the stored cube:
+	// the product fields survive the store (their names hold '/' and '-').
+	stored, err := New(cfg, set.LandFraction(), slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range c.Models(cube.InvBioPrefix) {
+		a, b := c.Fields[cube.InvBioPrefix+name], stored.Fields[cube.InvBioPrefix+name]
+		if b == nil || !slices.Equal(a.Values, b.Values) {
+			t.Errorf("%s%s differs after the store", cube.InvBioPrefix, name)
+		}
+	}
+	if got := c.Models(cube.InvBioPrefix); !slices.Equal(got, []string{"CAMS", "CT-NRT"}) {
+		t.Errorf("products in the cube: %v, want CAMS and CT-NRT", got)
+	}
 	truth := twinMonth(t, opt, m)
 	g := cfg.Grid()
 	areas, land := g.AreasM2(), set.LandFraction()
