@@ -3,7 +3,7 @@
 // sentinel for a source that has legitimately not arrived yet.
 //
 // Readers live in sub-packages, one per format (ingest/netcdf, ingest/socat,
-// ingest/noaa, ingest/carbonmonitor, ingest/raster, ingest/gcb); they import this
+// ingest/noaa, ingest/carbonmonitor, ingest/raster, ingest/gcb, ingest/inversion); they import this
 // package, never the other way round. ingest/builder assembles them into the
 // month cube (ingest/cube) that puts every driver on the analysis grid.
 package ingest

@@ -206,6 +206,7 @@ func (b *Builder) fingerprintAll(m grid.Month) (entries []cube.Entry, missing []
 			}
 		}
 	}
+	entries, errs = b.fingerprintInversions(m, entries, errs)
 	b.hasher.save()
 	return entries, missing, errs
 }
@@ -299,10 +300,16 @@ func keySettings(cfg *config.Config) any {
 		s.Fetch, s.WarnAfterDays = nil, 0
 		sources[name] = s
 	}
+	var inversions []config.Inversion
+	for _, inv := range cfg.Inversions {
+		inv.Fetch, inv.WarnAfterDays = nil, 0
+		inversions = append(inversions, inv)
+	}
 	return struct {
-		Res     float64
-		Sources map[string]config.Source
-	}{cfg.ResolutionDeg, sources}
+		Res        float64
+		Sources    map[string]config.Source
+		Inversions []config.Inversion `json:",omitempty"`
+	}{cfg.ResolutionDeg, sources, inversions}
 }
 
 // regridder returns (and caches) the conservative regridder from src to
@@ -461,7 +468,12 @@ func (b *Builder) InputHash(m grid.Month) (string, []string, error) {
 // a reader that could not tie the problem to a month (an unreadable
 // header) is given the month being built.
 func (b *Builder) read(ctx context.Context, c *cube.Cube, e cube.Entry) error {
-	err := readers[e.Source](ctx, b, c, b.cfg.Sources[e.Source], e.Path, e.Model)
+	var err error
+	if e.Source == InversionSource {
+		err = b.readInversion(c, e.Path, e.Model)
+	} else {
+		err = readers[e.Source](ctx, b, c, b.cfg.Sources[e.Source], e.Path, e.Model)
+	}
 	var se *ingest.SourceError
 	switch {
 	case err == nil:

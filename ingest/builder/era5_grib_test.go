@@ -159,6 +159,7 @@ func TestERA5GRIBMonthlyMeans(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.ResolutionDeg, cfg.InputDir, cfg.WorkDir = 2, dir, t.TempDir()
+	cfg.Inversions = nil // the GRIB file alone
 	cfg.Sources = map[string]config.Source{"era5": {Path: "era5_{yyyy}.grib", Format: config.FormatGRIB,
 		Variables: map[string]string{"t2m": "2t", "sst": "sst", "siconc": "ci", "msl": "msl", "tp": "tp", "ssrd": "ssrd"}}}
 	if err := cfg.Validate(); err != nil {

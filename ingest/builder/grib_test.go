@@ -71,6 +71,7 @@ func TestGRIBSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.ResolutionDeg, cfg.InputDir, cfg.WorkDir = 2, dir, t.TempDir()
+	cfg.Inversions = nil // the GRIB file alone
 	cfg.Sources = map[string]config.Source{"era5": {Path: "era5_{yyyy}{mm}.grib", Format: config.FormatGRIB, Variables: map[string]string{"t2m": "TMP"}}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

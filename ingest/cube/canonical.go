@@ -50,6 +50,24 @@ const (
 	FgCO2Units = "g C m-2 month-1" // GOBM sea-air flux, into ocean
 )
 
+// Inversion fields in the cube: one per product NAME (config
+// inversions), e.g. "invbio/CT-NRT". invbio is the optimised land
+// biosphere flux (for CarbonTracker without fire, so invbio + invfire is
+// the net land flux; for CAMS the net land flux itself), invocean the
+// optimised ocean flux, invfire and invfossil the imposed priors (present
+// only when the product has them). All are in InversionUnits per m² of
+// grid cell (not of land or ocean), positive into the surface, regridded
+// conservatively. A product whose file for the month is not there yet has
+// no fields and a catalogue entry with status "missing"; it does not make
+// the month provisional.
+const (
+	InvBioPrefix    = "invbio/"
+	InvOceanPrefix  = "invocean/"
+	InvFirePrefix   = "invfire/"
+	InvFossilPrefix = "invfossil/"
+	InversionUnits  = "g C m-2 month-1"
+)
+
 // CanonicalVariable looks a canonical variable up by name.
 func CanonicalVariable(name string) (Variable, bool) {
 	for _, v := range Canonical {

@@ -78,7 +78,8 @@ type Entry struct {
 	SHA256    string   `json:"sha256"`
 	Variables []string `json:"variables,omitempty"`
 	TimeRange string   `json:"time_range,omitempty"`
-	// Status is "ok", or "missing" for a late source not yet published.
+	// Status is "ok", or "missing" for a late source, a model or an
+	// inversion product not yet published.
 	Status string `json:"status"`
 }
 

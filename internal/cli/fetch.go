@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -93,7 +92,7 @@ func defaultFetchMonths() []grid.Month {
 // the recent months whatever their state (providers revise them). It
 // returns what failed (not what is not yet available).
 func fetchRecent(ctx context.Context, env *Env, cfg *config.Config) error {
-	if !slices.ContainsFunc(slices.Collect(maps.Values(cfg.Sources)), func(s config.Source) bool { return s.Fetch != nil }) {
+	if !slices.ContainsFunc(cfg.InputNames(), func(n string) bool { s, _ := cfg.Input(n); return s.Fetch != nil }) {
 		return nil
 	}
 	l, err := ledger.Open(ledgerPath(cfg))
@@ -129,12 +128,11 @@ func fetchRecent(ctx context.Context, env *Env, cfg *config.Config) error {
 // of them, whose request then covers the most).
 func fetchJobs(cfg *config.Config, months []grid.Month, only []string) ([]acquire.Job, error) {
 	var names []string
-	for name, src := range cfg.Sources {
-		if src.Fetch != nil {
+	for _, name := range cfg.InputNames() {
+		if src, _ := cfg.Input(name); src.Fetch != nil {
 			names = append(names, name)
 		}
 	}
-	slices.Sort(names)
 	for _, s := range only {
 		if !slices.Contains(names, s) {
 			return nil, fmt.Errorf("%w: --source %s: no source of that name has a fetch block (those that do: %s)", ErrUsage, s, strings.Join(names, ", "))
@@ -146,7 +144,7 @@ func fetchJobs(cfg *config.Config, months []grid.Month, only []string) ([]acquir
 		if len(only) > 0 && !slices.Contains(only, name) {
 			continue
 		}
-		src := cfg.Sources[name]
+		src, _ := cfg.Input(name)
 		fe := src.Fetch
 		spec := acquire.Spec{Source: name, Provider: fe.Provider, URL: fe.URL, Dataset: fe.Dataset, Request: fe.Request,
 			Format: fetchFormat(fe.Format, src.Path), SHA256: fe.SHA256, Command: fe.Command, Dir: fe.Dir}

@@ -135,7 +135,8 @@ func latencies(ctx context.Context, lg *ledger.Ledger, cfg *config.Config, month
 	}
 	for _, a := range arr {
 		sj := SourceJSON{Source: a.Source, Month: a.Month.String(), Arrived: a.Arrived.UTC(), Vintages: a.Vintages}
-		if p := cfg.Sources[a.Source].Path; !strings.Contains(p, "{yyyy}") && !strings.Contains(p, "{mm}") {
+		src, _ := cfg.Input(a.Source)
+		if p := src.Path; !strings.Contains(p, "{yyyy}") && !strings.Contains(p, "{mm}") {
 			// A whole-record file (NOAA's, Carbon Monitor's, a model's run):
 			// which months it holds is in its content, not its name, so
 			// the arrival says when it last changed and nothing more.
@@ -144,7 +145,7 @@ func latencies(ctx context.Context, lg *ledger.Ledger, cfg *config.Config, month
 			continue
 		}
 		sj.LatencyDays = math.Round(ledger.LatencyDays(a.Month, a.Arrived)*10) / 10
-		if limit := cfg.Sources[a.Source].WarnAfterDays; limit > 0 {
+		if limit := src.WarnAfterDays; limit > 0 {
 			next := a.Month.Add(1)
 			if late := ledger.LatencyDays(next, now); late > float64(limit) {
 				sj.Warning = fmt.Sprintf("source %s: %s has not arrived %.0f days after its end (warn_after_days %d); newest is %s", a.Source, next, late, limit, a.Month)

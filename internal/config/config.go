@@ -39,6 +39,10 @@ type Config struct {
 	Baseline      Baseline          `yaml:"baseline"`
 	Members       int               `yaml:"members"`
 	Sources       map[string]Source `yaml:"sources"`
+	// Inversions are the atmospheric inversion products read into the
+	// cube (invbio/NAME, invocean/NAME, ...) for the top-down check; none
+	// is needed for the budget itself.
+	Inversions []Inversion `yaml:"inversions"`
 
 	// File is the config file this came from; empty for the embedded default.
 	File string `yaml:"-"`
@@ -75,6 +79,25 @@ type Source struct {
 	// end (0: no warning).
 	WarnAfterDays int `yaml:"warn_after_days,omitempty"`
 }
+
+// Inversion is one atmospheric inversion product: its name (the NAME of
+// the cube fields invbio/NAME etc.), its file layout (one of
+// InversionLayouts; empty: detected from the file's variables) and the
+// path of its monthly file, which may hold {yyyy}, {mm} and {model} (the
+// name). A month whose file is not there yet is not an error: inversions
+// lag the present by months.
+type Inversion struct {
+	Name   string `yaml:"name"`
+	Layout string `yaml:"layout,omitempty"`
+	Path   string `yaml:"path"`
+	// Fetch and WarnAfterDays are as for a Source.
+	Fetch         *Fetch `yaml:"fetch,omitempty"`
+	WarnAfterDays int    `yaml:"warn_after_days,omitempty"`
+}
+
+// InversionLayouts are the layouts ingest/inversion reads (a test keeps
+// the two lists equal).
+var InversionLayouts = []string{"carbontracker", "cams", "cf"}
 
 // Fetch is a source's provider and request (internal/acquire does it).
 // url, request values and command arguments may hold {yyyy}, {mm} and
@@ -236,6 +259,11 @@ func parse(data []byte, file, name string) (*Config, error) {
 			src.Fetch.Dir = resolve(base, src.Fetch.Dir)
 		}
 	}
+	for _, inv := range c.Inversions {
+		if inv.Fetch != nil && inv.Fetch.Dir != "" {
+			inv.Fetch.Dir = resolve(base, inv.Fetch.Dir)
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
@@ -329,7 +357,68 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("sources.%s.fetch: %w", name, err)
 		}
 	}
+	return c.validateInversions()
+}
+
+// validateInversions checks the inversions: a name usable as a cube field
+// suffix, used once, a known layout, a path, and fetch as for a source.
+func (c *Config) validateInversions() error {
+	seen := map[string]bool{}
+	for i, inv := range c.Inversions {
+		where := fmt.Sprintf("inversions[%d]", i)
+		switch {
+		case inv.Name == "" || strings.ContainsAny(inv.Name, "/ \t"):
+			return fmt.Errorf("%s.name: %q: want a name without slashes or blanks", where, inv.Name)
+		case seen[inv.Name]:
+			return fmt.Errorf("%s.name: %q is listed twice", where, inv.Name)
+		case inv.Layout != "" && !slices.Contains(InversionLayouts, inv.Layout):
+			return fmt.Errorf("%s.layout: %q, want one of %s (or empty to detect it)", where, inv.Layout, strings.Join(InversionLayouts, ", "))
+		case inv.Path == "":
+			return fmt.Errorf("%s.path is empty", where)
+		case inv.WarnAfterDays < 0:
+			return fmt.Errorf("%s.warn_after_days: %d is negative", where, inv.WarnAfterDays)
+		}
+		seen[inv.Name] = true
+		if err := inv.Fetch.validate(); err != nil {
+			return fmt.Errorf("%s.fetch: %w", where, err)
+		}
+	}
 	return nil
+}
+
+// InversionSourcePrefix names an inversion product where fetching and the
+// ledger's arrivals need one name per input: "inversions/CT-NRT".
+const InversionSourcePrefix = "inversions/"
+
+// Input returns the source called name or, for InversionSourcePrefix+NAME,
+// inversion product NAME as a Source: its path, fetch block and
+// warn_after_days, with the product's name as its one model (what {model}
+// in its path expands to).
+func (c *Config) Input(name string) (Source, bool) {
+	if inv, ok := strings.CutPrefix(name, InversionSourcePrefix); ok {
+		for _, p := range c.Inversions {
+			if p.Name == inv {
+				return Source{Path: p.Path, Models: []string{p.Name}, Fetch: p.Fetch, WarnAfterDays: p.WarnAfterDays}, true
+			}
+		}
+		return Source{}, false
+	}
+	s, ok := c.Sources[name]
+	return s, ok
+}
+
+// InputNames lists the configured sources, then the inversion products
+// (InversionSourcePrefix+NAME), each part sorted.
+func (c *Config) InputNames() []string {
+	var names []string
+	for n := range c.Sources {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, p := range c.Inversions {
+		names = append(names, InversionSourcePrefix+p.Name)
+	}
+	return names
 }
 
 // Grid returns the analysis grid.

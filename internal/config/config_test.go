@@ -45,6 +45,11 @@ func TestLoad(t *testing.T) {
 		{"fetch.yaml", ""},
 		{"badfetch.yaml", `sources.co2_monthly.fetch: provider: "ftp", want one of http, cds`},
 		{"badfetchcmd.yaml", "sources.chlorophyll.fetch: provider command needs command, with {out}"},
+		{"inversions.yaml", ""},
+		{"badinversionlayout.yaml", `inversions[0].layout: "ctnrt", want one of carbontracker, cams, cf`},
+		{"dupinversion.yaml", `inversions[1].name: "CAMS" is listed twice`},
+		{"badinversionname.yaml", `inversions[0].name: "CT/NRT"`},
+		{"badinversionfetch.yaml", "inversions[0].fetch: provider cds needs request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -143,5 +148,38 @@ func TestFetchConfig(t *testing.T) {
 	}
 	if c.Sources["co2_monthly"].WarnAfterDays != 45 || c.Sources["socat"].Fetch != nil {
 		t.Errorf("co2_monthly warn_after_days %d; socat fetch %+v", c.Sources["co2_monthly"].WarnAfterDays, c.Sources["socat"].Fetch)
+	}
+}
+
+// TestInversions: the default lists the twin's two products; a user's
+// list replaces it whole, keeping its fetch block and lateness warning.
+func TestInversions(t *testing.T) {
+	def, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, inv := range def.Inversions {
+		names = append(names, inv.Name+":"+inv.Layout)
+	}
+	if got := strings.Join(names, ","); got != "CT-NRT:carbontracker,CAMS:cams" {
+		t.Errorf("default inversions = %s, want CT-NRT:carbontracker,CAMS:cams", got)
+	}
+	c, err := Load(filepath.Join("testdata", "inversions.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Inversions) != 1 || c.Inversions[0].Fetch == nil || c.Inversions[0].WarnAfterDays != 200 {
+		t.Fatalf("inversions.yaml gives %+v, want only CT-NRT with its fetch block and warn_after_days 200", c.Inversions)
+	}
+	src, ok := c.Input("inversions/CT-NRT")
+	if !ok || src.Path != c.Inversions[0].Path || src.Fetch != c.Inversions[0].Fetch || src.WarnAfterDays != 200 {
+		t.Errorf("Input(inversions/CT-NRT) = %+v, %v; want its path, fetch block and warn_after_days", src, ok)
+	}
+	if _, ok := c.Input("inversions/CAMS"); ok {
+		t.Error("Input(inversions/CAMS) found a product the file does not list")
+	}
+	if names := c.InputNames(); names[len(names)-1] != "inversions/CT-NRT" {
+		t.Errorf("InputNames() = %v, want the inversion last", names)
 	}
 }

@@ -79,6 +79,11 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 	if err != nil {
 		return err
 	}
+	inv, err := newInvWriter(w, dir)
+	if err != nil {
+		closeModelFiles(models)
+		return err
+	}
 	months := make(chan *MonthFields, 1)
 	free := make(chan *MonthFields, 2)
 	simErr := make(chan error, 1)
@@ -86,7 +91,7 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 		defer close(months)
 		simErr <- w.simulate(ctx, months, free)
 	}()
-	mw := &monthWriter{w: w, dir: dir, models: models, log: log, progress: p}
+	mw := &monthWriter{w: w, dir: dir, models: models, inv: inv, log: log, progress: p}
 	for f := range months {
 		if err == nil {
 			err = mw.write(f)
@@ -106,6 +111,9 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 		err = cerr
 	}
 	if err != nil {
+		return err
+	}
+	if err := inv.writeTruth(); err != nil {
 		return err
 	}
 	return w.writeFinal(dir, mw.budgets)
@@ -142,6 +150,7 @@ type monthWriter struct {
 	w        *World
 	dir      string
 	models   []*modelFile
+	inv      *invWriter
 	year     []*yearFile
 	budgets  []MonthBudget
 	log      *slog.Logger
@@ -164,6 +173,7 @@ func (mw *monthWriter) write(f *MonthFields) error {
 	// side (libnetcdf calls are serialised by nclock; GDAL, the SOCAT text
 	// and Parquet need no lock).
 	var wg sync.WaitGroup
+	var invErr error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -173,9 +183,13 @@ func (mw *monthWriter) write(f *MonthFields) error {
 		for _, mf := range mw.models {
 			mf.add(g, f)
 		}
+		invErr = mw.inv.add(w, f)
 	}()
 	err := mw.writeOthers(f)
 	wg.Wait()
+	if err == nil {
+		err = invErr
+	}
 	if err != nil {
 		return err
 	}

@@ -18,10 +18,7 @@ const ConfigName = "carbonbudget.yaml"
 // emulators need a year to train on) and keeps the default baseline where
 // the years allow it.
 func configYAML(opt Options) string {
-	from, to := 2015, 2022
-	if from < opt.FromYear || to > opt.ToYear-1 {
-		from, to = opt.FromYear, max(opt.FromYear, opt.ToYear-1)
-	}
+	from, to := baselineYears(opt)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# carbonbudget configuration for the twin world written by 'carbonbudget synth'\n")
 	fmt.Fprintf(&b, "# (seed %d, %d-%d at %g°). Paths are relative to this file. Run:\n", opt.Seed, opt.FromYear, opt.ToYear, opt.ResDeg)
@@ -35,7 +32,18 @@ func configYAML(opt Options) string {
 	return b.String()
 }
 
-// configSources is the sources section of internal/config/default.yaml:
+// baselineYears is the default baseline 2015–2022 where the simulated
+// years allow it, else the years before the last.
+func baselineYears(opt Options) (from, to int) {
+	from, to = 2015, 2022
+	if from < opt.FromYear || to > opt.ToYear-1 {
+		from, to = opt.FromYear, max(opt.FromYear, opt.ToYear-1)
+	}
+	return from, to
+}
+
+// configSources is the sources and inversions sections of
+// internal/config/default.yaml:
 // the twin writes exactly these paths and variable names.
 const configSources = `sources:
   era5:
@@ -71,6 +79,13 @@ const configSources = `sources:
     path: gobm/{model}_fgco2.nc
     models: [TWIN-NEMO, TWIN-MOM, TWIN-MPI]
     variables: {fgco2: fgco2}
+inversions:
+  - name: CT-NRT
+    layout: carbontracker
+    path: inversions/CT-NRT/CT-NRT.v2025-1.flux1x1.{yyyy}{mm}.nc
+  - name: CAMS
+    layout: cams
+    path: inversions/CAMS/cams73_latest_co2_flux_surface_mm_{yyyy}{mm}.nc
 `
 
 func writeConfig(dir string, opt Options) error {
