@@ -469,31 +469,31 @@ func comparable(rows []lake.RegionRow) []lake.RegionRow {
 	return out
 }
 
-// InversionSource is the configured source of the atmospheric inversion
-// products; the cube carries each product's month as invbio/NAME,
-// invfire/NAME (when the product has fire) and invocean/NAME.
-const InversionSource = "inversions"
+// inversionSource is the catalogue's source of the atmospheric inversion
+// products (ingest/builder.InversionSource; the pipeline imports no
+// builder).
+const inversionSource = "inversions"
 
 // inversions are the cube's inversion products for the budget (land:
 // biosphere plus fire), and the configured products that do not have the
 // month yet.
 func inversions(c *cube.Cube) (have []budget.Inversion, missing []string) {
-	for _, name := range c.Models("invbio/") {
+	for _, name := range c.Models(cube.InvBioPrefix) {
 		inv := budget.Inversion{Name: name}
-		bio := c.Fields["invbio/"+name]
+		bio := c.Fields[cube.InvBioPrefix+name]
 		inv.Land = bio
-		if fire, ok := c.Fields["invfire/"+name]; ok {
+		if fire, ok := c.Fields[cube.InvFirePrefix+name]; ok {
 			sum := grid.NewField(bio.Grid, "inv_land", bio.Units)
 			for i, v := range bio.Values {
 				sum.Values[i] = v + fire.Values[i]
 			}
 			inv.Land = sum
 		}
-		inv.Ocean = c.Fields["invocean/"+name]
+		inv.Ocean = c.Fields[cube.InvOceanPrefix+name]
 		have = append(have, inv)
 	}
 	for _, e := range c.Catalogue {
-		if e.Source == InversionSource && e.Status == "missing" {
+		if e.Source == inversionSource && e.Status == "missing" {
 			missing = append(missing, e.Model)
 		}
 	}

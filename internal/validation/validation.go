@@ -54,8 +54,9 @@ type RegionSkill struct {
 	RegionID, Sink string // Sink is "land" or "ocean"
 	// Approach is "bottom-up" (the emulators: land against the truth's
 	// S_LAND, ocean against its ocean sink) or "top-down" (the inversions'
-	// ensemble: land against the truth's net land flux S_LAND − E_LUC,
-	// which is what the atmosphere sees, ocean against its ocean sink).
+	// ensemble: land against what the atmosphere sees of the land, the
+	// truth's S_LAND − E_LUC plus the river carbon taken up on land, ocean
+	// against its ocean sink).
 	Approach         string
 	Months           int
 	BiasGtC, RMSEGtC float64
@@ -124,6 +125,21 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 		}
 		ours[r.Month][r.RegionID+"|"+r.Component] = r.GtC
 	}
+	// The atmosphere sees the land take up the carbon rivers carry to the
+	// sea: the twin spreads that river flux evenly over land (its
+	// truth/inversions.json says so), and the truth's monthly RIVER is it.
+	truthMonthly, _ := readTruthMonthly(filepath.Join(truthDir, "budget_monthly.csv"))
+	ones := make([]float32, g.Cells())
+	for i := range ones {
+		ones[i] = 1
+	}
+	landArea := set.SumLand(ones)
+	gi := -1
+	for i, r := range set.Regions() {
+		if r.ID == regions.GlobalID {
+			gi = i
+		}
+	}
 	type key struct{ id, sink, approach string }
 	errs := map[key][]float64{}
 	for month := range ours {
@@ -133,6 +149,12 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 			continue // truth grid not written for this month
 		}
 		land, ocean := set.SumLand(gf.Columns["nbp"]), set.SumOcean(gf.Columns["ocean_sink"])
+		// The atmosphere sees the contemporary sea-air flux, without the
+		// river carbon the ocean outgasses (which S_OCEAN adds back).
+		seaAir := ocean
+		if f, ok := gf.Columns["fgco2"]; ok {
+			seaAir = set.SumOcean(f)
+		}
 		var netLand []float64
 		if eluc, ok := gf.Columns["eluc"]; ok {
 			net := make([]float32, len(eluc))
@@ -140,6 +162,11 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 				net[i] = gf.Columns["nbp"][i] - e
 			}
 			netLand = set.SumLand(net)
+			if river, ok := truthMonthly[m]["RIVER"]; ok && gi >= 0 {
+				for i := range netLand {
+					netLand[i] += river * 1e15 * landArea[i] / landArea[gi]
+				}
+			}
 		}
 		for i, r := range set.Regions() {
 			if r.Kind != regions.KindReccapLand && r.Kind != regions.KindReccapOcean && r.Kind != regions.KindGlobal {
@@ -150,7 +177,7 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 				truth                []float64
 			}{
 				{lake.CompLand, "land", "bottom-up", land}, {lake.CompOcean, "ocean", "bottom-up", ocean},
-				{lake.CompLandTopDown, "land", "top-down", netLand}, {lake.CompOceanTopDown, "ocean", "top-down", ocean},
+				{lake.CompLandTopDown, "land", "top-down", netLand}, {lake.CompOceanTopDown, "ocean", "top-down", seaAir},
 			} {
 				if v, ok := ours[month][r.ID+"|"+c.comp]; ok && c.truth != nil {
 					k := key{r.ID, c.sink, c.approach}
