@@ -3,6 +3,7 @@ package budget
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -26,13 +27,16 @@ const Ensemble = "ensemble"
 // Land compares the DGVM emulators' land sink (with the fire anomaly) with
 // the inversions' net land flux; ocean compares S_OCEAN's ensemble with the
 // inversions' ocean flux. Each product is compared, and the products'
-// mean. The combined 1σ is the bottom-up σ (the members' spread) and the
-// top-down σ (the products' spread) in quadrature; they agree when the
-// difference is within it. A region-month whose anomalies are not both
-// known (no baseline yet, or no product) gives no row. Monthly rows come
-// first, in month and table order, then calendar years complete in all
-// twelve months (sums of the months; σ summed, as the budget's months are,
-// as fully correlated).
+// mean. Each side's 1σ is the spread (sample standard deviation) of its
+// members' anomalies (the component:NAME rows; the row's own σ when fewer
+// than two have one), and the combined σ is the two in quadrature; they
+// agree when the difference is within it. The spread of anomalies, not of
+// values, is what matters: members differ most in their mean seasonal
+// cycles, which anomalies remove. A region-month whose anomalies are not
+// both known (no baseline yet, or no product) gives no row. Monthly rows
+// come first, in month and table order, then calendar years complete in
+// all twelve months with the same members and products (sums of the
+// months' anomalies, σ the spread of the members' and products' sums).
 func Agreement(rows []lake.RegionRow) []lake.AgreementRow {
 	type key struct{ month, region string }
 	byRM := map[key]map[string]lake.RegionRow{}
@@ -47,7 +51,7 @@ func Agreement(rows []lake.RegionRow) []lake.AgreementRow {
 		}
 		m[r.Component] = r
 	}
-	var monthly []lake.AgreementRow
+	var monthly []comparison
 	for _, k := range order {
 		comps := byRM[k]
 		for _, d := range []struct{ domain, bu, td string }{
@@ -58,26 +62,141 @@ func Agreement(rows []lake.RegionRow) []lake.AgreementRow {
 			if !ok1 || !ok2 || math.IsNaN(bu.AnomalyGtC) || math.IsNaN(td.AnomalyGtC) {
 				continue
 			}
-			products := []string{Ensemble}
-			for comp := range comps {
-				if p, ok := strings.CutPrefix(comp, d.td+":"); ok {
-					products = append(products, p)
-				}
+			c := comparison{period: k.month, domain: d.domain, bu: bu, td: td,
+				members: anomaliesOf(comps, d.bu), products: anomaliesOf(comps, d.td), productValues: map[string]float64{}}
+			for p := range c.products {
+				c.productValues[p] = comps[lake.ProductComponent(d.td, p)].GtC
 			}
-			slices.Sort(products[1:])
-			for _, p := range products {
-				t := td
-				if p != Ensemble {
-					if t, ok1 = comps[lake.ProductComponent(d.td, p)]; !ok1 || math.IsNaN(t.AnomalyGtC) {
-						continue
-					}
-				}
-				monthly = append(monthly, agreementRow(k.month, "month", bu, d.domain, p,
-					bu.GtC, bu.AnomalyGtC, bu.SigmaGtC, t.GtC, t.AnomalyGtC, td.SigmaGtC))
-			}
+			monthly = append(monthly, c)
 		}
 	}
-	return append(monthly, annualAgreement(monthly)...)
+	var out []lake.AgreementRow
+	for _, c := range monthly {
+		out = append(out, c.rows("month")...)
+	}
+	return append(out, annualAgreement(monthly)...)
+}
+
+// comparison is one region, period and domain: the two sides' rows (GtC
+// and AnomalyGtC; SigmaGtC the fallback σ) and their members' and
+// products' anomalies.
+type comparison struct {
+	period, domain    string
+	bu, td            lake.RegionRow
+	members, products map[string]float64
+	// productValues are the products' values (GtC), for their rows.
+	productValues map[string]float64
+}
+
+// anomaliesOf are the anomalies of the rows comp:NAME, by NAME.
+func anomaliesOf(comps map[string]lake.RegionRow, comp string) map[string]float64 {
+	out := map[string]float64{}
+	for name, r := range comps {
+		if p, ok := strings.CutPrefix(name, comp+":"); ok && !math.IsNaN(r.AnomalyGtC) {
+			out[p] = r.AnomalyGtC
+		}
+	}
+	return out
+}
+
+// spread is the sample standard deviation of vals, or fallback when there
+// are fewer than two.
+func spread(vals map[string]float64, fallback float64) float64 {
+	if len(vals) < 2 {
+		return fallback
+	}
+	vs := make([]float64, 0, len(vals))
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
+		vs = append(vs, vals[k])
+	}
+	_, sd := meanSD(vs)
+	return sd
+}
+
+// rows are the comparison's agreement rows: the products' mean, then each
+// product.
+func (c comparison) rows(window string) []lake.AgreementRow {
+	buSigma := spread(c.members, c.bu.SigmaGtC)
+	tdSigma := spread(c.products, c.td.SigmaGtC)
+	out := []lake.AgreementRow{agreementRow(c.period, window, c.bu, c.domain, Ensemble,
+		c.bu.GtC, c.bu.AnomalyGtC, buSigma, c.td.GtC, c.td.AnomalyGtC, tdSigma)}
+	for _, p := range slices.Sorted(maps.Keys(c.products)) {
+		out = append(out, agreementRow(c.period, window, c.bu, c.domain, p,
+			c.bu.GtC, c.bu.AnomalyGtC, buSigma, c.productValues[p], c.products[p], tdSigma))
+	}
+	return out
+}
+
+// annualAgreement sums the monthly comparisons of each calendar year
+// complete in all twelve months, with the same members and products in
+// each. A year's fallback σ is the months' summed (fully correlated).
+func annualAgreement(monthly []comparison) []lake.AgreementRow {
+	type key struct {
+		year           int
+		region, domain string
+	}
+	type acc struct {
+		c     comparison
+		n     int
+		mixed bool
+	}
+	accs := map[key]*acc{}
+	var order []key
+	for _, c := range monthly {
+		m, err := grid.ParseMonth(c.period)
+		if err != nil {
+			continue
+		}
+		k := key{m.Year, c.bu.RegionID, c.domain}
+		a := accs[k]
+		if a == nil {
+			a = &acc{c: comparison{period: fmt.Sprint(m.Year), domain: c.domain,
+				bu:      lake.RegionRow{RegionID: c.bu.RegionID, Name: c.bu.Name, Kind: c.bu.Kind},
+				members: map[string]float64{}, products: map[string]float64{}, productValues: map[string]float64{}}}
+			accs[k] = a
+			order = append(order, k)
+		} else if !sameKeys(a.c.members, c.members) || !sameKeys(a.c.products, c.products) {
+			a.mixed = true
+		}
+		a.n++
+		for _, p := range []struct{ sum, month *lake.RegionRow }{{&a.c.bu, &c.bu}, {&a.c.td, &c.td}} {
+			p.sum.GtC += p.month.GtC
+			p.sum.AnomalyGtC += p.month.AnomalyGtC
+			p.sum.SigmaGtC += p.month.SigmaGtC
+		}
+		for n, v := range c.members {
+			a.c.members[n] += v
+		}
+		for n, v := range c.products {
+			a.c.products[n] += v
+			a.c.productValues[n] += c.productValues[n]
+		}
+	}
+	slices.SortStableFunc(order, func(a, b key) int { return cmp.Compare(a.year, b.year) })
+	var out []lake.AgreementRow
+	for _, k := range order {
+		if a := accs[k]; a.n == 12 && !a.mixed {
+			out = append(out, a.c.rows("calendar-year")...)
+		}
+	}
+	return out
+}
+
+// sameKeys reports whether the running sums a (empty before the first
+// month) and the month's b name the same members.
+func sameKeys(a, b map[string]float64) bool {
+	if len(a) == 0 {
+		return true
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func agreementRow(period, window string, r lake.RegionRow, domain, product string, bu, buAnom, buSigma, td, tdAnom, tdSigma float64) lake.AgreementRow {
@@ -113,54 +232,6 @@ func agreementText(a lake.AgreementRow) string {
 	}
 	return fmt.Sprintf("%s, %s, %s: %s a %.3f GtC %s sink than %s (anomalies %+.3f against %+.3f GtC; combined 1σ %.3f)",
 		a.Name, a.Domain, a.Period, who, math.Abs(a.DifferenceGtC), word, than, a.TopDownAnomalyGtC, a.BottomUpAnomalyGtC, a.SigmaGtC)
-}
-
-// annualAgreement sums the monthly rows of each calendar year complete in
-// all twelve months.
-func annualAgreement(monthly []lake.AgreementRow) []lake.AgreementRow {
-	type key struct {
-		year                    int
-		region, domain, product string
-	}
-	type acc struct {
-		first                                    lake.AgreementRow
-		n                                        int
-		bu, buAnom, buSigma, td, tdAnom, tdSigma float64
-	}
-	accs := map[key]*acc{}
-	var order []key
-	for _, a := range monthly {
-		m, err := grid.ParseMonth(a.Period)
-		if err != nil {
-			continue
-		}
-		k := key{m.Year, a.RegionID, a.Domain, a.Product}
-		s := accs[k]
-		if s == nil {
-			s = &acc{first: a}
-			accs[k] = s
-			order = append(order, k)
-		}
-		s.n++
-		s.bu += a.BottomUpGtC
-		s.buAnom += a.BottomUpAnomalyGtC
-		s.buSigma += a.BottomUpSigmaGtC
-		s.td += a.TopDownGtC
-		s.tdAnom += a.TopDownAnomalyGtC
-		s.tdSigma += a.TopDownSigmaGtC
-	}
-	slices.SortStableFunc(order, func(a, b key) int { return cmp.Compare(a.year, b.year) })
-	var out []lake.AgreementRow
-	for _, k := range order {
-		s := accs[k]
-		if s.n != 12 {
-			continue
-		}
-		r := lake.RegionRow{RegionID: s.first.RegionID, Name: s.first.Name, Kind: s.first.Kind}
-		out = append(out, agreementRow(fmt.Sprint(k.year), "calendar-year", r, k.domain, k.product,
-			s.bu, s.buAnom, s.buSigma, s.td, s.tdAnom, s.tdSigma))
-	}
-	return out
 }
 
 // Disagreements are the month's rows of Agreement where the two sides

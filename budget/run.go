@@ -3,7 +3,9 @@ package budget
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 
@@ -38,6 +40,10 @@ type Flux struct {
 	// Members are the ensemble members' totals for the month (GtC), so
 	// that an annual σ can be the spread of the members' annual totals.
 	Members map[string]float64
+	// MemberFields are the members' own fields (units and direction as
+	// Mean), summed over every region as rows component:member, so that
+	// the agreement's bottom-up σ is the spread of the members' anomalies.
+	MemberFields map[string]*grid.Field
 }
 
 // Inputs are the stage results and records the budget of one month needs.
@@ -134,6 +140,21 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 	add(lake.CompFire, in.Fire, land)
 	add(lake.CompOcean, in.Ocean.Mean, ocean)
 	add(lake.CompOcean+"_sigma", in.Ocean.Sigma, ocean)
+	type memberSum struct {
+		comp, name string
+		sums       []float64
+		prov       bool
+	}
+	var memberSums []memberSum
+	for _, d := range []struct {
+		comp string
+		flux Flux
+		sum  func([]float32) []float64
+	}{{lake.CompLand, in.Land, land}, {lake.CompOcean, in.Ocean, ocean}} {
+		for _, name := range slices.Sorted(maps.Keys(d.flux.MemberFields)) {
+			memberSums = append(memberSums, memberSum{d.comp, name, d.sum(d.flux.MemberFields[name].Values), d.flux.Provisional})
+		}
+	}
 	var rows []lake.RegionRow
 	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
 		rows = append(rows, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
@@ -155,6 +176,11 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 		}
 		if hasOcean {
 			row(r, lake.CompOcean, ocean, get(lake.CompOcean+"_sigma", i), in.Ocean.Provisional)
+		}
+		for _, mf := range memberSums {
+			if (mf.comp == lake.CompLand && hasLand) || (mf.comp == lake.CompOcean && hasOcean) {
+				row(r, lake.ProductComponent(mf.comp, mf.name), mf.sums[i]/1e15, 0, mf.prov)
+			}
 		}
 		net := fos - land - ocean
 		sigma := math.Hypot(math.Hypot(fos*fossilRelSigma(in.Fossil.Term), get(lake.CompLand+"_sigma", i)), get(lake.CompOcean+"_sigma", i))

@@ -112,6 +112,10 @@ func TestAgreementFlagsTheOutlier(t *testing.T) {
 			// with a little noise, and CT 0.4 lower in the 2023 summer.
 			noise := 0.01 * math.Sin(float64(y*12+mo))
 			row(m, lake.CompLand, 0.1, 0.05)
+			// Two members whose values differ by a steady 0.1 (their
+			// σ row, 0.05, says so) but whose anomalies barely do.
+			row(m, lake.ProductComponent(lake.CompLand, "A"), 0.05+0.002*math.Cos(float64(y*12+mo)), 0)
+			row(m, lake.ProductComponent(lake.CompLand, "B"), 0.15-0.002*math.Cos(float64(y*12+mo)), 0)
 			ct, cams := 0.0+noise+bad, 0.0-noise
 			mean := (ct + cams) / 2
 			row(m, lake.CompLandTopDown, mean, math.Abs(ct-cams)/math.Sqrt2)
@@ -135,6 +139,13 @@ func TestAgreementFlagsTheOutlier(t *testing.T) {
 	for k := range flagged {
 		if strings.Contains(k, "CAMS") || strings.HasPrefix(k, "2015") || strings.HasPrefix(k, "2023-01") {
 			t.Errorf("%s flagged: the product that is right, and months without the error, must agree", k)
+		}
+	}
+	for _, a := range agr {
+		// The members' anomalies spread by ~0.003 a month: the annual σ
+		// must come from the spread of the sums, not 12 × the rows' 0.05.
+		if a.Period == "2023" && a.Product == "CT" && (a.BottomUpSigmaGtC > 0.05 || math.Abs(a.TopDownSigmaGtC-1.2/math.Sqrt2) > 0.05) {
+			t.Errorf("2023 CT: bottom-up σ %g, top-down %g; want the members' annual spread (~0.01) and the products' (1.2/√2)", a.BottomUpSigmaGtC, a.TopDownSigmaGtC)
 		}
 	}
 	d := Disagreements("2023-07", agr)

@@ -139,6 +139,10 @@ const (
 	CompFire       = "fire"
 	CompOcean      = "ocean_sink"
 	CompNetToAtmos = "net_flux_to_atmosphere"
+	// CompLand+":"+member and CompOcean+":"+member are one ensemble
+	// member's sink (a DGVM emulator's with the fire anomaly, a GOBM
+	// emulator's or the data product's).
+	//
 	// CompLandTopDown and CompOceanTopDown are the inversions' ensemble
 	// mean (σ: the products' spread); CompLandTopDown+":"+product is one
 	// product's. Land is the net flux into land (biosphere plus fire),
@@ -148,7 +152,9 @@ const (
 	CompOceanTopDown = "ocean_topdown"
 )
 
-// ProductComponent is the regional component of one inversion product.
+// ProductComponent is the regional component of one inversion product
+// (land_topdown:NAME) or of one ensemble member (land_sink:NAME,
+// ocean_sink:NAME).
 func ProductComponent(comp, product string) string { return comp + ":" + product }
 
 // AgreementRow compares the bottom-up and top-down flux of one region in

@@ -35,12 +35,24 @@ func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandO
 	}
 	// Members' net fluxes: each member's NBP less the same fire anomaly.
 	members := map[string]float64{}
+	fields := map[string]*grid.Field{}
 	for _, mm := range res.Members {
 		members[mm.Name] = mm.GtC - res.FireAnomalyGtC
+		f := mm.NBP
+		if res.FireAnomaly != nil {
+			f = grid.NewField(mm.NBP.Grid, mm.NBP.Name, mm.NBP.Units)
+			for i, v := range mm.NBP.Values {
+				if a := res.FireAnomaly.Values[i]; a == a {
+					v -= a
+				}
+				f.Values[i] = v
+			}
+		}
+		fields[mm.Name] = f
 	}
 	return LandOut{
 		Flux: budget.Flux{Term: lake.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: mean, Sigma: res.NBPSD, Members: members},
+			Mean: mean, Sigma: res.NBPSD, Members: members, MemberFields: fields},
 		Fire: res.Fire,
 	}, nil
 }

@@ -29,12 +29,16 @@ func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, 
 		return OceanOut{}, err
 	}
 	members := map[string]float64{}
+	fields := map[string]*grid.Field{}
 	for _, mm := range res.Members {
 		members[mm.Name] = mm.GtC
+		if mm.Uptake != nil {
+			fields[mm.Name] = mm.Uptake
+		}
 	}
 	return OceanOut{
 		Flux: budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members},
+			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members, MemberFields: fields},
 		PCO2Sea: res.PCO2Sea,
 	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 
@@ -53,6 +54,12 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	add("land_sigma", s.Land.Flux.Sigma)
 	add("fire", s.Land.Fire)
 	add("fossil", s.Fossil.Flux.Mean)
+	for name, f := range s.Ocean.Flux.MemberFields {
+		add("ocean_member:"+name, f)
+	}
+	for name, f := range s.Land.Flux.MemberFields {
+		add("land_member:"+name, f)
+	}
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
 	}
@@ -85,10 +92,21 @@ func loadStages(ctx context.Context, work string, m grid.Month, g grid.Grid) (St
 		}
 		return &grid.Field{Name: name, Units: gf.Units[name], Grid: g, Values: v}
 	}
+	members := func(prefix string) map[string]*grid.Field {
+		out := map[string]*grid.Field{}
+		for name := range gf.Columns {
+			if m, ok := strings.CutPrefix(name, prefix); ok {
+				out[m] = field(name)
+			}
+		}
+		return out
+	}
 	return StageResults{
-		Ocean: OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma"), Members: terms.OceanMembers},
+		Ocean: OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma"), Members: terms.OceanMembers,
+			MemberFields: members("ocean_member:")},
 			PCO2Sea: field("pco2_sea")},
-		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers},
+		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers,
+			MemberFields: members("land_member:")},
 			Fire: field("fire")},
 		Fossil: FossilOut{Flux: budget.Flux{Term: terms.Fossil, Mean: field("fossil")}, National: terms.FossilNational, BunkersGtC: terms.FossilBunkersGtC},
 	}, nil
