@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -24,6 +25,9 @@ const Ensemble = "ensemble"
 // steady differences and each side's mean bias, and keep what matters for
 // a month's story (where the sink failed).
 //
+// Both sides' σ are then widened to how far apart they usually are over
+// the baseline years (calibrate).
+//
 // Land compares the DGVM emulators' land sink (with the fire anomaly) with
 // the inversions' net land flux; ocean compares S_OCEAN's ensemble with the
 // inversions' ocean flux. Each product is compared, and the products'
@@ -37,7 +41,7 @@ const Ensemble = "ensemble"
 // come first, in month and table order, then calendar years complete in
 // all twelve months with the same members and products (sums of the
 // months' anomalies, σ the spread of the members' and products' sums).
-func Agreement(rows []lake.RegionRow) []lake.AgreementRow {
+func Agreement(rows []lake.RegionRow, base Baseline) []lake.AgreementRow {
 	type key struct{ month, region string }
 	byRM := map[key]map[string]lake.RegionRow{}
 	var order []key
@@ -74,7 +78,50 @@ func Agreement(rows []lake.RegionRow) []lake.AgreementRow {
 	for _, c := range monthly {
 		out = append(out, c.rows("month")...)
 	}
-	return append(out, annualAgreement(monthly)...)
+	out = append(out, annualAgreement(monthly)...)
+	calibrate(out, base)
+	return out
+}
+
+// calibrate widens each row's σ to the root-mean-square difference of the
+// same region, domain, product and calendar month (or calendar year) over
+// the baseline years, when every baseline year has one. Members' and
+// products' spreads underestimate what the two sides normally differ by:
+// two inversion products, or three DGVM emulators trained on the same
+// drivers, share much of their errors. The baseline says how far apart the
+// two sides usually are; a month is flagged when it is further apart than
+// that, or than its spreads, whichever is wider.
+func calibrate(rows []lake.AgreementRow, base Baseline) {
+	type key struct{ window, region, domain, product, group string }
+	keyOf := func(a lake.AgreementRow) (key, int) {
+		k := key{a.Window, a.RegionID, a.Domain, a.Product, "year"}
+		year, _ := strconv.Atoi(a.Period[:min(4, len(a.Period))])
+		if m, err := grid.ParseMonth(a.Period); err == nil {
+			k.group, year = fmt.Sprint(int(m.Month)), m.Year
+		}
+		return k, year
+	}
+	ss, n := map[key]float64{}, map[key]int{}
+	for _, a := range rows {
+		k, y := keyOf(a)
+		if y >= base.FromYear && y <= base.ToYear {
+			ss[k] += a.DifferenceGtC * a.DifferenceGtC
+			n[k]++
+		}
+	}
+	need := base.ToYear - base.FromYear + 1
+	for i := range rows {
+		k, _ := keyOf(rows[i])
+		if n[k] != need || need < 2 {
+			continue
+		}
+		rows[i].BaselineRMSGtC = math.Sqrt(ss[k] / float64(need))
+		if rows[i].BaselineRMSGtC > rows[i].SigmaGtC {
+			rows[i].SigmaGtC = rows[i].BaselineRMSGtC
+			rows[i].Agree = math.Abs(rows[i].DifferenceGtC) <= rows[i].SigmaGtC
+			rows[i].Text = agreementText(rows[i])
+		}
+	}
 }
 
 // comparison is one region, period and domain: the two sides' rows (GtC
@@ -222,16 +269,16 @@ func agreementText(a lake.AgreementRow) string {
 		than = "the ocean ensemble"
 	}
 	if a.Agree {
-		return fmt.Sprintf("%s, %s, %s: %s the same anomaly as %s within 1σ (%+.3f against %+.3f GtC; 1σ %.3f)",
-			a.Name, a.Domain, a.Period, who, than, a.TopDownAnomalyGtC, a.BottomUpAnomalyGtC, a.SigmaGtC)
+		return fmt.Sprintf("%s, %s: %s the same anomaly as %s within 1σ (%+.3f against %+.3f GtC; 1σ %.3f)",
+			where(a), a.Period, who, than, a.TopDownAnomalyGtC, a.BottomUpAnomalyGtC, a.SigmaGtC)
 	}
 	// Both are uptake: a larger anomaly is a stronger sink.
 	word := "stronger"
 	if a.DifferenceGtC < 0 {
 		word = "weaker"
 	}
-	return fmt.Sprintf("%s, %s, %s: %s a %.3f GtC %s sink than %s (anomalies %+.3f against %+.3f GtC; combined 1σ %.3f)",
-		a.Name, a.Domain, a.Period, who, math.Abs(a.DifferenceGtC), word, than, a.TopDownAnomalyGtC, a.BottomUpAnomalyGtC, a.SigmaGtC)
+	return fmt.Sprintf("%s, %s: %s a %.3f GtC %s sink than %s (anomalies %+.3f against %+.3f GtC; combined 1σ %.3f)",
+		where(a), a.Period, who, math.Abs(a.DifferenceGtC), word, than, a.TopDownAnomalyGtC, a.BottomUpAnomalyGtC, a.SigmaGtC)
 }
 
 // Disagreements are the month's rows of Agreement where the two sides
@@ -248,4 +295,13 @@ func Disagreements(month string, agreement []lake.AgreementRow) []lake.Agreement
 		out = append(out, a)
 	}
 	return out
+}
+
+// where names the region and domain: "Europe, land"; a band's name says
+// its domain already ("North of 20°N, land").
+func where(a lake.AgreementRow) string {
+	if strings.HasSuffix(a.Name, ", "+a.Domain) {
+		return a.Name
+	}
+	return a.Name + ", " + a.Domain
 }

@@ -61,7 +61,7 @@ func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
 		t.Fossil = append(t.Fossil, rec.FossilNational...)
 	}
 	RegionalAnomalies(t.Regional, base)
-	t.Agreement = Agreement(t.Regional)
+	t.Agreement = Agreement(t.Regional, base)
 	t.Annual = annualRows(keys, months, t.Monthly, base)
 	return t
 }

@@ -124,7 +124,7 @@ func TestAgreementFlagsTheOutlier(t *testing.T) {
 		}
 	}
 	RegionalAnomalies(rows, Baseline{FromYear: 2015, ToYear: 2022})
-	agr := Agreement(rows)
+	agr := Agreement(rows, Baseline{FromYear: 2015, ToYear: 2022})
 	flagged := map[string]bool{}
 	for _, a := range agr {
 		if !a.Agree {

@@ -201,14 +201,14 @@ func num(v float64) string {
 
 var agreementHeader = []string{"period", "window", "region_id", "name", "kind", "domain", "product",
 	"bottom_up_gtc", "bottom_up_anomaly_gtc", "bottom_up_sigma_gtc", "top_down_gtc", "top_down_anomaly_gtc", "top_down_sigma_gtc",
-	"difference_gtc", "sigma_gtc", "agree", "text"}
+	"difference_gtc", "baseline_rms_gtc", "sigma_gtc", "agree", "text"}
 
 func agreementRecords(rows []AgreementRow) [][]string {
 	out := make([][]string, len(rows))
 	for i, r := range rows {
 		rec := []string{r.Period, r.Window, r.RegionID, r.Name, r.Kind, r.Domain, r.Product}
 		for _, v := range []float64{r.BottomUpGtC, r.BottomUpAnomalyGtC, r.BottomUpSigmaGtC, r.TopDownGtC, r.TopDownAnomalyGtC,
-			r.TopDownSigmaGtC, r.DifferenceGtC, r.SigmaGtC} {
+			r.TopDownSigmaGtC, r.DifferenceGtC, r.BaselineRMSGtC, r.SigmaGtC} {
 			rec = append(rec, num(v))
 		}
 		out[i] = append(rec, strconv.FormatBool(r.Agree), r.Text)

@@ -180,10 +180,15 @@ type AgreementRow struct {
 	TopDownAnomalyGtC  float64 `parquet:"top_down_anomaly_gtc" json:"top_down_anomaly_gtc"`
 	TopDownSigmaGtC    float64 `parquet:"top_down_sigma_gtc" json:"top_down_sigma_gtc"`
 	// DifferenceGtC is the top-down anomaly minus the bottom-up one;
-	// SigmaGtC their combined 1σ. Agree is |DifferenceGtC| ≤ SigmaGtC.
-	DifferenceGtC float64 `parquet:"difference_gtc" json:"difference_gtc"`
-	SigmaGtC      float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
-	Agree         bool    `parquet:"agree" json:"agree"`
+	// BaselineRMSGtC the root-mean-square of that difference over the
+	// baseline years (same calendar month, or calendar year; 0 until they
+	// are all published); SigmaGtC the combined 1σ: the two sides' σ in
+	// quadrature, or BaselineRMSGtC when that is wider. Agree is
+	// |DifferenceGtC| ≤ SigmaGtC.
+	DifferenceGtC  float64 `parquet:"difference_gtc" json:"difference_gtc"`
+	BaselineRMSGtC float64 `parquet:"baseline_rms_gtc" json:"baseline_rms_gtc"`
+	SigmaGtC       float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
+	Agree          bool    `parquet:"agree" json:"agree"`
 	// Text says it in words, for the report.
 	Text string `parquet:"text" json:"text"`
 }

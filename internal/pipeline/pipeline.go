@@ -451,7 +451,7 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 		months[m] = mr
 	}
 	budget.RegionalAnomalies(regional, r.baseline())
-	rec.Disagreements = budget.Disagreements(month.String(), budget.Agreement(regional))
+	rec.Disagreements = budget.Disagreements(month.String(), budget.Agreement(regional, r.baseline()))
 	t := budget.Tables(months, r.baseline())
 	return t.Monthly, t.Annual, nil
 }
