@@ -70,7 +70,7 @@ func TestTopDownTablesInDuckDB(t *testing.T) {
 	}
 	var tdAnom, rowAnom, netTD float64
 	var agree bool
-	if err := db.QueryRow(`SELECT top_down_anomaly_gtc, agree FROM '` + out + `/agreement.parquet'
+	if err := db.QueryRow(`SELECT top_down_anomaly_gtc, agree FROM '`+out+`/agreement.parquet'
 		WHERE period = '2023-01' AND region_id = 'reccap2-land/europe' AND domain = 'land' AND product = 'A'`).Scan(&tdAnom, &agree); err != nil {
 		t.Fatal(err)
 	}
