@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/crashpoint"
@@ -88,6 +89,28 @@ func (r *RegionRow) UnmarshalJSON(b []byte) error {
 
 // ReadMonths loads every published month's budget.json under out.
 func ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
+	return (*MonthCache)(nil).ReadMonths(out)
+}
+
+// MonthCache keeps the budget.json files ReadMonths has parsed, by path,
+// size and modification time, so that a run reading the published months
+// once per month it computes parses each file once (at 120 months that
+// reread took half the run). The zero value is ready; a nil one caches
+// nothing.
+type MonthCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedMonth
+}
+
+type cachedMonth struct {
+	size  int64
+	mtime time.Time
+	rec   MonthRecord
+}
+
+// ReadMonths is lake.ReadMonths through the cache. The records share their
+// slices with the cache: callers must not modify them in place.
+func (mc *MonthCache) ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
 	entries, err := os.ReadDir(filepath.Join(out, MonthsDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[grid.Month]MonthRecord{}, nil
@@ -95,24 +118,45 @@ func ReadMonths(out string) (map[grid.Month]MonthRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	if mc != nil {
+		mc.mu.Lock()
+		defer mc.mu.Unlock()
+	}
 	months := map[grid.Month]MonthRecord{}
 	for _, e := range entries {
 		m, err := grid.ParseMonth(e.Name())
 		if err != nil || !e.IsDir() {
 			continue // staging directories and strays
 		}
-		b, err := os.ReadFile(filepath.Join(out, MonthsDir, e.Name(), BudgetJSON))
+		path := filepath.Join(out, MonthsDir, e.Name(), BudgetJSON)
+		fi, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
+		if mc != nil {
+			if c, ok := mc.entries[path]; ok && c.size == fi.Size() && c.mtime.Equal(fi.ModTime()) {
+				months[m] = c.rec
+				continue
+			}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
 		var rec MonthRecord
 		if err := json.Unmarshal(b, &rec); err != nil {
-			return nil, fmt.Errorf("read %s: %w", filepath.Join(out, MonthsDir, e.Name(), BudgetJSON), err)
+			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		months[m] = rec
+		if mc != nil {
+			if mc.entries == nil {
+				mc.entries = map[string]cachedMonth{}
+			}
+			mc.entries[path] = cachedMonth{fi.Size(), fi.ModTime(), rec}
+		}
 	}
 	return months, nil
 }

@@ -134,3 +134,35 @@ func TestTablesStale(t *testing.T) {
 		t.Error("a CSV table older than the month is not stale")
 	}
 }
+
+// TestMonthCacheRereadsOnlyChangedFiles: a cached month comes back without
+// being parsed again; a rewritten one (new size or time) is parsed again.
+func TestMonthCacheRereadsOnlyChangedFiles(t *testing.T) {
+	out := t.TempDir()
+	m := grid.Month{Year: 2023, Month: 5}
+	write := func(efos float64) {
+		if err := WriteMonth(MonthDir(out, m), MonthRecord{Budget: Budget{Period: m.String(), Terms: Terms{EFos: Term{GtC: efos}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(0.8)
+	var mc MonthCache
+	if got, err := mc.ReadMonths(out); err != nil || got[m].Budget.EFos.GtC != 0.8 {
+		t.Fatalf("first read: %v %v", got, err)
+	}
+	// Corrupt the file without changing its size or time: the cache must
+	// answer, which proves it did not parse again.
+	path := filepath.Join(MonthDir(out, m), BudgetJSON)
+	fi, _ := os.Stat(path)
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, bytes.Repeat([]byte(" "), len(b)), 0o644)
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	if got, err := mc.ReadMonths(out); err != nil || got[m].Budget.EFos.GtC != 0.8 {
+		t.Fatalf("cached read: %v %v", got, err)
+	}
+	write(0.9)
+	os.Chtimes(path, fi.ModTime().Add(time.Second), fi.ModTime().Add(time.Second))
+	if got, err := mc.ReadMonths(out); err != nil || got[m].Budget.EFos.GtC != 0.9 {
+		t.Fatalf("after a rewrite: %v %v, want 0.9", got, err)
+	}
+}

@@ -96,6 +96,9 @@ type Runner struct {
 	NetCDF bool
 
 	gridder *fossil.Gridder
+	// published caches the published months' budget.json files across the
+	// months of a run (each month's report and disagreements read them).
+	published lake.MonthCache
 }
 
 // MonthResult is what Compute reports for the ledger.
@@ -109,7 +112,7 @@ type MonthResult struct {
 
 // WriteTables rebuilds the aggregate tables from every published month.
 func (r *Runner) WriteTables() error {
-	months, err := lake.ReadMonths(r.Cfg.OutputDir)
+	months, err := r.published.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return err
 	}
@@ -433,7 +436,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 // uninterrupted one. It also sets rec's disagreements, whose anomalies
 // need the baseline months of the same calendar month.
 func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, err error) {
-	months, err := lake.ReadMonths(r.Cfg.OutputDir)
+	months, err := r.published.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
 		return nil, nil, err
 	}
