@@ -13,8 +13,9 @@
 // The layout is told from the column names (the CSV header line, or the
 // comment lines just above the data in a .txt file) and the column count,
 // never from the file name; an annual table whose columns are not named is
-// told growth or mean by the magnitude of its values, or refused. Values NOAA marks missing (-1, -9.99, -0.99,
-// -99.99: negative numbers in columns that cannot be negative) become NaN.
+// told growth or mean by the magnitude of its values, or refused. Values
+// NOAA marks missing (-1, -9.99, -0.99, -99.99: negative numbers in columns
+// that cannot be negative) become NaN.
 // Text that is not a number, or a value no CO2 file can hold (a mean
 // outside 150..1000 ppm, a decimal date outside its year), is an error
 // naming the file, line and column: it means the file is corrupt or was
