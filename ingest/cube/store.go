@@ -64,6 +64,7 @@ type sidecar struct {
 	Fossil       []ingest.FossilRecord `json:"fossil"`
 	ELUC         *ingest.MonthValue    `json:"eluc,omitempty"`
 	SCement      *ingest.MonthValue    `json:"s_cement,omitempty"`
+	NOAAGrowth   *GrowthYear           `json:"noaa_growth,omitempty"`
 	Fields       []fieldMeta           `json:"fields"`
 }
 
@@ -105,7 +106,7 @@ func (s *Store) Save(c *Cube) error {
 
 func writeCube(dir string, c *Cube) error {
 	sc := sidecar{Month: c.Month.String(), Grid: c.Grid, Key: c.Key, XCO2PPM: c.XCO2PPM, XCO2TrendPPM: c.XCO2TrendPPM,
-		Missing: c.Missing, Catalogue: c.Catalogue, CO2: c.CO2, Fossil: c.Fossil, ELUC: c.ELUC, SCement: c.SCement}
+		Missing: c.Missing, Catalogue: c.Catalogue, CO2: c.CO2, Fossil: c.Fossil, ELUC: c.ELUC, SCement: c.SCement, NOAAGrowth: c.NOAAGrowth}
 	gm := output.GridMonth{Grid: c.Grid, Month: c.Month}
 	for _, name := range c.FieldNames() {
 		f := c.Fields[name]
@@ -172,7 +173,7 @@ func readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
 		return nil, fmt.Errorf("cube %s: %w", m, err)
 	}
 	c := &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
-		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement,
+		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement, NOAAGrowth: sc.NOAAGrowth,
 		Fields: map[string]*grid.Field{}}
 	for _, fm := range sc.Fields {
 		v, ok := gf.Columns[columnName(fm.Name)]
