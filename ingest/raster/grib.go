@@ -170,7 +170,7 @@ func selectMessages(msgs []Message, shortName string, m grid.Month) ([]Message, 
 // ECMWF's unit), any other by GDAL's element.
 func wanted(msg Message, shortName string) (Message, bool) {
 	name := strings.ToLower(shortName)
-	if _, known := grib2Codes[name]; known && msg.g2.discipline >= 0 {
+	if _, known := grib2Codes[name]; known && msg.g2.edition2 {
 		unit, ok := grib2Match(name, msg.g2)
 		msg.Unit = unit
 		return msg, ok

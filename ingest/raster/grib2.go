@@ -68,9 +68,10 @@ func init() {
 	}
 }
 
-// grib2Info is what GDAL records of a GRIB 2 band; discipline is -1 for a
-// GRIB 1 band, which has no GRIB_DISCIPLINE.
+// grib2Info is what GDAL records of a GRIB 2 band. Its zero value, with
+// edition2 false, describes a GRIB 1 band, which has no GRIB_DISCIPLINE.
 type grib2Info struct {
+	edition2                     bool
 	discipline, category, number int
 	surface                      int
 	levelM                       float64
@@ -81,11 +82,11 @@ type grib2Info struct {
 // parseGRIB2 reads the codes of a band from its GDAL metadata. Values it
 // cannot read are -1 (NaN for the level), which match no table entry.
 func parseGRIB2(md map[string]string) grib2Info {
-	in := grib2Info{discipline: -1, category: -1, number: -1, surface: -1, levelM: nan, statProcessing: -1, centre: -1}
 	d, ok := md["GRIB_DISCIPLINE"]
 	if !ok {
-		return in
+		return grib2Info{}
 	}
+	in := grib2Info{edition2: true, discipline: -1, category: -1, number: -1, surface: -1, levelM: nan, statProcessing: -1, centre: -1}
 	in.discipline = leadingInt(d) // "0(Meteorological)"
 	in.centre = leadingInt(strings.TrimPrefix(fieldOf(md["GRIB_IDS"], "CENTER="), "CENTER="))
 	v := intFields(md["GRIB_PDS_TEMPLATE_ASSEMBLED_VALUES"])
@@ -112,7 +113,7 @@ func parseGRIB2(md map[string]string) grib2Info {
 // matches reports whether the band is this encoding.
 func (c grib2Code) matches(in grib2Info) bool {
 	switch {
-	case in.discipline != c.discipline || in.category != c.category || in.number != c.number:
+	case !in.edition2 || in.discipline != c.discipline || in.category != c.category || in.number != c.number:
 		return false
 	case c.surface >= 0 && in.surface != c.surface:
 		return false
