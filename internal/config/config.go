@@ -186,7 +186,7 @@ func (f *Fetch) validate() error {
 // Formats of a gridded source.
 const (
 	FormatNetCDF = "netcdf" // CF netCDF; variables are netCDF variable names
-	FormatGRIB   = "grib"   // GRIB 1 or 2 (ERA5 as the CDS delivers it); variables are GRIB short names or GDAL elements
+	FormatGRIB   = "grib"   // GRIB 1 or 2 (ERA5 as the CDS delivers it); variables are ECMWF short names or GDAL elements
 )
 
 // Default returns the embedded default configuration, paths resolved
