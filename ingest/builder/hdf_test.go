@@ -102,7 +102,7 @@ func TestGFED4FireSource(t *testing.T) {
 }
 
 // TestNDVICMGSource reads the NDVI source from a VNP13C2-like HDF5 file
-// and a MOD13C2-like HDF4 file: scale_factor 10000 divides, fills stay
+// and MOD13C2-like HDF4 files (HDF-EOS2 grid, and plain SDS): scale_factor 10000 divides, fills stay
 // missing, the grid is the CMG's.
 func TestNDVICMGSource(t *testing.T) {
 	tests := []struct {
@@ -112,6 +112,7 @@ func TestNDVICMGSource(t *testing.T) {
 	}{
 		{"ndvi/VNP13C2.A2023121.002.synthetic.h5", -0.124, "HDF5"},  // raw -2000 + 20*(1*36+2) = -1240
 		{"ndvi/MOD13C2.A2023121.061.synthetic.hdf", -0.105, "HDF4"}, // raw -2000 + 25*(1*36+2) = -1050
+		{"ndvi/MOD13C2.A2023121.061.plain-sds.hdf", -0.105, "HDF4"}, // the same without HDF-EOS metadata
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

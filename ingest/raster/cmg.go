@@ -110,7 +110,12 @@ func IsNDVICMG(path string) bool {
 }
 
 func findCMGNDVI(sds []subdataset) (subdataset, bool) {
-	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "_")) }
+	// GDAL 3.6 quotes an HDF-EOS field name holding spaces
+	// (…:MOD_Grid_monthly_CMG_VI:"CMG 0.05 Deg Monthly NDVI"): quotes
+	// are dropped before comparing.
+	norm := func(s string) string {
+		return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, `"`, ""), " ", "_"))
+	}
 	want := norm(cmgNDVIField)
 	for _, sd := range sds {
 		p := norm(sd.path)

@@ -155,7 +155,8 @@ func TestReadNDVICMG(t *testing.T) {
 		driver string
 	}{
 		{"VNP13C2.A2023121.002.synthetic.h5", vnpRaw, -15000, "HDF5"},
-		{"MOD13C2.A2023121.061.synthetic.hdf", modRaw, -3000, "HDF4"},
+		{"MOD13C2.A2023121.061.synthetic.hdf", modRaw, -3000, "HDF4"}, // HDF-EOS2 grid, georeferenced by GDAL
+		{"MOD13C2.A2023121.061.plain-sds.hdf", modRaw, -3000, "HDF4"}, // plain SDS: the documented geometry
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -166,8 +167,9 @@ func TestReadNDVICMG(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// No georeferencing from GDAL 3.6 for HDF-EOS5 or a plain
-			// HDF4 SDS: the documented CMG geometry, global and north-up.
+			// GDAL 3.6 georeferences the HDF-EOS2 grid from its structure
+			// metadata but not HDF-EOS5 or a plain HDF4 SDS, which get the
+			// documented CMG geometry: the same global, north-up grid.
 			if f.Grid != global10 || f.Units != "1" {
 				t.Fatalf("grid %+v units %q, want %+v and 1", f.Grid, f.Units, global10)
 			}

@@ -31,7 +31,8 @@ func main() {
 	gfed("GFED4.1s_2023_beta.hdf5", []int{1, 2, 3})
 	gfed("GFED4.1s_2022.hdf5", []int{1, 3}) // a gap in February
 	vnp("VNP13C2.A2023121.002.synthetic.h5")
-	mod13c2("MOD13C2.A2023121.061.synthetic.hdf")
+	mod13c2("MOD13C2.A2023121.061.synthetic.hdf", false)
+	mod13c2("MOD13C2.A2023121.061.plain-sds.hdf", true)
 }
 
 // GFEDValue is the value of dataset C of month mm at file row r, column c;
@@ -111,10 +112,11 @@ func MODRaw(r, c int) int16 {
 	return int16(-2000 + 25*((r*nlon+c)%481))
 }
 
-// mod13c2 writes a MOD13C2-like HDF4 file with mod13c2/mod13c2.c (netCDF cannot
-// write HDF4): it builds the program against libhdf4 (Debian's
+// mod13c2 writes a MOD13C2-like HDF4 file with mod13c2/mod13c2.c (netCDF
+// cannot write HDF4): it builds the program against libhdf4 (Debian's
 // libhdf4-alt-dev) in a temporary directory and feeds it the counts.
-func mod13c2(name string) {
+// plain leaves out the HDF-EOS grid structure.
+func mod13c2(name string, plain bool) {
 	tmp, err := os.MkdirTemp("", "mod13c2")
 	if err != nil {
 		log.Fatal(err)
@@ -133,7 +135,11 @@ func mod13c2(name string) {
 	}
 	out := filepath.Join("testdata", "ndvi", name)
 	os.Remove(out) // SDstart with DFACC_CREATE does not truncate an existing file's contents cleanly
-	run := exec.Command(bin, out, fmt.Sprint(nlat), fmt.Sprint(nlon))
+	args := []string{out, fmt.Sprint(nlat), fmt.Sprint(nlon)}
+	if plain {
+		args = append([]string{"-plain"}, args...)
+	}
+	run := exec.Command(bin, args...)
 	run.Stdin = bytes.NewReader(counts)
 	if msg, err := run.CombinedOutput(); err != nil {
 		log.Fatalf("mod13c2 %s: %v\n%s", out, err, msg)
