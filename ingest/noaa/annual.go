@@ -120,9 +120,11 @@ func ReadAnnual(r io.Reader, name string) (*Annual, error) {
 }
 
 // annualColumns finds the columns by name in a CSV with a header (any
-// order, extra columns ignored), else by position: year, value[, unc].
+// order, extra columns ignored), else by position: year, value[, unc]. A
+// whitespace file's header line is only a hint of the kind, since "ann
+// inc" splits in two.
 func annualColumns(t *table) (annualCols, string, error) {
-	if t.header == nil {
+	if !t.csv || t.header == nil {
 		layout := "text"
 		if t.csv {
 			layout = "csv-noheader"

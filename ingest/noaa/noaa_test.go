@@ -44,12 +44,13 @@ func TestRead(t *testing.T) {
 		{"bad_comments_only.txt", "monthly", ErrNoRows, "no data rows"},
 		{"bad_duplicate_column.csv", "monthly", nil, `two columns are "trend"`},
 
-		{"gr_gl.txt", "annual", nil, ""},        // NOAA's text, "# year ann inc unc" above the data
-		{"gr_gl.csv", "annual", nil, ""},        // NOAA's CSV, "year,ann inc,unc"
-		{"gr_mirror.csv", "annual", nil, ""},    // "Year,Annual Increase,Uncertainty"
-		{"gr_nounc.txt", "annual", nil, ""},     // old layout: no unc column, -99.99 missing
-		{"gr_nohint.csv", "annual", nil, ""},    // no header: growth by magnitude; a negative unc is missing
-		{"gr_reordered.csv", "annual", nil, ""}, // columns by name, extra column ignored
+		{"gr_gl.txt", "annual", nil, ""},                 // NOAA's text, "# year ann inc unc" above the data
+		{"gr_gl.csv", "annual", nil, ""},                 // NOAA's CSV, "year,ann inc,unc"
+		{"gr_mirror.csv", "annual", nil, ""},             // "Year,Annual Increase,Uncertainty"
+		{"gr_nounc.txt", "annual", nil, ""},              // old layout: no unc column, -99.99 missing
+		{"gr_nohint.csv", "annual", nil, ""},             // no header: growth by magnitude; a negative unc is missing
+		{"gr_reordered.csv", "annual", nil, ""},          // columns by name, extra column ignored
+		{"gr_uncommented_header.txt", "annual", nil, ""}, // a mirror's text without the '#' before the column names
 		{"annmean_gl.txt", "annual", nil, ""},
 		{"annmean_gl.csv", "annual", nil, ""},
 		{"annmean_mirror.csv", "annual", nil, ""}, // "Year,Mean,Uncertainty"
