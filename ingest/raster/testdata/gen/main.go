@@ -134,7 +134,7 @@ func mod13c2(name string, plain bool) {
 		}
 	}
 	out := filepath.Join("testdata", "ndvi", name)
-	os.Remove(out) // SDstart with DFACC_CREATE does not truncate an existing file's contents cleanly
+	os.Remove(out) // a failed run then leaves no stale file behind
 	args := []string{out, fmt.Sprint(nlat), fmt.Sprint(nlon)}
 	if plain {
 		args = append([]string{"-plain"}, args...)
