@@ -244,10 +244,10 @@ func (t *table) annualRow(r row, cols annualCols, kind AnnualKind) (AnnualRow, e
 	return ar, t.checkRange(r, v, minPPM, maxPPM, column, "ppm", m)
 }
 
-// columnName is the header's name of column i, or def in a file without
-// a header.
+// columnName is the CSV header's name of column i, or def: a whitespace
+// file's header line does not name its columns one to one.
 func (t *table) columnName(i int, def string) string {
-	if t.header != nil {
+	if t.csv && t.header != nil && i < len(t.header) {
 		return t.header[i]
 	}
 	return def
