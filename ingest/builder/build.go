@@ -44,6 +44,7 @@ type Builder struct {
 // path and checksum: a changed file is parsed again.
 type memo struct {
 	noaa          map[string]*noaa.Monthly
+	noaaAnnual    map[string]*noaa.Annual
 	carbonMonitor map[string]*fossilFile
 	eluc          map[string]*gcb.Series
 	cement        map[string]*gcb.Series
@@ -88,7 +89,7 @@ func (fileNotFound) Is(target error) bool { return target == fs.ErrNotExist }
 func New(cfg *config.Config, landFraction []float32, log *slog.Logger) *Builder {
 	return &Builder{cfg: cfg, grid: cfg.Grid(), land: landFraction, store: cube.NewStore(cfg.WorkDir), log: log,
 		hasher: newFileHasher(cfg.WorkDir), regrd: map[[2]grid.Grid]*grid.Regridder{},
-		memo:  memo{noaa: map[string]*noaa.Monthly{}, carbonMonitor: map[string]*fossilFile{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
+		memo:  memo{noaa: map[string]*noaa.Monthly{}, noaaAnnual: map[string]*noaa.Annual{}, carbonMonitor: map[string]*fossilFile{}, eluc: map[string]*gcb.Series{}, cement: map[string]*gcb.Series{}},
 		stats: Stats{Catalogues: map[grid.Month]int{}, Opens: map[string]int{}}, catalogues: map[grid.Month]catalogue{}}
 }
 
@@ -108,6 +109,7 @@ var readers = map[string]reader{
 	"ndvi":             readNDVI,
 	"socat":            readSOCAT,
 	"co2_monthly":      readCO2,
+	"co2_growth":       readGrowth,
 	"fossil":           readFossil,
 	"land_use":         readELUC,
 	"cement":           readCement,
@@ -192,9 +194,12 @@ func (b *Builder) fingerprintAll(m grid.Month) (entries []cube.Entry, missing []
 			switch {
 			case err == nil:
 				entries = append(entries, e)
-			case errors.Is(err, fs.ErrNotExist) && (src.Late || model != ""):
-				// A late source not yet published, or a model that has not
-				// been run this far: the month goes on without it.
+			case errors.Is(err, fs.ErrNotExist) && (src.Late || model != "" || config.Optional(name)):
+				// A late source not yet published, a model that has not
+				// been run this far, or an optional source without its
+				// file: the month goes on without it (provisional only for
+				// a late source). The entry stays in the catalogue so that
+				// the file's arrival changes the key.
 				entries = append(entries, cube.Entry{Source: name, Model: model, Path: path, Status: "missing"})
 				if src.Late {
 					missing = append(missing, name)

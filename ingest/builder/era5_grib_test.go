@@ -116,7 +116,7 @@ func writeERA5GRIB(t *testing.T, dir string, edition int) string {
 	path := filepath.Join(dir, "era5_2024.grib")
 	if edition == 2 {
 		// 2 m temperature only, as GRIB 2 discipline 0, category 0,
-		// number 0 (GDAL element TMP).
+		// number 0 (GDAL element TMP), on cdo's default surface level.
 		run("cdo", "-s", "-b", "P24", "-f", "grb2", "-setparam,0.0.0", "-selname,var167", ncPath, path)
 		return path
 	}
@@ -244,7 +244,9 @@ func TestERA5GRIBWinds(t *testing.T) {
 }
 
 // TestERA5GRIBRefusals: a month the file does not hold, and a GRIB 2 file
-// whose 2 m temperature GDAL names TMP, asked for by its ECMWF short name.
+// whose only message is 0.0.0 (GDAL's TMP) at the surface, which cdo
+// writes without a height: that is skin temperature, not 2t (0.0.0 at
+// 2 m), so asking for 2t is refused while GDAL's element still reads it.
 // Each error names file, variable and month.
 func TestERA5GRIBRefusals(t *testing.T) {
 	dir := t.TempDir()

@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"errors"
+	"github.com/airbusgeo/godal"
 	"log/slog"
 	"math"
 	"path/filepath"
@@ -100,27 +101,43 @@ func TestGFED4FireSource(t *testing.T) {
 	}
 }
 
-// TestNDVICMGSource reads the NDVI source from a VNP13C2-like HDF5 file:
-// scale_factor 10000 divides, fills stay missing, the grid is the CMG's.
+// TestNDVICMGSource reads the NDVI source from a VNP13C2-like HDF5 file
+// and MOD13C2-like HDF4 files (HDF-EOS2 grid, and plain SDS): scale_factor 10000 divides, fills stay
+// missing, the grid is the CMG's.
 func TestNDVICMGSource(t *testing.T) {
-	dir := rasterTestdata(t)
-	cfg := oneSourceConfig(t, dir, "ndvi", config.Source{Path: "ndvi/VNP13C2.A2023121.002.synthetic.h5"})
-	m := grid.Month{Year: 2023, Month: 5}
-	c, err := New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		file   string
+		want   float64 // file cell (row 1, col 2)
+		driver string
+	}{
+		{"ndvi/VNP13C2.A2023121.002.synthetic.h5", -0.124, "HDF5"},  // raw -2000 + 20*(1*36+2) = -1240
+		{"ndvi/MOD13C2.A2023121.061.synthetic.hdf", -0.105, "HDF4"}, // raw -2000 + 25*(1*36+2) = -1050
+		{"ndvi/MOD13C2.A2023121.061.plain-sds.hdf", -0.105, "HDF4"}, // the same without HDF-EOS metadata
 	}
-	f, err := c.Field("ndvi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// File cell (row 1, col 2): raw -2000 + 20*(1*36+2) = -1240.
-	i, _ := f.Grid.Locate(75, -153)
-	if got := float64(f.Values[i]); math.Abs(got-(-0.124)) > 1e-6 {
-		t.Errorf("ndvi at 75°N 153°W = %v, want -0.124", got)
-	}
-	// File cell (row 0, col 0) is _FillValue.
-	if i, _ := f.Grid.Locate(89, -179); !math.IsNaN(float64(f.Values[i])) {
-		t.Errorf("ndvi at a fill cell = %v, want NaN", f.Values[i])
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			godal.RegisterAll() // idempotent (GDALAllRegister); the readers register lazily
+			if _, ok := godal.RasterDriver(godal.DriverName(tt.driver)); !ok {
+				t.Skipf("this GDAL has no %s driver", tt.driver)
+			}
+			cfg := oneSourceConfig(t, rasterTestdata(t), "ndvi", config.Source{Path: tt.file})
+			m := grid.Month{Year: 2023, Month: 5}
+			c, err := New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := c.Field("ndvi")
+			if err != nil {
+				t.Fatal(err)
+			}
+			i, _ := f.Grid.Locate(75, -153)
+			if got := float64(f.Values[i]); math.Abs(got-tt.want) > 1e-6 {
+				t.Errorf("ndvi at 75°N 153°W = %v, want %v", got, tt.want)
+			}
+			// File cell (row 0, col 0) is _FillValue.
+			if i, _ := f.Grid.Locate(89, -179); !math.IsNaN(float64(f.Values[i])) {
+				t.Errorf("ndvi at a fill cell = %v, want NaN", f.Values[i])
+			}
+		})
 	}
 }

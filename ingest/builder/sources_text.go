@@ -3,6 +3,7 @@ package builder
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -36,6 +37,27 @@ func readCO2(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path,
 			c.CO2.Months = append(c.CO2.Months, cube.CO2Month{Month: m, MeanPPM: r.AveragePPM, TrendPPM: r.TrendPPM})
 		}
 	}
+	return nil
+}
+
+// readGrowth takes NOAA's published growth rate of the month's year from
+// the annual growth table, when the table has the year: NOAA publishes a
+// year's rate only after it ends (preliminary in January), so most months
+// of the current year have none, and that is not an error.
+func readGrowth(_ context.Context, b *Builder, c *cube.Cube, _ config.Source, path, _ string) error {
+	a, err := memoised(b, b.memo.noaaAnnual, c, path, noaa.ReadAnnualFile)
+	if err != nil {
+		return err // a SourceError naming the file and line
+	}
+	if a.Kind != noaa.Growth {
+		return ingest.Errorf(path, "ann inc", c.Month, "the co2_growth source is an annual-%s table, want growth rates (co2_gr_gl): %w", a.Kind, noaa.ErrWrongKind)
+	}
+	r, ok := a.Year(c.Month.Year)
+	if !ok || math.IsNaN(r.GrowthPPMPerYear) {
+		return nil
+	}
+	c.NOAAGrowth = &cube.GrowthYear{Year: r.Year, PPMPerYear: r.GrowthPPMPerYear, UncPPMPerYear: r.GrowthUncPPMPerYear,
+		Source: path, Vintage: a.Vintage}
 	return nil
 }
 

@@ -3,14 +3,16 @@
 // units (see Canonical), plus the month's point and table data (ship
 // observations gridded to cell means, NOAA's CO2 record around the month,
 // Carbon Monitor records), the month's shares of the annual GCB terms E_LUC
-// and S_CEMENT, the late sources that are missing and the catalogue of
-// input files used. Store keeps cubes in a work directory keyed by the
+// and S_CEMENT, NOAA's annual growth rate for the month's year, the late
+// sources that are missing and the catalogue of input files used. Store keeps cubes in a work directory keyed by the
 // SHA-256 of their inputs. The cube imports no reader: ingest/builder reads
 // the files and assembles cubes, and the stages depend on this package only.
 package cube
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -42,6 +44,12 @@ type Cube struct {
 	ELUC    *ingest.MonthValue
 	SCement *ingest.MonthValue
 
+	// NOAAGrowth is NOAA's published annual growth rate for the month's
+	// year (the optional co2_growth source); nil when that source is not
+	// configured, its file is absent, or the file has no value for the
+	// year yet. Its absence does not make the month provisional.
+	NOAAGrowth *GrowthYear
+
 	// Missing lists late sources absent for this month (e.g. "socat"):
 	// results computed without them are provisional.
 	Missing []string
@@ -69,6 +77,53 @@ type CO2Month struct {
 	TrendPPM float64    `json:"trend_ppm"` // de-seasonalised
 }
 
+// GrowthYear is one year of NOAA's annual CO2 growth-rate table
+// (co2_gr_gl or co2_gr_mlo): the increase from 1 January to 31 December.
+type GrowthYear struct {
+	Year       int
+	PPMPerYear float64
+	// UncPPMPerYear is the file's 1σ; NaN when the file has no
+	// uncertainty column or marks the value missing.
+	UncPPMPerYear float64
+	// Source is the file the value was read from, and Vintage its "File
+	// Creation" line: NOAA revises recent years, so a growth rate is only
+	// traceable with its vintage.
+	Source  string
+	Vintage string
+}
+
+// growthYearJSON is GrowthYear as stored: JSON has no NaN, so a missing
+// uncertainty is null.
+type growthYearJSON struct {
+	Year          int      `json:"year"`
+	PPMPerYear    float64  `json:"ppm_per_year"`
+	UncPPMPerYear *float64 `json:"unc_ppm_per_year"`
+	Source        string   `json:"source"`
+	Vintage       string   `json:"vintage,omitempty"`
+}
+
+// MarshalJSON writes a NaN uncertainty as null.
+func (g GrowthYear) MarshalJSON() ([]byte, error) {
+	j := growthYearJSON{Year: g.Year, PPMPerYear: g.PPMPerYear, Source: g.Source, Vintage: g.Vintage}
+	if !math.IsNaN(g.UncPPMPerYear) {
+		j.UncPPMPerYear = &g.UncPPMPerYear
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a null uncertainty as NaN.
+func (g *GrowthYear) UnmarshalJSON(b []byte) error {
+	var j growthYearJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*g = GrowthYear{Year: j.Year, PPMPerYear: j.PPMPerYear, UncPPMPerYear: math.NaN(), Source: j.Source, Vintage: j.Vintage}
+	if j.UncPPMPerYear != nil {
+		g.UncPPMPerYear = *j.UncPPMPerYear
+	}
+	return nil
+}
+
 // Entry describes one input file behind a cube, for the run's provenance.
 type Entry struct {
 	Source    string   `json:"source"`
@@ -79,7 +134,8 @@ type Entry struct {
 	Variables []string `json:"variables,omitempty"`
 	TimeRange string   `json:"time_range,omitempty"`
 	// Status is "ok", or "missing" for a late source, a model or an
-	// inversion product not yet published.
+	// inversion product not yet published, or an optional source's absent
+	// file.
 	Status string `json:"status"`
 }
 

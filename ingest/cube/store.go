@@ -79,6 +79,7 @@ type sidecar struct {
 	Fossil       []ingest.FossilRecord `json:"fossil"`
 	ELUC         *ingest.MonthValue    `json:"eluc,omitempty"`
 	SCement      *ingest.MonthValue    `json:"s_cement,omitempty"`
+	NOAAGrowth   *GrowthYear           `json:"noaa_growth,omitempty"`
 	Fields       []fieldMeta           `json:"fields"`
 }
 
@@ -120,7 +121,7 @@ func (s *Store) Save(c *Cube) error {
 
 func writeCube(dir string, c *Cube) error {
 	sc := sidecar{Month: c.Month.String(), Grid: c.Grid, Key: c.Key, XCO2PPM: c.XCO2PPM, XCO2TrendPPM: c.XCO2TrendPPM,
-		Missing: c.Missing, Catalogue: c.Catalogue, CO2: c.CO2, Fossil: c.Fossil, ELUC: c.ELUC, SCement: c.SCement}
+		Missing: c.Missing, Catalogue: c.Catalogue, CO2: c.CO2, Fossil: c.Fossil, ELUC: c.ELUC, SCement: c.SCement, NOAAGrowth: c.NOAAGrowth}
 	names := c.FieldNames()
 	for _, name := range names {
 		f := c.Fields[name]
@@ -248,7 +249,7 @@ func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, 
 		return nil, fmt.Errorf("cube %s: %s is not %d fields of %d cells (truncated?)", m, filepath.Join(dir, fieldsFile), len(sc.Fields), n)
 	}
 	c := &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
-		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement,
+		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement, NOAAGrowth: sc.NOAAGrowth,
 		Fields: map[string]*grid.Field{}}
 	for i, fm := range sc.Fields {
 		if err := ctx.Err(); err != nil {

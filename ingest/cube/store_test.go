@@ -143,3 +143,41 @@ func TestStoreMemoryBounded(t *testing.T) {
 		t.Error("an evicted cube did not come back from disk whole")
 	}
 }
+
+// TestStoreGrowthYear: NOAA's growth rate survives the store, a missing
+// uncertainty (NaN, which JSON cannot hold) as NaN, and a cube without
+// one loads with nil.
+func TestStoreGrowthYear(t *testing.T) {
+	for _, g := range []*GrowthYear{
+		nil,
+		{Year: 2023, PPMPerYear: 2.70, UncPPMPerYear: 0.16, Source: "/in/co2_gr_gl.txt", Vintage: "Fri Dec  5 11:34:08 2025"},
+		{Year: 2009, PPMPerYear: 1.59, UncPPMPerYear: math.NaN(), Source: "/in/co2_gr_gl_old.txt"},
+	} {
+		s := NewStore(t.TempDir())
+		m := grid.Month{Year: 2023, Month: 6}
+		if g != nil {
+			m.Year = g.Year
+		}
+		c := testCube(m)
+		c.NOAAGrowth = g
+		if err := s.Save(c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := NewStore(s.Dir).Load(context.Background(), m, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case g == nil && got.NOAAGrowth != nil:
+			t.Errorf("saved no growth, loaded %+v", *got.NOAAGrowth)
+		case g == nil:
+		case got.NOAAGrowth == nil:
+			t.Errorf("saved %+v, loaded nil", *g)
+		case got.NOAAGrowth.Year != g.Year || got.NOAAGrowth.PPMPerYear != g.PPMPerYear || got.NOAAGrowth.Source != g.Source ||
+			got.NOAAGrowth.Vintage != g.Vintage || !sameFloat(got.NOAAGrowth.UncPPMPerYear, g.UncPPMPerYear):
+			t.Errorf("saved %+v, loaded %+v", *g, *got.NOAAGrowth)
+		}
+	}
+}
+
+func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }

@@ -109,3 +109,35 @@ func TestRealWrongKind(t *testing.T) {
 		}
 	}
 }
+
+// TestRealAnnual reads NOAA's growth and annual-mean tables of three
+// vintages and both layouts.
+func TestRealAnnual(t *testing.T) {
+	tests := []struct {
+		file     string
+		kind     AnnualKind
+		layout   string
+		year     int
+		val, unc float64 // read off the file with grep
+	}{
+		{"co2_gr_gl.csv", Growth, "csv", 2024, 3.74, 0.09},                      // "2024,3.74,0.09"
+		{"co2_gr_gl_vintage2020-11.txt", Growth, "text", 2019, 2.54, 0.09},      // "  2019        2.54        0.09"
+		{"co2_gr_mlo_vintage2022-10.txt", Growth, "text", 2021, 2.38, 0.11},     // "  2021        2.38        0.11"
+		{"co2_annmean_gl.csv", Mean, "csv", 2024, 422.79, 0.10},                 // "2024,422.79,0.10"
+		{"co2_annmean_gl_vintage2020-11.txt", Mean, "text", 2019, 409.85, 0.10}, // "  2019   409.85     0.10"
+	}
+	for _, tt := range tests {
+		a, err := ReadAnnualFile(realdata.Path(t, "noaa_gml", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, ok := a.Year(tt.year)
+		val, unc := r.GrowthPPMPerYear, r.GrowthUncPPMPerYear
+		if tt.kind == Mean {
+			val, unc = r.MeanPPM, r.MeanUncPPM
+		}
+		if a.Kind != tt.kind || a.Layout != tt.layout || !ok || val != tt.val || unc != tt.unc {
+			t.Errorf("%s: kind %s layout %s, %d = %g ± %g (found %v); want %s %s %g ± %g", tt.file, a.Kind, a.Layout, tt.year, val, unc, ok, tt.kind, tt.layout, tt.val, tt.unc)
+		}
+	}
+}

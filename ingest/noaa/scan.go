@@ -148,7 +148,9 @@ func (t *table) split(text string) []string {
 // hasHint reports whether the column names (CSV header or the comment lines
 // above the data) mention any of the words.
 func (t *table) hasHint(words ...string) bool {
-	text := strings.Join(t.header, ",") + "\n" + strings.Join(t.tail, "\n")
+	// The header joined with blanks too: a whitespace header line splits
+	// "ann inc" into two names.
+	text := strings.Join(t.header, ",") + "\n" + strings.Join(t.header, " ") + "\n" + strings.Join(t.tail, "\n")
 	for _, w := range words {
 		if strings.Contains(text, w) {
 			return true

@@ -29,7 +29,10 @@ const cmgNDVIField = "CMG 0.05 Deg Monthly NDVI"
 var ErrNoHDF4 = errors.New("this GDAL build has no HDF4 driver")
 
 // ReadNDVICMG reads the monthly NDVI of a MOD13C2/MYD13C2 (HDF4-EOS) or
-// VNP13C2 (HDF5) file on its 0.05° grid, north-up from 180°W. Raw values
+// VNP13C2 (HDF5) file on its 0.05° grid, north-up from 180°W. An HDF4
+// file whose NDVI layer GDAL lists only as a plain HDF4 SDS (no HDF-EOS
+// structure metadata, as a file rewritten by HDF4 tools may be) is read
+// too, found by the SDS name, on the documented global CMG geometry. Raw values
 // equal to _FillValue or outside valid_range become NaN; the rest are
 // divided by scale_factor (see unpackVI). Without a GDAL HDF4 driver a
 // MODIS file is refused with ErrNoHDF4 and the command that converts it.
@@ -107,7 +110,12 @@ func IsNDVICMG(path string) bool {
 }
 
 func findCMGNDVI(sds []subdataset) (subdataset, bool) {
-	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "_")) }
+	// GDAL 3.6 quotes an HDF-EOS field name holding spaces
+	// (…:MOD_Grid_monthly_CMG_VI:"CMG 0.05 Deg Monthly NDVI"): quotes
+	// are dropped before comparing.
+	norm := func(s string) string {
+		return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, `"`, ""), " ", "_"))
+	}
 	want := norm(cmgNDVIField)
 	for _, sd := range sds {
 		p := norm(sd.path)

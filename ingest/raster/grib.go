@@ -26,10 +26,13 @@ var gribElements = map[string][]string{
 
 // Message describes one GRIB message (one GDAL band).
 type Message struct {
-	Band      int // 1-based
-	Element   string
+	Band    int // 1-based
+	Element string
+	// Level is GDAL's GRIB_SHORT_NAME, the level ("2-HTGL", "0-SFC").
+	Level     string
 	Unit      string // without GRIB's brackets
 	ValidTime time.Time
+	g2        grib2Info
 }
 
 // gribOpen opens a GRIB file keeping its native units: GDAL would convert
@@ -58,7 +61,8 @@ func inventory(path string, ds *godal.Dataset) ([]Message, error) {
 		if err != nil {
 			return nil, ingest.Errorf(path, md["GRIB_ELEMENT"], grid.Month{}, "message %d: %w", i+1, err)
 		}
-		out = append(out, Message{Band: i + 1, Element: md["GRIB_ELEMENT"], Unit: strings.Trim(md["GRIB_UNIT"], "[]"), ValidTime: t})
+		out = append(out, Message{Band: i + 1, Element: md["GRIB_ELEMENT"], Level: md["GRIB_SHORT_NAME"],
+			Unit: strings.Trim(md["GRIB_UNIT"], "[]"), ValidTime: t, g2: parseGRIB2(md)})
 	}
 	return out, nil
 }
@@ -80,7 +84,10 @@ func gribTime(s string) (time.Time, error) {
 // ReadGRIB returns the mean over month m of every message of variable
 // shortName (an ECMWF short name such as "2t", an ERA5 netCDF name such as
 // "t2m", or a GDAL GRIB_ELEMENT), by valid time: hourly ERA5 becomes a
-// monthly mean. Accumulated variables (tp, ssrd) thus give the mean
+// monthly mean. An ECMWF short name finds GRIB 1 messages by GDAL's
+// element and GRIB 2 messages by their discipline, category, number and
+// level (grib2.go), with ECMWF's unit; a GDAL element found at more than
+// one level is refused as ambiguous. Accumulated variables (tp, ssrd) thus give the mean
 // accumulation per message interval. Values stay in the file's units (K
 // for 2t). A month after the last message is ingest.ErrMissing.
 func ReadGRIB(path, shortName string, m grid.Month, opts ...Option) (*grid.Field, error) {
@@ -124,27 +131,16 @@ func ReadGRIB(path, shortName string, m grid.Month, opts ...Option) (*grid.Field
 
 // selectMessages picks the messages of shortName valid in month m.
 func selectMessages(msgs []Message, shortName string, m grid.Month) ([]Message, error) {
-	wants, ok := gribElements[strings.ToLower(shortName)]
-	if !ok {
-		wants = []string{shortName}
-	}
-	want := strings.Join(wants, " or ")
-	isWanted := func(element string) bool {
-		for _, w := range wants {
-			if strings.EqualFold(element, w) {
-				return true
-			}
-		}
-		return false
-	}
-	var sel []Message
+	var all, sel []Message
 	var last time.Time
 	elements := map[string]bool{}
 	for _, msg := range msgs {
 		elements[msg.Element] = true
-		if !isWanted(msg.Element) {
+		msg, ok := wanted(msg, shortName)
+		if !ok {
 			continue
 		}
+		all = append(all, msg)
 		if msg.ValidTime.After(last) {
 			last = msg.ValidTime
 		}
@@ -152,15 +148,92 @@ func selectMessages(msgs []Message, shortName string, m grid.Month) ([]Message, 
 			sel = append(sel, msg)
 		}
 	}
+	if err := ambiguous(all, shortName); err != nil {
+		return nil, err
+	}
 	switch {
 	case len(sel) > 0:
 		return sel, complete(sel, m)
+	case last.IsZero() && !knownName(shortName):
+		return nil, fmt.Errorf("unknown variable %q: not an ECMWF short name this reader maps (%s) nor a GDAL element of the file (file has %s)",
+			shortName, knownNames(), keys(elements))
 	case last.IsZero():
-		return nil, fmt.Errorf("no GRIB messages of element %s (file has %s)", want, keys(elements))
+		return nil, fmt.Errorf("no GRIB messages of %s (file has %s)", describe(shortName), keys(elements))
 	case last.Before(m.Start()):
 		return nil, fmt.Errorf("month absent: messages end at %s: %w", last.Format(time.RFC3339), ingest.ErrMissing)
 	}
-	return nil, fmt.Errorf("no %s messages valid in the month", want)
+	return nil, fmt.Errorf("no %s messages valid in the month", describe(shortName))
+}
+
+// wanted reports whether msg is of variable shortName, with the unit to
+// use: a GRIB 2 message of a known ECMWF short name by its codes (and
+// ECMWF's unit), any other by GDAL's element.
+func wanted(msg Message, shortName string) (Message, bool) {
+	name := strings.ToLower(shortName)
+	if _, known := grib2Codes[name]; known && msg.g2.edition2 {
+		unit, ok := grib2Match(name, msg.g2)
+		msg.Unit = unit
+		return msg, ok
+	}
+	wants, ok := gribElements[name]
+	if !ok {
+		wants = []string{shortName}
+	}
+	for _, w := range wants {
+		if strings.EqualFold(msg.Element, w) {
+			return msg, true
+		}
+	}
+	return msg, false
+}
+
+// ambiguous refuses a name that found messages at more than one level:
+// in GRIB 2, GDAL's element TMP is 2 m temperature and skin temperature
+// alike, and their mean would be neither. An ECMWF short name tells them
+// apart.
+func ambiguous(msgs []Message, shortName string) error {
+	levels := map[string]bool{}
+	for _, msg := range msgs {
+		levels[msg.Level] = true
+	}
+	if len(levels) < 2 {
+		return nil
+	}
+	return fmt.Errorf("%q is ambiguous: its messages are at %d levels (%s); name the variable by its ECMWF short name (%s)",
+		shortName, len(levels), keys(levels), knownNames())
+}
+
+func knownName(name string) bool {
+	_, g1 := gribElements[strings.ToLower(name)]
+	_, g2 := grib2Codes[strings.ToLower(name)]
+	return g1 || g2
+}
+
+func knownNames() string {
+	names := map[string]bool{}
+	for n := range grib2Codes {
+		names[n] = true
+	}
+	for n := range gribElements {
+		names[n] = true
+	}
+	return keys(names)
+}
+
+// describe names what shortName is looked for as, for messages.
+func describe(shortName string) string {
+	name := strings.ToLower(shortName)
+	var parts []string
+	if els, ok := gribElements[name]; ok {
+		parts = append(parts, "GRIB 1 element "+strings.Join(els, " or "))
+	}
+	for _, c := range grib2Codes[name] {
+		parts = append(parts, fmt.Sprintf("GRIB 2 %d.%d.%d", c.discipline, c.category, c.number))
+	}
+	if len(parts) == 0 {
+		return "element " + shortName
+	}
+	return shortName + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // complete checks that sub-monthly messages cover the whole month: a

@@ -76,6 +76,16 @@ func subdatasets(path, driver string) ([]subdataset, error) {
 		if q := strings.LastIndex(name, `":`); q >= 0 {
 			sd.path = name[q+2:]
 		}
+		// A plain HDF4 SDS (no HDF-EOS structure metadata) is named by
+		// its index ("HDF4_SDS:UNKNOWN:"f.hdf":0"); its name is in the
+		// description: "[3600x7200] CMG 0.05 Deg Monthly NDVI (16-bit integer)".
+		if strings.HasPrefix(name, "HDF4_SDS:") {
+			if _, rest, ok := strings.Cut(sd.desc, "] "); ok {
+				if i := strings.LastIndex(rest, " ("); i >= 0 {
+					sd.path = rest[:i]
+				}
+			}
+		}
 		out = append(out, sd)
 	}
 	return out, nil

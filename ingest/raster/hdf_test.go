@@ -32,6 +32,18 @@ func vnpRaw(r, c int) int {
 	return -2000 + 20*((r*36+c)%601)
 }
 
+// modRaw is the raw NDVI count of the MOD13C2-like file at file row r,
+// column c.
+func modRaw(r, c int) int {
+	switch {
+	case (r*36+c)%13 == 0:
+		return -3000
+	case r == 5 && c == 7:
+		return 10500
+	}
+	return -2000 + 25*((r*36+c)%481)
+}
+
 var global10 = grid.Grid{West: -180, North: 90, DLon: 10, DLat: 10, NLon: 36, NLat: 18}
 
 // fileRowCol is the row and column of the 10° file grid (north first,
@@ -131,33 +143,58 @@ func TestDetectByContent(t *testing.T) {
 	}
 }
 
+// TestReadNDVICMG reads the VIIRS (HDF5) and MODIS (HDF4, as a plain SDS)
+// synthetic files: every cell is its count divided by scale_factor, or
+// NaN for _FillValue (-15000 VIIRS, -3000 MODIS) and counts outside
+// valid_range.
 func TestReadNDVICMG(t *testing.T) {
-	vnp := filepath.Join("testdata", "ndvi", "VNP13C2.A2023121.002.synthetic.h5")
-	f, err := ReadNDVICMG(vnp)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		file   string
+		raw    func(r, c int) int
+		fill   int
+		driver string
+	}{
+		{"VNP13C2.A2023121.002.synthetic.h5", vnpRaw, -15000, "HDF5"},
+		{"MOD13C2.A2023121.061.synthetic.hdf", modRaw, -3000, "HDF4"}, // HDF-EOS2 grid, georeferenced by GDAL
+		{"MOD13C2.A2023121.061.plain-sds.hdf", modRaw, -3000, "HDF4"}, // plain SDS: the documented geometry
 	}
-	// No georeferencing from GDAL 3.6 for HDF-EOS5: the documented CMG
-	// geometry, global and north-up.
-	if f.Grid != global10 || f.Units != "1" {
-		t.Fatalf("grid %+v units %q, want %+v and 1", f.Grid, f.Units, global10)
-	}
-	var fills int
-	for i, got := range f.Values {
-		r, c := fileRowCol(f.Grid, i)
-		raw := vnpRaw(r, c)
-		want := float64(raw) / 10000 // VIIRS/MODIS: scale_factor divides
-		if raw == -15000 || raw > 10000 {
-			fills++
-			want = math.NaN()
-		}
-		// float32 of a count / 10000: within one float32 ulp near 1.
-		if !(math.Abs(float64(got)-want) < 1e-7 || math.IsNaN(want) && math.IsNaN(float64(got))) {
-			t.Fatalf("cell (row %d, col %d) = %v, want %v (raw %d)", r, c, got, want, raw)
-		}
-	}
-	if fills < 2 {
-		t.Fatalf("only %d fill or out-of-range cells checked", fills)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			if !haveDriver(tt.driver) {
+				t.Skipf("this GDAL has no %s driver", tt.driver)
+			}
+			f, err := ReadNDVICMG(filepath.Join("testdata", "ndvi", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// GDAL 3.6 georeferences the HDF-EOS2 grid from its structure
+			// metadata but not HDF-EOS5 or a plain HDF4 SDS, which get the
+			// documented CMG geometry: the same global, north-up grid.
+			if f.Grid != global10 || f.Units != "1" {
+				t.Fatalf("grid %+v units %q, want %+v and 1", f.Grid, f.Units, global10)
+			}
+			var fills, outside int
+			for i, got := range f.Values {
+				r, c := fileRowCol(f.Grid, i)
+				raw := tt.raw(r, c)
+				want := float64(raw) / 10000 // VIIRS/MODIS: scale_factor divides
+				switch {
+				case raw == tt.fill:
+					fills++
+					want = math.NaN()
+				case raw < -2000 || raw > 10000:
+					outside++
+					want = math.NaN()
+				}
+				// float32 of a count / 10000: within one float32 ulp near 1.
+				if !(math.Abs(float64(got)-want) < 1e-7 || math.IsNaN(want) && math.IsNaN(float64(got))) {
+					t.Fatalf("cell (row %d, col %d) = %v, want %v (raw %d)", r, c, got, want, raw)
+				}
+			}
+			if fills < 2 || outside != 1 {
+				t.Fatalf("%d fill and %d out-of-range cells checked, want at least 2 and 1", fills, outside)
+			}
+		})
 	}
 }
 
@@ -169,6 +206,7 @@ func TestReadNDVICMGRefusals(t *testing.T) {
 	if err := os.WriteFile(hdf4, append([]byte{0x0e, 0x03, 0x13, 0x01}, make([]byte, 60)...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	modis := filepath.Join("testdata", "ndvi", "MOD13C2.A2023121.061.synthetic.hdf")
 	text := filepath.Join(dir, "ndvi.txt")
 	if err := os.WriteFile(text, []byte("not a raster\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -182,6 +220,7 @@ func TestReadNDVICMGRefusals(t *testing.T) {
 	}{
 		{"MOD13C2 without an HDF4 driver", hdf4, true, ErrNoHDF4,
 			[]string{hdf4, "no HDF4 driver", "gdal_translate", "MOD_Grid_monthly_CMG_VI:CMG 0.05 Deg Monthly NDVI", "GeoTIFF"}},
+		{"the synthetic MOD13C2 without an HDF4 driver", modis, true, ErrNoHDF4, []string{modis, "no HDF4 driver", "gdal_translate"}},
 		{"neither HDF4 nor HDF5", text, false, nil, []string{text, "neither HDF4 nor HDF5"}},
 		{"an HDF5 file without the NDVI layer", filepath.Join("testdata", "gfed", "GFED4.1s_2022.hdf5"), false, nil,
 			[]string{`no "CMG 0.05 Deg Monthly NDVI" layer`, "//emissions/01/C"}},

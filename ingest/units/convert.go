@@ -31,6 +31,9 @@ var conversions = map[pair]conversion{
 	{"m", "mm month-1"}:        {scale: monthDays(1000), perMonth: true},
 	{"m day-1", "mm month-1"}:  {scale: monthDays(1000), perMonth: true},
 	{"mm day-1", "mm month-1"}: {scale: monthDays(1), perMonth: true},
+	// ERA5 monthly-mean tp in GRIB 2 (WMO total precipitation): kg m-2 of
+	// water, 1 mm, per day like the GRIB 1 metres above.
+	{"kg m-2", "mm month-1"}: {scale: monthDays(1), perMonth: true},
 	// A water flux: 1 kg m-2 of water is 1 mm.
 	{"kg m-2 s-1", "mm month-1"}: {scale: monthSeconds(1), perMonth: true},
 	// ERA5 monthly-mean ssrd: J m-2 accumulated over one day.

@@ -44,6 +44,7 @@ func init() {
 		"mm day-1":        {"mm day-1", "mm d-1", "mm/day"},
 		"mm month-1":      {"mm month-1", "mm mon-1", "mm/month"},
 		"kg m-2 s-1":      {"kg m-2 s-1", "kg/m2/s"},
+		"kg m-2":          {"kg m-2", "kg/m2", "kg/(m^2)"},
 		"J m-2":           {"J m-2", "J/m2", "W*s/m^2", "W s m-2"}, // W*s/m^2: GDAL's GRIB1 ECMWF unit of ssrd
 		"W m-2":           {"W m-2", "W/m2"},
 		"kg C m-2 s-1":    {"kg C m-2 s-1", "kgC m-2 s-1", "kg C/m2/s", "kgC/m2/s"},

@@ -26,6 +26,8 @@ func TestConvert(t *testing.T) {
 		{"m", "mm month-1", feb24, 0.002, 58},
 		{"m of water equivalent", "mm month-1", jan23, 0.001, 31},
 		{"mm day-1", "mm month-1", apr23, 2, 60},
+		// ERA5 tp in GRIB 2: kg m-2 (mm) per day; 2 kg m-2 over 29 days.
+		{"kg m**-2", "mm month-1", feb24, 2, 58},
 		{"kg m-2 s-1", "mm month-1", apr23, 1e-5, 25.92},
 		// ERA5 monthly-mean ssrd: J m-2 per day; 8.64 MJ m-2 day-1 = 100 W m-2.
 		{"J m**-2", "W m-2", jan23, 8.64e6, 100},

@@ -131,7 +131,17 @@ var Providers = []string{"http", "cds", "earthdata", "command", "local"}
 // reader for each; a test keeps the two lists equal). Any other name in
 // sources is a typo, refused with the nearest name.
 var SourceNames = []string{"era5", "ocean_reanalysis", "chlorophyll", "ndvi", "fire", "socat", "co2_monthly",
-	"fossil", "land_use", "cement", "trendy", "gobm"}
+	"co2_growth", "fossil", "land_use", "cement", "trendy", "gobm"}
+
+// OptionalSources may have no file: the month is built without them, is
+// not provisional, and the cube's field for them stays nil. co2_growth,
+// NOAA's annual growth-rate table, is only a cross-check of the growth the
+// budget derives from the monthly record, so a missing table must not stop
+// or mark a month.
+var OptionalSources = []string{"co2_growth"}
+
+// Optional reports whether source name may be absent (OptionalSources).
+func Optional(name string) bool { return slices.Contains(OptionalSources, name) }
 
 // nearest is the name in names closest to s by edit distance.
 func nearest(s string, names []string) string {
@@ -199,7 +209,7 @@ func (f *Fetch) validate() error {
 // Formats of a gridded source.
 const (
 	FormatNetCDF = "netcdf" // CF netCDF; variables are netCDF variable names
-	FormatGRIB   = "grib"   // GRIB 1 or 2 (ERA5 as the CDS delivers it); variables are GRIB short names or GDAL elements
+	FormatGRIB   = "grib"   // GRIB 1 or 2 (ERA5 as the CDS delivers it); variables are ECMWF short names or GDAL elements
 )
 
 // Default returns the embedded default configuration, paths resolved
@@ -340,6 +350,9 @@ func (c *Config) Validate() error {
 		}
 		if s.MaxMonthlyJump != 0 && (name != "fossil" || s.MaxMonthlyJump < 1.5) {
 			return fmt.Errorf("sources.%s.max_monthly_jump: %g: only the fossil source has one, and it must be at least 1.5", name, s.MaxMonthlyJump)
+		}
+		if Optional(name) && (s.Late || len(s.Models) > 0) {
+			return fmt.Errorf("sources.%s: an optional source is one file that may be absent; late and models do not apply", name)
 		}
 		if s.AllowIncomplete && name != "fossil" {
 			return fmt.Errorf("sources.%s.allow_incomplete: only the fossil source can be completed from its daily mean", name)

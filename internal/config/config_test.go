@@ -27,6 +27,10 @@ func TestDefaultNeedsNoFile(t *testing.T) {
 	if !c.Sources["socat"].Late {
 		t.Error("socat is not marked late")
 	}
+	if g, ok := c.Sources["co2_growth"]; !ok || g.Path != "noaa/co2_gr_gl.txt" || !Optional("co2_growth") || Optional("co2_monthly") {
+		t.Errorf("co2_growth = %+v (configured %v), optional %v; co2_monthly optional %v: want the growth table optional, the monthly record not",
+			g, ok, Optional("co2_growth"), Optional("co2_monthly"))
+	}
 }
 
 func TestLoad(t *testing.T) {
@@ -50,6 +54,7 @@ func TestLoad(t *testing.T) {
 		{"dupinversion.yaml", `inversions[1].name: "CAMS" is listed twice`},
 		{"badinversionname.yaml", `inversions[0].name: "CT/NRT"`},
 		{"badinversionfetch.yaml", "inversions[0].fetch: provider cds needs request"},
+		{"badoptional.yaml", "sources.co2_growth: an optional source is one file that may be absent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -3,10 +3,8 @@ package twin
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,16 +238,21 @@ func TestTextFilesReadBack(t *testing.T) {
 			t.Errorf("%s: NOAA average %.2f, truth %.2f", r.Month, r.AveragePPM, budgets[i].CO2MeanPPM)
 		}
 	}
-	years, growth := readGrowthTable(t, filepath.Join(dir, "noaa", "co2_gr_gl.txt"))
-	annual := readTruthAnnual(t, dir)
-	if len(years) != len(annual)-1 || years[0] != opt.FromYear+1 {
-		t.Errorf("growth years %v, want one per year from %d", years, opt.FromYear+1)
+	gr, err := noaa.ReadAnnualFile(filepath.Join(dir, "noaa", "co2_gr_gl.txt"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, y := range years {
+	annual := readTruthAnnual(t, dir)
+	if gr.Kind != noaa.Growth || gr.Layout != "text" || !gr.HasUnc || !gr.Created.Equal(opt.creationTime()) ||
+		len(gr.Rows) != len(annual)-1 || gr.Rows[0].Year != opt.FromYear+1 {
+		t.Errorf("co2_gr_gl: kind %s layout %s unc %v created %v, %d rows from %d; want growth, text, unc, %v, one per year from %d",
+			gr.Kind, gr.Layout, gr.HasUnc, gr.Created, len(gr.Rows), gr.Rows[0].Year, opt.creationTime(), opt.FromYear+1)
+	}
+	for _, r := range gr.Rows {
 		// The trend's growth differs from the box's by the network noise
 		// and the smoothing: 0.3 ppm/yr.
-		if truth := annual[y-opt.FromYear].GAtm / gtcPerPPM; math.Abs(growth[i]-truth) > 0.3 {
-			t.Errorf("%d: NOAA growth %.2f ppm/yr, truth %.2f", y, growth[i], truth)
+		if truth := annual[r.Year-opt.FromYear].GAtm / gtcPerPPM; math.Abs(r.GrowthPPMPerYear-truth) > 0.3 {
+			t.Errorf("%d: NOAA growth %.2f ppm/yr, truth %.2f", r.Year, r.GrowthPPMPerYear, truth)
 		}
 	}
 	checkCarbonMonitor(t, dir, annual)
@@ -389,31 +392,4 @@ func TestTruthGridReadsBack(t *testing.T) {
 	if gf.Meta["twin:seed"] != "42" {
 		t.Errorf("metadata %v", gf.Meta)
 	}
-}
-
-// readGrowthTable reads the twin's NOAA annual growth table (whitespace
-// columns year, ppm/yr, unc after '#' comment lines); nothing in the
-// pipeline reads it.
-func readGrowthTable(t *testing.T, path string) (years []int, ppmPerYear []float64) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
-			continue
-		}
-		if len(f) != 3 {
-			t.Fatalf("%s: line %q is not year, growth, unc", path, line)
-		}
-		y, err1 := strconv.Atoi(f[0])
-		v, err2 := strconv.ParseFloat(f[1], 64)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: line %q is not year, growth, unc", path, line)
-		}
-		years, ppmPerYear = append(years, y), append(ppmPerYear, v)
-	}
-	return years, ppmPerYear
 }

@@ -65,6 +65,8 @@ const configSources = `sources:
     late: true
   co2_monthly:
     path: noaa/co2_mm_gl.txt
+  co2_growth:
+    path: noaa/co2_gr_gl.txt
   fossil:
     path: carbon_monitor/carbonmonitor-global_datas.csv
   land_use:

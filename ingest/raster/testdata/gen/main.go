@@ -12,6 +12,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"log"
 	"os"
@@ -29,6 +31,8 @@ func main() {
 	gfed("GFED4.1s_2023_beta.hdf5", []int{1, 2, 3})
 	gfed("GFED4.1s_2022.hdf5", []int{1, 3}) // a gap in February
 	vnp("VNP13C2.A2023121.002.synthetic.h5")
+	mod13c2("MOD13C2.A2023121.061.synthetic.hdf", false)
+	mod13c2("MOD13C2.A2023121.061.plain-sds.hdf", true)
 }
 
 // GFEDValue is the value of dataset C of month mm at file row r, column c;
@@ -93,6 +97,53 @@ func vnp(name string) {
 	b.WriteString(cells(func(r, c int) float64 { return 1234 }))
 	b.WriteString(" ;\n   }\n  }\n }\n}\n}\n")
 	ncgen(filepath.Join("testdata", "ndvi", name), b.String())
+}
+
+// MODRaw is the raw NDVI count of the MOD13C2-like file at file row r,
+// column c: -2000 .. 10000 by 25, MODIS's _FillValue -3000 in some cells,
+// and one count above the valid range.
+func MODRaw(r, c int) int16 {
+	switch {
+	case (r*nlon+c)%13 == 0:
+		return -3000
+	case r == 5 && c == 7:
+		return 10500
+	}
+	return int16(-2000 + 25*((r*nlon+c)%481))
+}
+
+// mod13c2 writes a MOD13C2-like HDF4 file with mod13c2/mod13c2.c (netCDF
+// cannot write HDF4): it builds the program against libhdf4 (Debian's
+// libhdf4-alt-dev) in a temporary directory and feeds it the counts.
+// plain leaves out the HDF-EOS grid structure.
+func mod13c2(name string, plain bool) {
+	tmp, err := os.MkdirTemp("", "mod13c2")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "mod13c2")
+	cc := exec.Command("cc", "-o", bin, filepath.Join("testdata", "gen", "mod13c2", "mod13c2.c"), "-I/usr/include/hdf", "-lmfhdfalt", "-ldfalt")
+	if msg, err := cc.CombinedOutput(); err != nil {
+		log.Fatalf("build mod13c2.c (needs libhdf4-alt-dev): %v\n%s", err, msg)
+	}
+	counts := make([]byte, 0, 2*nlat*nlon)
+	for r := 0; r < nlat; r++ {
+		for c := 0; c < nlon; c++ {
+			counts = binary.NativeEndian.AppendUint16(counts, uint16(MODRaw(r, c)))
+		}
+	}
+	out := filepath.Join("testdata", "ndvi", name)
+	os.Remove(out) // a failed run then leaves no stale file behind
+	args := []string{out, fmt.Sprint(nlat), fmt.Sprint(nlon)}
+	if plain {
+		args = append([]string{"-plain"}, args...)
+	}
+	run := exec.Command(bin, args...)
+	run.Stdin = bytes.NewReader(counts)
+	if msg, err := run.CombinedOutput(); err != nil {
+		log.Fatalf("mod13c2 %s: %v\n%s", out, err, msg)
+	}
 }
 
 func cells(f func(r, c int) float64) string {
