@@ -70,6 +70,9 @@ type Inputs struct {
 	// month; InversionsMissing the configured ones that do not yet.
 	Inversions        []Inversion
 	InversionsMissing []string
+	// NOAAGrowth is NOAA's annual growth of the month's year, published
+	// beside the annual G_ATM; nil when not available.
+	NOAAGrowth *lake.NOAAGrowth
 }
 
 // Result is one month's budget, its regional table and its gridded month.
@@ -79,6 +82,7 @@ type Result struct {
 	GAtmDeseasonalisedGtC float64
 	OceanMembers          map[string]float64 // GtC in the month, per member
 	LandMembers           map[string]float64
+	NOAAGrowth            *lake.NOAAGrowth
 	Regional              []lake.RegionRow
 	FossilNational        []lake.NationalRow
 	FossilBunkersGtC      float64
@@ -99,7 +103,8 @@ func Run(ctx context.Context, m grid.Month, in Inputs, _ Options) (*Result, erro
 	b := Close(m.String(), lake.Terms{EFos: in.Fossil.Term, ELUC: in.ELUC, GAtm: gAtm,
 		SOcean: in.Ocean.Term, SLand: in.Land.Term, SCement: in.SCement})
 	res := &Result{Month: m, Budget: b, GAtmDeseasonalisedGtC: mg.TrendPPM * GtCPerPPM,
-		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members, FossilNational: in.FossilNational, FossilBunkersGtC: in.FossilBunkersGtC}
+		OceanMembers: in.Ocean.Members, LandMembers: in.Land.Members, FossilNational: in.FossilNational, FossilBunkersGtC: in.FossilBunkersGtC,
+		NOAAGrowth: in.NOAAGrowth}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -238,5 +243,6 @@ func nz(v float32) float32 {
 // Record is what the lake keeps of the month's result (budget.json).
 func (r *Result) Record() lake.MonthRecord {
 	return lake.MonthRecord{Budget: r.Budget, GAtmDeseasonalisedGtC: r.GAtmDeseasonalisedGtC, Regional: r.Regional,
-		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers, FossilNational: r.FossilNational, FossilBunkersGtC: r.FossilBunkersGtC}
+		OceanMembers: r.OceanMembers, LandMembers: r.LandMembers, FossilNational: r.FossilNational, FossilBunkersGtC: r.FossilBunkersGtC,
+		NOAAGrowth: r.NOAAGrowth}
 }

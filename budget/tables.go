@@ -34,6 +34,7 @@ func rowOf(period, window string, b lake.Budget, months int) lake.Row {
 	r.ProvisionalTerms = strings.Join(prov, ",")
 	r.Provisional = len(prov) > 0
 	r.NetLandTopDown, r.NetLandTopDownSigma, r.SOceanTopDown, r.SOceanTopDownSigma = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	r.GAtmNOAA, r.GAtmNOAASigma = math.NaN(), math.NaN()
 	if td := b.TopDown; td != nil {
 		r.TopDownProducts = len(td.Products)
 		if len(td.NetLandByProduct) > 0 {
@@ -135,7 +136,16 @@ func windows(keys []grid.Month, months map[grid.Month]lake.MonthRecord, firstMon
 		b := Close(period, lake.Terms{EFos: SumTerms(ts[0]), ELUC: SumTerms(ts[1]), GAtm: g,
 			SOcean: ocean, SLand: land, SCement: SumTerms(ts[5])})
 		b.TopDown = sumTopDown(tds)
-		rows = append(rows, rowOf(period, window, b, 12))
+		row := rowOf(period, window, b, 12)
+		// NOAA's own annual growth of the calendar year, as the months
+		// carry it (all twelve, from the same file).
+		if g := months[start].NOAAGrowth; firstMonth == 1 && g != nil && g.Year == y {
+			row.GAtmNOAA = g.PPMPerYear * GtCPerPPM
+			if g.HasUnc {
+				row.GAtmNOAASigma = g.UncPPMPerYear * GtCPerPPM
+			}
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

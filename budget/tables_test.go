@@ -155,3 +155,36 @@ func TestMemberSpreadIsBitReproducible(t *testing.T) {
 		}
 	}
 }
+
+// TestNOAAGrowthBesideGAtm: a calendar year whose months carry NOAA's own
+// annual growth publishes it in GtC beside G_ATM, with its σ; July–June
+// windows and months do not.
+func TestNOAAGrowthBesideGAtm(t *testing.T) {
+	months := map[grid.Month]lake.MonthRecord{}
+	g := &lake.NOAAGrowth{Year: 2023, PPMPerYear: 2.5, UncPPMPerYear: 0.07, HasUnc: true}
+	for _, m := range grid.Range(grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2024, Month: 6}) {
+		rec := lake.MonthRecord{Budget: Close(m.String(), lake.Terms{GAtm: lake.Term{GtC: 0.4}})}
+		if m.Year == 2023 {
+			rec.NOAAGrowth = g
+		}
+		months[m] = rec
+	}
+	tab := Tables(months, Baseline{FromYear: 2015, ToYear: 2022})
+	var got int
+	for _, r := range tab.Annual {
+		switch r.Window {
+		case "calendar-year":
+			got++
+			if math.Abs(r.GAtmNOAA-2.5*GtCPerPPM) > 1e-12 || math.Abs(r.GAtmNOAASigma-0.07*GtCPerPPM) > 1e-12 {
+				t.Errorf("%s: NOAA's growth %g ± %g GtC, want 2.5 ± 0.07 ppm × %g", r.Period, r.GAtmNOAA, r.GAtmNOAASigma, GtCPerPPM)
+			}
+		default:
+			if !math.IsNaN(r.GAtmNOAA) {
+				t.Errorf("%s (%s): NOAA's growth %g, want none", r.Period, r.Window, r.GAtmNOAA)
+			}
+		}
+	}
+	if got != 1 || !math.IsNaN(tab.Monthly[0].GAtmNOAA) {
+		t.Errorf("%d calendar years; month's NOAA growth %g; want one year and NaN", got, tab.Monthly[0].GAtmNOAA)
+	}
+}

@@ -208,6 +208,7 @@ var rowHeader = []string{"period", "window", "e_fos_gtc", "e_fos_sigma_gtc", "e_
 	"s_cement_gtc", "b_im_gtc", "b_im_sigma_gtc", "land_residual_gtc", "net_land_gtc",
 	"e_fos_anomaly_gtc", "g_atm_anomaly_gtc", "s_ocean_anomaly_gtc", "s_land_anomaly_gtc", "net_land_anomaly_gtc",
 	"net_land_topdown_gtc", "net_land_topdown_sigma_gtc", "s_ocean_topdown_gtc", "s_ocean_topdown_sigma_gtc", "topdown_products",
+	"g_atm_noaa_gtc", "g_atm_noaa_sigma_gtc",
 	"provisional", "provisional_terms", "months"}
 
 func rowRecords(rows []Row) [][]string {
@@ -220,7 +221,8 @@ func rowRecords(rows []Row) [][]string {
 			r.NetLandTopDown, r.NetLandTopDownSigma, r.SOceanTopDown, r.SOceanTopDownSigma} {
 			rec = append(rec, num(v))
 		}
-		out[i] = append(rec, strconv.Itoa(r.TopDownProducts), strconv.FormatBool(r.Provisional), r.ProvisionalTerms, strconv.Itoa(r.Months))
+		out[i] = append(rec, strconv.Itoa(r.TopDownProducts), num(r.GAtmNOAA), num(r.GAtmNOAASigma),
+			strconv.FormatBool(r.Provisional), r.ProvisionalTerms, strconv.Itoa(r.Months))
 	}
 	return out
 }

@@ -74,10 +74,24 @@ type MonthRecord struct {
 	// international aviation, which E_FOS includes but the grid does not.
 	FossilNational   []NationalRow `json:"fossil_national,omitempty"`
 	FossilBunkersGtC float64       `json:"fossil_bunkers_gtc"`
+	// NOAAGrowth is NOAA's own annual growth rate of the month's year
+	// (the co2_growth source), nil when not configured or not published.
+	NOAAGrowth *NOAAGrowth `json:"noaa_growth,omitempty"`
 	// Disagreements are the regions where bottom-up and top-down
 	// anomalies of the month differ by more than their combined σ
 	// (budget.Agreement); empty when they agree or cannot be compared.
 	Disagreements []AgreementRow `json:"disagreements,omitempty"`
+}
+
+// NOAAGrowth is NOAA's published annual increase of the global mean CO2
+// for a year, ppm per year with its 1σ (NaN-free: 0 when the file gives
+// none, with HasUnc false), and the file's vintage.
+type NOAAGrowth struct {
+	Year          int     `json:"year"`
+	PPMPerYear    float64 `json:"ppm_per_year"`
+	UncPPMPerYear float64 `json:"unc_ppm_per_year"`
+	HasUnc        bool    `json:"has_unc"`
+	Vintage       string  `json:"vintage,omitempty"`
 }
 
 // Row is one line of budget_monthly or budget_annual: every term with its
@@ -114,9 +128,14 @@ type Row struct {
 	SOceanTopDown       float64 `parquet:"s_ocean_topdown_gtc" json:"s_ocean_topdown_gtc"`
 	SOceanTopDownSigma  float64 `parquet:"s_ocean_topdown_sigma_gtc" json:"s_ocean_topdown_sigma_gtc"`
 	TopDownProducts     int     `parquet:"topdown_products" json:"topdown_products"`
-	Provisional         bool    `parquet:"provisional" json:"provisional"`
-	ProvisionalTerms    string  `parquet:"provisional_terms" json:"provisional_terms"`
-	Months              int     `parquet:"months" json:"months"`
+	// GAtmNOAA is NOAA's own annual growth (calendar years, when the
+	// co2_growth source has the year) × 2.124 GtC/ppm, beside G_ATM from
+	// the monthly record; its σ from NOAA's uncertainty. NaN otherwise.
+	GAtmNOAA         float64 `parquet:"g_atm_noaa_gtc" json:"g_atm_noaa_gtc"`
+	GAtmNOAASigma    float64 `parquet:"g_atm_noaa_sigma_gtc" json:"g_atm_noaa_sigma_gtc"`
+	Provisional      bool    `parquet:"provisional" json:"provisional"`
+	ProvisionalTerms string  `parquet:"provisional_terms" json:"provisional_terms"`
+	Months           int     `parquet:"months" json:"months"`
 }
 
 // RegionRow is one value of the long regional table.

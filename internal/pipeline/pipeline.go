@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -235,6 +236,13 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 		Fossil: st.Fossil.Flux, FossilNational: st.Fossil.National, FossilBunkersGtC: st.Fossil.BunkersGtC, Ocean: st.Ocean.Flux, Land: st.Land.Flux, Fire: st.Land.Fire, PCO2Sea: st.Ocean.PCO2Sea,
 		ELUC: annualTerm(c.ELUC), SCement: annualTerm(c.SCement)}
 	in.Inversions, in.InversionsMissing = inversions(c)
+	if g := c.NOAAGrowth; g != nil {
+		in.NOAAGrowth = &lake.NOAAGrowth{Year: g.Year, PPMPerYear: g.PPMPerYear, UncPPMPerYear: g.UncPPMPerYear,
+			HasUnc: !math.IsNaN(g.UncPPMPerYear), Vintage: g.Vintage}
+		if !in.NOAAGrowth.HasUnc {
+			in.NOAAGrowth.UncPPMPerYear = 0
+		}
+	}
 	res, err := budget.Run(ctx, m, in, budget.Options{})
 	if err != nil {
 		return nil, err
