@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -43,17 +44,19 @@ func daysInYear(y int) int {
 	return 365
 }
 
-// topDown sums each product over every region: land per m² of land, ocean
-// per m² of ocean. A product gives its fluxes per m² of cell; a cell's
-// land part is its flux over the land fraction, so that SumLand's land
-// weights give back the cell's flux. Land flux the product puts in a cell
-// with no land on our grid (and ocean flux in one with no ocean) has no
-// region to go to and is left out, as it is from every regional sum.
+// productSums is one product summed over every region: land per m² of
+// land, ocean per m² of ocean.
 type productSums struct {
 	name        string
 	land, ocean []float64 // GtC per region, in Regions() order
 }
 
+// sumInversions sums each product over every region, in name order. A
+// product gives its fluxes per m² of cell; a cell's land part is its flux
+// over the land fraction, so that SumLand's land weights give back the
+// cell's flux. Land flux the product puts in a cell with no land on our
+// grid (and ocean flux in one with no ocean) has no region to go to and is
+// left out, as it is from every regional sum.
 func sumInversions(in Inputs) []productSums {
 	out := make([]productSums, 0, len(in.Inversions))
 	lf := in.LandFraction
@@ -81,18 +84,8 @@ func sumInversions(in Inputs) []productSums {
 		}
 		out = append(out, ps)
 	}
-	slices.SortFunc(out, func(a, b productSums) int { return cmpString(a.name, b.name) })
+	slices.SortFunc(out, func(a, b productSums) int { return cmp.Compare(a.name, b.name) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func scale(v []float64, f float64) []float64 {

@@ -456,7 +456,7 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 			continue
 		}
 		if m.Month == month.Month {
-			regional = append(regional, comparable(mr.Regional)...)
+			regional = append(regional, comparedRows(mr.Regional)...)
 		}
 		mr.Regional = nil // the report shows the budget tables only
 		months[m] = mr
@@ -467,14 +467,17 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 	return t.Monthly, t.Annual, nil
 }
 
-// comparable are the regional rows that budget.Agreement compares.
-func comparable(rows []lake.RegionRow) []lake.RegionRow {
+// comparedRows are the regional rows that budget.Agreement compares: the
+// land and ocean sinks, their members' (land_sink:NAME, whose spread is
+// the bottom-up σ) and the inversions' (land_topdown, land_topdown:NAME).
+func comparedRows(rows []lake.RegionRow) []lake.RegionRow {
 	var out []lake.RegionRow
 	for _, r := range rows {
-		switch {
-		case r.Component == lake.CompLand, r.Component == lake.CompOcean,
-			strings.HasPrefix(r.Component, lake.CompLandTopDown), strings.HasPrefix(r.Component, lake.CompOceanTopDown):
-			out = append(out, r)
+		for _, c := range []string{lake.CompLand, lake.CompOcean, lake.CompLandTopDown, lake.CompOceanTopDown} {
+			if r.Component == c || strings.HasPrefix(r.Component, c+":") {
+				out = append(out, r)
+				break
+			}
 		}
 	}
 	return out
