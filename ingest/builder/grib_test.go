@@ -97,13 +97,14 @@ func TestGRIBSource(t *testing.T) {
 		t.Errorf("catalogue %+v, want the GRIB file", c.Catalogue)
 	}
 
-	// A short name the file does not hold: the error names file, variable
-	// and month.
-	cfg.Sources["era5"] = config.Source{Path: "era5_{yyyy}{mm}.grib", Format: config.FormatGRIB, Variables: map[string]string{"t2m": "2t"}}
+	// A short name the file does not hold (GDAL writes this TMP at 2 m, so
+	// 2t finds it since GRIB 2 codes are matched): the error names file,
+	// variable and month.
+	cfg.Sources["era5"] = config.Source{Path: "era5_{yyyy}{mm}.grib", Format: config.FormatGRIB, Variables: map[string]string{"msl": "msl"}}
 	_, err = New(cfg, nil, slog.New(slog.DiscardHandler)).Cube(context.Background(), m)
 	var se *ingest.SourceError
-	if !errors.As(err, &se) || se.Path != path || se.Variable != "2t" || se.Month != m || !strings.Contains(err.Error(), "file has TMP") {
-		t.Errorf("err = %v, want a SourceError naming %s, variable 2t, %s and the file's elements", err, path, m)
+	if !errors.As(err, &se) || se.Path != path || se.Variable != "msl" || se.Month != m || !strings.Contains(err.Error(), "file has TMP") {
+		t.Errorf("err = %v, want a SourceError naming %s, variable msl, %s and the file's elements", err, path, m)
 	}
 
 	// GRIB is read only for gridded sources.
