@@ -34,14 +34,7 @@ const (
 // riverShare is the river flux of month m, GtC: the annual flux times the
 // month's share of the year.
 func riverShare(m grid.Month, perYear float64) float64 {
-	return perYear * float64(m.Days()) / float64(daysInYear(m.Year))
-}
-
-func daysInYear(y int) int {
-	if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-		return 366
-	}
-	return 365
+	return perYear * m.YearShare()
 }
 
 // productSums is one product summed over every region: land per m² of

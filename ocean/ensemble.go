@@ -30,7 +30,7 @@ const (
 // concentrated near coasts), chosen because no map of it is part of the
 // inputs, and it keeps regional sums adding up to the global total.
 func riverField(g grid.Grid, oceanFrac []float32, m grid.Month) (field []float32, gtc float64) {
-	frac := float64(m.Days()) / float64(daysInYear(m.Year))
+	frac := m.YearShare()
 	bandGtC := [3]float64{riverNorthGtCPerYear * frac, riverTropicsGtCPerYear * frac, riverSouthGtCPerYear * frac}
 	var bandArea [3]float64
 	band := func(row int) int {
@@ -61,13 +61,6 @@ func riverField(g grid.Grid, oceanFrac []float32, m grid.Month) (field []float32
 		}
 	}
 	return field, gtc
-}
-
-func daysInYear(y int) int {
-	if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-		return 366
-	}
-	return 365
 }
 
 // memberWeights returns each member's weight in the ensemble mean. By

@@ -173,15 +173,11 @@ func (s *Series) Month(m grid.Month) (ingest.MonthValue, error) {
 	}
 	year := min(m.Year, s.LastYear())
 	v := s.GtCPerYear[year-s.FirstYear]
-	share := float64(m.Days()) / float64(daysInYear(m.Year))
+	share := m.YearShare()
 	return ingest.MonthValue{
 		GtC:       v * share,
 		SigmaGtC:  (s.SigmaGtCPerYear + s.SigmaFraction*math.Abs(v)) * share,
 		Projected: m.Year > s.LastYear(),
 		FromYear:  year,
 	}, nil
-}
-
-func daysInYear(y int) int {
-	return int(grid.Month{Year: y + 1, Month: 1}.Start().Sub(grid.Month{Year: y, Month: 1}.Start()).Hours() / 24)
 }

@@ -56,6 +56,13 @@ func (m Month) Before(o Month) bool { return m.Sub(o) < 0 }
 // Days is the number of days in the month (true Gregorian length).
 func (m Month) Days() int { return int(m.End().Sub(m.Start()).Hours() / 24) }
 
+// YearShare is the month's share of its year by days (31/365, 29/366, …):
+// how an annual total is spread over its months.
+func (m Month) YearShare() float64 {
+	yearDays := int(Month{Year: m.Year + 1, Month: 1}.Start().Sub(Month{Year: m.Year, Month: 1}.Start()).Hours() / 24)
+	return float64(m.Days()) / float64(yearDays)
+}
+
 // Seconds is the length of the month in seconds.
 func (m Month) Seconds() float64 { return m.End().Sub(m.Start()).Seconds() }
 

@@ -38,14 +38,13 @@ func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandO
 	fields := map[string]*grid.Field{}
 	for _, mm := range res.Members {
 		members[mm.Name] = mm.GtC - res.FireAnomalyGtC
+		// Each member's net flux by the stage's own rule (land.NetFlux), as
+		// the ensemble mean's, so both cover the same cells.
 		f := mm.NBP
 		if res.FireAnomaly != nil {
 			f = grid.NewField(mm.NBP.Grid, mm.NBP.Name, mm.NBP.Units)
 			for i, v := range mm.NBP.Values {
-				if a := res.FireAnomaly.Values[i]; a == a {
-					v -= a
-				}
-				f.Values[i] = v
+				f.Values[i] = land.NetFlux(v, res.FireAnomaly.Values[i])
 			}
 		}
 		fields[mm.Name] = f

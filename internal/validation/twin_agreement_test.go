@@ -73,13 +73,8 @@ func TestAgreementFindsTheTwinsInversionErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ones := make([]float32, g.Cells())
-	for i := range ones {
-		ones[i] = 1
-	}
-	landArea := set.SumLand(ones)
+	riverShare := landShares(set)
 	regs := set.Regions()
-	gi := slices.IndexFunc(regs, func(r regions.Region) bool { return r.ID == regions.GlobalID })
 	bands := []string{regions.GlobalID, "band-land/north-20n", "band-land/20s-20n", "band-land/south-20s"}
 
 	// The regional rows the budget would publish, the bottom-up side being
@@ -121,7 +116,7 @@ func TestAgreementFindsTheTwinsInversionErrors(t *testing.T) {
 			if !slices.Contains(bands, r.ID) {
 				continue
 			}
-			bu := (truth[i] + truthMonthly[m]["RIVER"]*1e15*landArea[i]/landArea[gi]) / 1e15
+			bu := truth[i]/1e15 + truthMonthly[m]["RIVER"]*riverShare[i]
 			rows = append(rows, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: lake.CompLand, GtC: bu})
 			var vs []float64
 			for _, p := range products {

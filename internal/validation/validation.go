@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -129,17 +130,7 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 	// sea: the twin spreads that river flux evenly over land (its
 	// truth/inversions.json says so), and the truth's monthly RIVER is it.
 	truthMonthly, _ := readTruthMonthly(filepath.Join(truthDir, "budget_monthly.csv"))
-	ones := make([]float32, g.Cells())
-	for i := range ones {
-		ones[i] = 1
-	}
-	landArea := set.SumLand(ones)
-	gi := -1
-	for i, r := range set.Regions() {
-		if r.ID == regions.GlobalID {
-			gi = i
-		}
-	}
+	riverShare := landShares(set)
 	type key struct{ id, sink, approach string }
 	errs := map[key][]float64{}
 	for month := range ours {
@@ -162,9 +153,9 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 				net[i] = gf.Columns["nbp"][i] - e
 			}
 			netLand = set.SumLand(net)
-			if river, ok := truthMonthly[m]["RIVER"]; ok && gi >= 0 {
+			if river, ok := truthMonthly[m]["RIVER"]; ok {
 				for i := range netLand {
-					netLand[i] += river * 1e15 * landArea[i] / landArea[gi]
+					netLand[i] += river * 1e15 * riverShare[i]
 				}
 			}
 		}
@@ -205,6 +196,24 @@ func Regions(ctx context.Context, out, truthDir string, g grid.Grid) ([]RegionSk
 		out2 = append(out2, RegionSkill{RegionID: k.id, Sink: k.sink, Approach: k.approach, Months: len(errs[k]), BiasGtC: mean(errs[k]), RMSEGtC: rms(errs[k])})
 	}
 	return out2, nil
+}
+
+// landShares is each region's share of the globe's land area, in
+// Regions() order: how the twin spreads its river flux over land.
+func landShares(set *regions.Set) []float64 {
+	ones := make([]float32, set.Grid().Cells())
+	for i := range ones {
+		ones[i] = 1
+	}
+	area := set.SumLand(ones)
+	gi := slices.IndexFunc(set.Regions(), func(r regions.Region) bool { return r.ID == regions.GlobalID })
+	shares := make([]float64, len(area))
+	if gi >= 0 {
+		for i, a := range area {
+			shares[i] = a / area[gi]
+		}
+	}
+	return shares
 }
 
 // readTruthMonthly reads the twin's truth/budget_monthly.csv: year, month
