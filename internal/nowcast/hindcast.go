@@ -66,7 +66,7 @@ func HindcastGrowth(name string, in Inputs, truth Annual, from, to int, asOfMont
 func HindcastTerms(in Inputs, truth map[string]Annual, from, to int, asOfMonth time.Month) map[string][]Forecast {
 	out := map[string][]Forecast{}
 	for y := from; y <= to; y++ {
-		p, err := Project(grid.Month{Year: y, Month: asOfMonth}, Inputs{TermsGtC: in.TermsGtC, TermSigmasGtC: in.TermSigmasGtC})
+		p, err := Project(grid.Month{Year: y, Month: asOfMonth}, Inputs{TermsGtC: in.TermsGtC, TermSigmasGtC: in.TermSigmasGtC, AnnualSigmasGtC: in.AnnualSigmasGtC})
 		if err != nil {
 			continue
 		}

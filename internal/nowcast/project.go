@@ -18,6 +18,11 @@ type Inputs struct {
 	// month, 1σ), keyed by TermNames; projected months never go in.
 	TermsGtC      map[string]Monthly
 	TermSigmasGtC map[string]Monthly
+	// AnnualSigmasGtC is each term's 1σ of complete calendar years as
+	// budget_annual gives it (for S_OCEAN and S_LAND the spread of the
+	// members' annual totals, far below twelve monthly spreads added up);
+	// a projection uses the latest year before its own.
+	AnnualSigmasGtC map[string]Annual
 	// CO2 holds NOAA's monthly records by series name ("global", "mlo");
 	// ONI is the Oceanic Niño Index by centre month (°C). Either may be
 	// empty: then the growth rates are not projected.
@@ -48,7 +53,7 @@ func Project(asOf grid.Month, in Inputs) (Projection, error) {
 		if !ok {
 			continue
 		}
-		t, err := projectTerm(name, v.Until(asOf), in.TermSigmasGtC[name].Until(asOf), asOf)
+		t, err := projectTerm(name, v.Until(asOf), in.TermSigmasGtC[name].Until(asOf), in.AnnualSigmasGtC[name].Until(asOf.Year-1), asOf)
 		if err != nil {
 			p.Skipped[name] = err.Error()
 			continue

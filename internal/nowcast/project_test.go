@@ -153,7 +153,7 @@ func TestProjectTermsExact(t *testing.T) {
 	}
 	for n := 1; n <= 12; n++ {
 		asOf := grid.Month{Year: 2015, Month: time.Month(n)}
-		tp, err := projectTerm("x", v.Until(asOf), Monthly{}, asOf)
+		tp, err := projectTerm("x", v.Until(asOf), Monthly{}, nil, asOf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +161,7 @@ func TestProjectTermsExact(t *testing.T) {
 			t.Errorf("as of %s: %.6f GtC from %d months, want %.6f from %d", asOf, tp.GtC, tp.MonthsObserved, wantGtC, n)
 		}
 	}
-	if _, err := projectTerm("x", v, Monthly{}, grid.Month{Year: 2016, Month: 3}); err == nil {
+	if _, err := projectTerm("x", v, Monthly{}, nil, grid.Month{Year: 2016, Month: 3}); err == nil {
 		t.Error("a year without a computed month was projected")
 	}
 }
@@ -183,7 +183,7 @@ func TestProjectTermsSigmaShrinks(t *testing.T) {
 	var sigmas []float64
 	for _, n := range []time.Month{time.January, time.June, time.November, time.December} {
 		asOf := grid.Month{Year: 2015, Month: n}
-		tp, err := projectTerm("x", v.Until(asOf), sig.Until(asOf), asOf)
+		tp, err := projectTerm("x", v.Until(asOf), sig.Until(asOf), nil, asOf)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -98,16 +98,18 @@ func rmsAbout(xs []float64, c float64) float64 {
 	return math.Sqrt(s / float64(len(xs)))
 }
 
-// projectTerm projects one term; v and sigma are cut to asOf.
-func projectTerm(name string, v, sigma Monthly, asOf grid.Month) (Term, error) {
+// projectTerm projects one term; v and sigma are cut to asOf, annualSigma
+// to the years before asOf's.
+func projectTerm(name string, v, sigma Monthly, annualSigma Annual, asOf grid.Month) (Term, error) {
 	total, ytd, observed, anomalies, _ := termPoint(v, asOf)
 	if observed == 0 {
 		return Term{}, fmt.Errorf("%s: no month of %d computed by %s", name, asOf.Year, asOf)
 	}
 	t := Term{GtC: total, YTDGtC: ytd, MonthsObserved: observed}
 	remaining := 12 - observed
-	// The months' own σ add linearly over the year (docs/format.md); the
-	// months to come are given this year's mean σ so far.
+	// The year's own σ: that of the latest complete year when the annual
+	// table has one; otherwise the months' σ added linearly over the year
+	// (docs/format.md), the months to come given this year's mean σ so far.
 	var sigObs []float64
 	for k := 1; k <= 12; k++ {
 		if s, ok := sigma[grid.Month{Year: asOf.Year, Month: time.Month(k)}]; ok && !math.IsNaN(s) {
@@ -117,6 +119,9 @@ func projectTerm(name string, v, sigma Monthly, asOf grid.Month) (Term, error) {
 	var sigmaMonthsGtC float64
 	if len(sigObs) > 0 {
 		sigmaMonthsGtC = meanOf(sigObs) * 12
+	}
+	if ys := annualSigma.Years(); len(ys) > 0 && !math.IsNaN(annualSigma[ys[len(ys)-1]]) {
+		sigmaMonthsGtC = annualSigma[ys[len(ys)-1]]
 	}
 	t.ProjectionSigmaGtC, t.SigmaYears = termSigma(v, asOf, remaining, anomalies)
 	t.SigmaGtC = math.Hypot(sigmaMonthsGtC, t.ProjectionSigmaGtC)

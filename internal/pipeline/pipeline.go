@@ -117,7 +117,11 @@ func (r *Runner) WriteTables() error {
 	if err != nil {
 		return err
 	}
-	return lake.WriteTables(r.Cfg.OutputDir, budget.Tables(months, r.baseline()))
+	t := budget.Tables(months, r.baseline())
+	if err := lake.WriteTables(r.Cfg.OutputDir, t); err != nil {
+		return err
+	}
+	return r.WriteProjection(t, time.Now())
 }
 
 func (r *Runner) baseline() budget.Baseline {
