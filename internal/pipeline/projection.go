@@ -85,3 +85,20 @@ func (r *Runner) ProjectionInputs(monthly, annual []lake.Row) nowcast.Inputs {
 	}
 	return in
 }
+
+// reportProjection is the projection of m's year made in m, for the
+// month's report: nil in December (the year is computed) or when nothing
+// can be projected. It carries no made_at, so that a rerun of the month
+// writes the same report.
+func (r *Runner) reportProjection(m grid.Month, monthly, annual []lake.Row) *lake.ProjectionDoc {
+	if m.Month == time.December {
+		return nil
+	}
+	p, err := nowcast.Project(m, r.ProjectionInputs(monthly, annual))
+	if err != nil {
+		return nil
+	}
+	_, doc := nowcast.Publish(p, time.Time{})
+	doc.MadeAt = ""
+	return &doc
+}
