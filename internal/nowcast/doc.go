@@ -15,8 +15,9 @@
 // only (an expanding window), of the year's growth on a linear trend, the
 // Oceanic Niño Index averaged over the twelve months ending a few months
 // before the year's end (the lag is chosen in the fit, as in Betts et al.
-// 2016, Nature Climate Change 6, 806–810), and the growth observed so far
-// this year; the months of the ONI not yet published are persisted. The
+// 2016, Nature Climate Change 6, 806–810), and the latest observed
+// twelve-month rise of the monthly means; the months of the ONI not yet
+// published are persisted. The
 // terms are their year-to-date sums plus the remaining months, each the
 // same calendar month's mean over the previous years shifted by this year's
 // mean anomaly so far.
