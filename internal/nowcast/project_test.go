@@ -258,3 +258,32 @@ func TestFitOLS(t *testing.T) {
 		t.Error("collinear predictors fitted without error")
 	}
 }
+
+// The σ of the terms is calibrated: on a term with a seasonal cycle, a
+// trend, year-to-year anomalies that persist through the year and monthly
+// weather, the truth (the year's sum) lies within ±2σ of the projection made
+// in June in at least 85 % of 40 years (95 % expected, 85 % leaves room for
+// sampling), and within ±1σ in 50–95 % (68 % expected; more than 95 % means
+// the σ is uselessly wide).
+func TestProjectTermsCalibrated(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6)) // fixed seed: the test is deterministic
+	v, sig := Monthly{}, Monthly{}
+	truth := Annual{}
+	for y := 1975; y <= 2024; y++ {
+		yearAnom := 0.05 * rng.NormFloat64()
+		for k := 1; k <= 12; k++ {
+			m := grid.Month{Year: y, Month: time.Month(k)}
+			x := 0.2 + 0.3*math.Cos(2*math.Pi*float64(k-7)/12) + 0.002*float64(y-1975) + yearAnom + 0.03*rng.NormFloat64()
+			v[m], sig[m] = x, 0.001
+			truth[y] += x
+		}
+	}
+	fs := HindcastTerms(Inputs{TermsGtC: map[string]Monthly{"s_land": v}, TermSigmasGtC: map[string]Monthly{"s_land": sig}},
+		map[string]Annual{"s_land": truth}, 1985, 2024, time.June)["s_land"]
+	s := Score(fs)[0]
+	t.Logf("%d years, within 1σ %.2f, 2σ %.2f, RMSE %.3f", s.Years, s.Within1Sigma, s.Within2Sigma, s.RMSE)
+	if s.Years != 40 || s.Within2Sigma < 0.85 || s.Within1Sigma < 0.5 || s.Within1Sigma > 0.95 {
+		t.Errorf("as of June over 1985–2024: %d years, %.0f%% within 1σ, %.0f%% within 2σ (RMSE %.3f); want 40, 50–95%%, ≥ 85%%",
+			s.Years, 100*s.Within1Sigma, 100*s.Within2Sigma, s.RMSE)
+	}
+}
