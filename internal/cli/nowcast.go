@@ -169,17 +169,19 @@ func (h *hindcastRun) twin(cfg *config.Config, log *slog.Logger, truthDir, oniPa
 			h.add(name, lake.UnitGtCPerYear, "twin truth", fs)
 		}
 	}
+	// The growth of the twin's NOAA record, with the ONI of --oni or the
+	// twin's own enso/oni.ascii.txt.
+	cin := (&pipeline.Runner{Cfg: cfg, Log: log}).ProjectionInputs(nil, nil)
 	if oniPath != "" {
 		x, err := enso.ReadFile(oniPath)
 		if err != nil {
 			return err
 		}
-		cin := (&pipeline.Runner{Cfg: cfg, Log: log}).ProjectionInputs(nil, nil)
 		cin.ONI = nowcast.ONIOf(x)
-		if rec, ok := cin.CO2["global"]; ok {
-			h.add("growth_global", lake.UnitPPMPerYear, "NOAA's method on the twin's co2_mm_gl",
-				nowcast.HindcastGrowth("global", cin, nowcast.NOAAGrowthSeries(rec.TrendPPM, nowcast.GlobalWindow), h.from, h.to, h.month))
-		}
+	}
+	if rec, ok := cin.CO2["global"]; ok && len(cin.ONI) > 0 {
+		h.add("growth_global", lake.UnitPPMPerYear, "NOAA's method on the twin's co2_mm_gl",
+			nowcast.HindcastGrowth("global", cin, nowcast.NOAAGrowthSeries(rec.TrendPPM, nowcast.GlobalWindow), h.from, h.to, h.month))
 	}
 	return nil
 }
