@@ -21,4 +21,12 @@
 // terms are their year-to-date sums plus the remaining months, each the
 // same calendar month's mean over the previous years shifted by this year's
 // mean anomaly so far.
+//
+// A replay uses one vintage of each record: what Project is given is cut at
+// asOf, but values before asOf are as revised since. NOAA revises the last
+// months of its de-seasonalised trend as later months arrive (it enters
+// only the training years' growth here) and its monthly means by a few
+// hundredths; CPC revises recent ONI seasons. The hindcast is therefore
+// slightly better informed than the forecasts made at the time would have
+// been.
 package nowcast

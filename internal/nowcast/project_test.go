@@ -27,8 +27,9 @@ func synthWorld() (Inputs, Annual) {
 	rng := rand.New(rand.NewPCG(1, 2)) // fixed seed: the test is deterministic
 	terms := map[string]Monthly{}
 	sigmas := map[string]Monthly{}
+	annualSigmas := map[string]Annual{}
 	for _, n := range TermNames {
-		terms[n], sigmas[n] = Monthly{}, Monthly{}
+		terms[n], sigmas[n], annualSigmas[n] = Monthly{}, Monthly{}, Annual{}
 	}
 	for m := first; !last.Before(m); m = m.Add(1) {
 		y := m.Year
@@ -48,13 +49,16 @@ func synthWorld() (Inputs, Annual) {
 		for i, n := range TermNames {
 			terms[n][m] = 0.1*float64(i+1) + 0.002*float64(y-1979) + 0.05*float64(i)*season + 0.01*oni[m]
 			sigmas[n][m] = 0.01
+			if n != "e_luc" { // e_luc's σ comes from its months
+				annualSigmas[n][y] = 0.05
+			}
 		}
 	}
 	// NOAA's growth of a trend that rises by rate/12 each month is the
 	// mean of the two years' rates around each January: recompute it the
 	// way the truth is defined.
 	rec := CO2Record{AveragePPM: avg, TrendPPM: trend}
-	return Inputs{TermsGtC: terms, TermSigmasGtC: sigmas, CO2: map[string]CO2Record{"global": rec}, ONI: oni}, rec.growthSeries()
+	return Inputs{TermsGtC: terms, TermSigmasGtC: sigmas, AnnualSigmasGtC: annualSigmas, CO2: map[string]CO2Record{"global": rec}, ONI: oni}, rec.growthSeries()
 }
 
 // The projection is a function of the data available in asOf only: a huge
@@ -80,7 +84,11 @@ func TestProjectNoLeak(t *testing.T) {
 		{"co2 trend", func(in Inputs, m grid.Month) { in.CO2["global"].TrendPPM[m] += 50 }, grid.Month{Year: 2015, Month: time.January}},
 		{"oni", func(in Inputs, m grid.Month) { in.ONI[m] += 5 }, oniPublished(asOf)},
 		{"s_land", func(in Inputs, m grid.Month) { in.TermsGtC["s_land"][m] += 100 }, asOf},
-		{"s_land sigma", func(in Inputs, m grid.Month) { in.TermSigmasGtC["s_land"][m] += 100 }, asOf},
+		{"e_luc sigma", func(in Inputs, m grid.Month) { in.TermSigmasGtC["e_luc"][m] += 100 }, asOf},
+		// An annual σ is known once its year is complete: the last one
+		// available in 2015-06 is 2014's (shifting "month" 2014-12 shifts
+		// the year 2014).
+		{"s_land annual sigma", func(in Inputs, m grid.Month) { in.AnnualSigmasGtC["s_land"][m.Year] += 100 }, grid.Month{Year: 2014, Month: time.December}},
 	}
 	for _, s := range shifts {
 		for _, future := range []grid.Month{s.month.Add(1), s.month.Add(3), {Year: 2015, Month: time.December}, {Year: 2019, Month: time.March}} {
