@@ -27,7 +27,7 @@ func TestTablesThroughTheLake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := lake.WriteTables(out, Tables(published, Baseline{2015, 2022})); err != nil {
+	if err := lake.WriteTables(out, Tables(published, Baseline{FromYear: 2015, ToYear: 2022})); err != nil {
 		t.Fatal(err)
 	}
 	monthly, err := output.ReadParquet[lake.Row](filepath.Join(out, "budget_monthly.parquet"))

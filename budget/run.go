@@ -44,6 +44,11 @@ type Flux struct {
 	// Mean), summed over every region as rows component:member, so that
 	// the agreement's bottom-up σ is the spread of the members' anomalies.
 	MemberFields map[string]*grid.Field
+	// Drivers split Mean by driver group (the emulators' attribution,
+	// adding up to Mean per cell) and DriversSigma is each group's member
+	// spread; summed over every region as rows CompLandDriver:GROUP. nil:
+	// no attribution.
+	Drivers, DriversSigma map[string]*grid.Field
 }
 
 // Inputs are the stage results and records the budget of one month needs.
@@ -160,6 +165,15 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 			memberSums = append(memberSums, memberSum{d.comp, name, d.sum(d.flux.MemberFields[name].Values), d.flux.Provisional})
 		}
 	}
+	driverSums := map[string][2][]float64{}
+	for name, f := range in.Land.Drivers {
+		var sd []float64
+		if s := in.Land.DriversSigma[name]; s != nil {
+			sd = land(s.Values)
+		}
+		driverSums[name] = [2][]float64{land(f.Values), sd}
+	}
+	driverNames := slices.Sorted(maps.Keys(driverSums))
 	var rows []lake.RegionRow
 	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
 		rows = append(rows, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
@@ -178,6 +192,13 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 			row(r, lake.CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
 			row(r, lake.CompLand, land, get(lake.CompLand+"_sigma", i), in.Land.Provisional)
 			row(r, lake.CompFire, get(lake.CompFire, i), 0, in.Land.Provisional)
+			for _, d := range driverNames {
+				var sigma float64
+				if s := driverSums[d][1]; s != nil {
+					sigma = s[i] / 1e15
+				}
+				row(r, lake.ProductComponent(lake.CompLandDriver, d), driverSums[d][0][i]/1e15, sigma, in.Land.Provisional)
+			}
 		}
 		if hasOcean {
 			row(r, lake.CompOcean, ocean, get(lake.CompOcean+"_sigma", i), in.Ocean.Provisional)

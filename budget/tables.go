@@ -14,7 +14,11 @@ import (
 )
 
 // Baseline is the reference period of anomalies, in whole years.
-type Baseline struct{ FromYear, ToYear int }
+type Baseline struct {
+	FromYear, ToYear int
+	// FindingSigmas is Findings' threshold K; 0: 2.
+	FindingSigmas float64
+}
 
 func rowOf(period, window string, b lake.Budget, months int) lake.Row {
 	r := lake.Row{Period: period, Window: window, Months: months,
@@ -63,6 +67,7 @@ func Tables(months map[grid.Month]lake.MonthRecord, base Baseline) lake.Tables {
 	}
 	RegionalAnomalies(t.Regional, base)
 	t.Agreement = Agreement(t.Regional, base)
+	t.Findings = Findings(t.Regional, base, FindingOptions{K: base.FindingSigmas})
 	t.Annual = annualRows(keys, months, t.Monthly, base)
 	return t
 }

@@ -30,7 +30,7 @@ func syntheticMonths(from, to grid.Month) map[grid.Month]lake.MonthRecord {
 
 func TestTables(t *testing.T) {
 	months := syntheticMonths(grid.Month{Year: 2014, Month: 7}, grid.Month{Year: 2024, Month: 3})
-	tabs := Tables(months, Baseline{2015, 2022})
+	tabs := Tables(months, Baseline{FromYear: 2015, ToYear: 2022})
 	monthly, annual := tabs.Monthly, tabs.Annual
 	if len(monthly) != len(months) {
 		t.Fatalf("%d monthly rows for %d months", len(monthly), len(months))
@@ -82,7 +82,7 @@ func TestTables(t *testing.T) {
 
 func TestAnomalyNeedsFullBaseline(t *testing.T) {
 	months := syntheticMonths(grid.Month{Year: 2016, Month: 1}, grid.Month{Year: 2023, Month: 12})
-	annual := Tables(months, Baseline{2015, 2022}).Annual
+	annual := Tables(months, Baseline{FromYear: 2015, ToYear: 2022}).Annual
 	for _, r := range annual {
 		if !math.IsNaN(r.SLandAnomaly) {
 			t.Fatalf("%s has anomaly %g though the baseline lacks 2015", r.Period, r.SLandAnomaly)
@@ -99,7 +99,7 @@ func TestRegionalAnomalies(t *testing.T) {
 		}
 		rows = append(rows, lake.RegionRow{Month: grid.Month{Year: y, Month: 8}.String(), RegionID: "BRA", Component: lake.CompLand, GtC: v})
 	}
-	RegionalAnomalies(rows, Baseline{2015, 2022})
+	RegionalAnomalies(rows, Baseline{FromYear: 2015, ToYear: 2022})
 	if got := rows[len(rows)-1].AnomalyGtC; math.Abs(got-(-0.6)) > 1e-12 {
 		t.Errorf("2023-08 anomaly = %g, want -0.6", got)
 	}
@@ -115,7 +115,7 @@ func TestAnnualSigmaFromMemberTotals(t *testing.T) {
 		rec.LandMembers = map[string]float64{"A": 0.25 + 0.5*s, "B": 0.25 - 0.5*s, "C": 0.35}
 		months[m] = rec
 	}
-	annual := Tables(months, Baseline{2015, 2022}).Annual
+	annual := Tables(months, Baseline{FromYear: 2015, ToYear: 2022}).Annual
 	var y lake.Row
 	for _, r := range annual {
 		if r.Period == "2020" {

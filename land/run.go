@@ -39,6 +39,8 @@ type Options struct {
 	NoFireAnomaly bool
 	// DGVMs restricts the ensemble to these models; nil: every member.
 	DGVMs []string
+	// NoAttribution skips splitting NBP into driver groups (Drivers).
+	NoAttribution bool
 }
 
 // Sources named in Result.Missing.
@@ -51,6 +53,9 @@ type Member struct {
 	Name, DGVM string
 	GtC        float64     // NBP into land, GtC in the month
 	NBP        *grid.Field // g C m-2 month-1 per m² of land, into land
+	// Drivers split NBP by driver group (DriverGroups): per cell they add
+	// up to NBP. nil with Options.NoAttribution.
+	Drivers map[string]*grid.Field
 }
 
 // Result is the land sink of one month. Fields per cell are g C m⁻²
@@ -66,6 +71,10 @@ type Result struct {
 	Fire, FireAnomaly *grid.Field
 	// Net is the net land flux NBPMean − FireAnomaly (see NetFlux).
 	Net *grid.Field
+	// Drivers and DriversSD are the ensemble mean and member spread of
+	// each driver group's contribution to NBP (nil with NoAttribution);
+	// the drivers' means add up to NBPMean.
+	Drivers, DriversSD map[string]*grid.Field
 	// HeatCells is 1 on land cells under extreme heat, 0 on other land.
 	HeatCells *grid.Field
 	Members   []Member
@@ -102,13 +111,14 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 	}
 	r := &Result{Month: m}
 	for _, mm := range p.members {
-		mr, err := p.member(mm)
+		mr, err := p.member(mm, !opt.NoAttribution)
 		if err != nil {
 			return nil, err
 		}
 		r.Members = append(r.Members, mr)
 	}
 	r.ensemble(p.g)
+	r.Drivers, r.DriversSD = driverEnsemble(r.Members)
 	if err := r.fire(p, opt); err != nil {
 		return nil, err
 	}
@@ -232,7 +242,7 @@ func selectMembers(all []*Model, dgvms []string) ([]*Model, error) {
 }
 
 // member predicts one member's NBP on its land cells.
-func (p *predictor) member(mm *Model) (Member, error) {
+func (p *predictor) member(mm *Model, attribute bool) (Member, error) {
 	pred, err := mm.Emulator.PredictRows(p.x, p.nrow, Features().Names())
 	if err != nil {
 		return Member{}, fmt.Errorf("land %s: member %s: %w", p.m, mm.Name, err)
@@ -248,6 +258,15 @@ func (p *predictor) member(mm *Model) (Member, error) {
 		}
 	}
 	out.GtC = sumGtC(p.g, out.NBP.Values, p.landFrac)
+	if attribute {
+		trend, err := p.basis.offsets(mm.Trend, p.m, p.xco2PPM)
+		if err != nil {
+			return Member{}, fmt.Errorf("land %s: member %s: %w", p.m, mm.Name, err)
+		}
+		if out.Drivers, err = p.attribute(mm, off, trend); err != nil {
+			return Member{}, err
+		}
+	}
 	return out, nil
 }
 

@@ -52,6 +52,10 @@ type Config struct {
 type Baseline struct {
 	FromYear int `yaml:"from_year"`
 	ToYear   int `yaml:"to_year"`
+	// FindingSigmas is the anomaly, in standard deviations of the
+	// baseline's year-to-year variability, from which a region's month or
+	// year is a finding ("what was unusual"); 0: 2.
+	FindingSigmas float64 `yaml:"finding_sigmas"`
 }
 
 // Source is one input. Path may hold {yyyy}, {mm} and {model}. Format

@@ -13,7 +13,7 @@ func TestDefaultNeedsNoFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ResolutionDeg != 1 || c.LatencyMonths != 3 || c.Baseline != (Baseline{2015, 2022}) {
+	if c.ResolutionDeg != 1 || c.LatencyMonths != 3 || c.Baseline != (Baseline{FromYear: 2015, ToYear: 2022}) {
 		t.Errorf("defaults = %v° latency %d baseline %+v", c.ResolutionDeg, c.LatencyMonths, c.Baseline)
 	}
 	if !filepath.IsAbs(c.OutputDir) {

@@ -313,3 +313,24 @@ func ReadCard(path string) (*Card, error) {
 	}
 	return &c, nil
 }
+
+// ContributionRows returns, for each row of the row-major matrix x (columns
+// names, which must be the model's features), len(names)+1 values: each
+// feature's contribution to the prediction and, last, the bias; they add
+// up to the prediction (xgb.Forest.Contributions says which attribution
+// and why).
+func (m *Model) ContributionRows(x []float32, nrow int, names []string) ([]float32, error) {
+	if err := m.CheckFeatures(names); err != nil {
+		return nil, err
+	}
+	if m.forest != nil {
+		if c, err := m.forest.Contributions(x, nrow, len(names)); err == nil {
+			return c, nil
+		}
+	}
+	b, err := m.xgbBooster()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.label(), err)
+	}
+	return b.Contributions(x, nrow, len(names), false)
+}

@@ -170,12 +170,15 @@ type Tables struct {
 	// Agreement compares bottom-up and top-down anomalies per region,
 	// month and calendar year (agreement); empty without inversions.
 	Agreement []AgreementRow
+	// Findings are every period's unusual regions and terms
+	// (budget.Findings), period by period, most unusual first.
+	Findings []Finding
 }
 
 // TableFiles are the files WriteTables writes, in its order.
 var TableFiles = []string{"budget_monthly.parquet", "budget_monthly.csv", "budget_annual.parquet", "budget_annual.csv",
 	"regions.parquet", "regions.csv", "fossil_national.parquet", "fossil_national.csv",
-	"agreement.parquet", "agreement.csv"}
+	"agreement.parquet", "agreement.csv", "findings.parquet", "findings.csv"}
 
 // WriteTables writes budget_monthly, budget_annual, regions and
 // fossil_national under out, each as Parquet and CSV, each file replaced
@@ -193,6 +196,8 @@ func WriteTables(out string, t Tables) error {
 		"fossil_national.csv":     func(p string) error { return output.WriteCSV(p, nationalHeader, nationalRecords(t.Fossil)) },
 		"agreement.parquet":       func(p string) error { return output.WriteParquet(p, t.Agreement, nil) },
 		"agreement.csv":           func(p string) error { return output.WriteCSV(p, agreementHeader, agreementRecords(t.Agreement)) },
+		"findings.parquet":        func(p string) error { return output.WriteParquet(p, t.Findings, nil) },
+		"findings.csv":            func(p string) error { return output.WriteCSV(p, FindingHeader, FindingRecords(t.Findings)) },
 	}
 	for _, name := range TableFiles {
 		if err := write[name](filepath.Join(out, name)); err != nil {

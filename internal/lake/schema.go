@@ -81,6 +81,9 @@ type MonthRecord struct {
 	// anomalies of the month differ by more than their combined σ
 	// (budget.Agreement); empty when they agree or cannot be compared.
 	Disagreements []AgreementRow `json:"disagreements,omitempty"`
+	// Findings are what was unusual in the month (budget.Findings) against
+	// the months published before it; empty without a baseline.
+	Findings []Finding `json:"findings,omitempty"`
 }
 
 // NOAAGrowth is NOAA's published annual increase of the global mean CO2
@@ -169,6 +172,12 @@ const (
 	// (without the river adjustment, which is made on the globe only).
 	CompLandTopDown  = "land_topdown"
 	CompOceanTopDown = "ocean_topdown"
+	// CompLandDriver+":"+group is one driver group's share of the land
+	// emulators' NBP (heat, water, radiation, vegetation, co2, seasonality,
+	// bias), ensemble mean with the members' spread as σ; the groups add
+	// up to the NBP of the DGVM emulators, which land_sink is with the fire
+	// anomaly taken off.
+	CompLandDriver = "land_driver"
 )
 
 // ProductComponent is the regional component of one inversion product

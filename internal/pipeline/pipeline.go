@@ -125,7 +125,7 @@ func (r *Runner) WriteTables() error {
 }
 
 func (r *Runner) baseline() budget.Baseline {
-	return budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear}
+	return budget.Baseline{FromYear: r.Cfg.Baseline.FromYear, ToYear: r.Cfg.Baseline.ToYear, FindingSigmas: r.Cfg.Baseline.FindingSigmas}
 }
 
 // Progress is told the name of each step as it starts: "ingest",
@@ -355,7 +355,7 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
 		return err
 	}
 	if r.NetCDF {
@@ -426,7 +426,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
 	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))
@@ -453,7 +453,7 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 		return nil, nil, err
 	}
 	months[month] = *rec
-	var regional []lake.RegionRow
+	var regional, findingRows []lake.RegionRow
 	for m, mr := range months {
 		if month.Before(m) {
 			delete(months, m)
@@ -461,12 +461,19 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 		}
 		if m.Month == month.Month {
 			regional = append(regional, comparedRows(mr.Regional)...)
+			findingRows = append(findingRows, budget.FindingRows(mr.Regional)...)
 		}
 		mr.Regional = nil // the report shows the budget tables only
 		months[m] = mr
 	}
 	budget.RegionalAnomalies(regional, r.baseline())
 	rec.Disagreements = budget.Disagreements(month.String(), budget.Agreement(regional, r.baseline()))
+	rec.Findings = nil
+	for _, f := range budget.Findings(findingRows, r.baseline(), budget.FindingOptions{K: r.Cfg.Baseline.FindingSigmas}) {
+		if f.Period == month.String() {
+			rec.Findings = append(rec.Findings, f)
+		}
+	}
 	t := budget.Tables(months, r.baseline())
 	return t.Monthly, t.Annual, nil
 }

@@ -51,7 +51,8 @@ func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandO
 	}
 	return LandOut{
 		Flux: budget.Flux{Term: lake.Term{GtC: res.NetGtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: mean, Sigma: res.NBPSD, Members: members, MemberFields: fields},
+			Mean: mean, Sigma: res.NBPSD, Members: members, MemberFields: fields,
+			Drivers: res.Drivers, DriversSigma: res.DriversSD},
 		Fire: res.Fire,
 	}, nil
 }

@@ -60,6 +60,12 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	for name, f := range s.Land.Flux.MemberFields {
 		add("land_member:"+name, f)
 	}
+	for name, f := range s.Land.Flux.Drivers {
+		add("land_driver:"+name, f)
+	}
+	for name, f := range s.Land.Flux.DriversSigma {
+		add("land_driver_sd:"+name, f)
+	}
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
 	}
@@ -106,8 +112,17 @@ func loadStages(ctx context.Context, work string, m grid.Month, g grid.Grid) (St
 			MemberFields: members("ocean_member:")},
 			PCO2Sea: field("pco2_sea")},
 		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers,
-			MemberFields: members("land_member:")},
+			MemberFields: members("land_member:"), Drivers: nilIfEmpty(members("land_driver:")),
+			DriversSigma: nilIfEmpty(members("land_driver_sd:"))},
 			Fire: field("fire")},
 		Fossil: FossilOut{Flux: budget.Flux{Term: terms.Fossil, Mean: field("fossil")}, National: terms.FossilNational, BunkersGtC: terms.FossilBunkersGtC},
 	}, nil
+}
+
+// nilIfEmpty keeps "no attribution" (nil) apart from an empty map.
+func nilIfEmpty(m map[string]*grid.Field) map[string]*grid.Field {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }

@@ -42,6 +42,8 @@ type Inputs struct {
 	// Disagreements are the regions where bottom-up and top-down
 	// anomalies of the month disagree (budget.Disagreements).
 	Disagreements []lake.AgreementRow
+	// Findings are what was unusual in the month (budget.Findings).
+	Findings []lake.Finding
 	// Projection is the month's year as projected from the months up to
 	// this one (internal/nowcast); nil in December or without one.
 	Projection *lake.ProjectionDoc
@@ -88,6 +90,7 @@ func reportMarkdown(in Inputs) string {
 	var b strings.Builder
 	bud := in.Budget
 	fmt.Fprintf(&b, "# Carbon budget, %s\n\n", in.Month)
+	writeFindings(&b, in.Findings)
 	fmt.Fprintf(&b, "GtC per month; ±1σ; sinks positive as uptake. Provisional terms are marked *.\n\n")
 	fmt.Fprintf(&b, "| term | value | ±1σ |\n|---|---|---|\n")
 	for _, t := range []struct {

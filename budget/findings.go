@@ -1,0 +1,314 @@
+package budget
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+)
+
+// FindingOptions tunes Findings. The zero value is the production setting.
+type FindingOptions struct {
+	// K is the threshold in baseline standard deviations; 0: 2.
+	K float64
+	// MinGtC is the smallest |anomaly| reported, GtC in the period (a
+	// small country's tiny anomaly can be many σ of its tiny variability
+	// and still matter to nobody); 0: 0.005 for months, 12 times that
+	// for years.
+	MinGtC float64
+	// Max is how many findings a period keeps, the most unusual first;
+	// 0: 25.
+	Max int
+}
+
+func (o FindingOptions) withDefaults() FindingOptions {
+	if o.K == 0 {
+		o.K = 2
+	}
+	if o.MinGtC == 0 {
+		o.MinGtC = 0.005
+	}
+	if o.Max == 0 {
+		o.Max = 25
+	}
+	return o
+}
+
+// findingComponents are the regional components a finding can be about.
+var findingComponents = []string{lake.CompLand, lake.CompOcean, lake.CompFire}
+
+// FindingRows are the regional rows Findings reads: the components a
+// finding can be about and the land drivers.
+func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
+	var out []lake.RegionRow
+	for _, r := range rows {
+		if slices.Contains(findingComponents, r.Component) || strings.HasPrefix(r.Component, lake.CompLandDriver+":") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// point is one value of a region's component in a period: a month, or a
+// calendar year (the sum of its twelve months).
+type point struct {
+	period string
+	year   int
+	group  string // calendar month "1".."12", or "year"
+	gtc    float64
+	sigma  float64 // members' spread, summed over months for a year
+	prov   bool
+	name   string
+	kind   string
+	region string
+	comp   string
+}
+
+// Findings lists what is unusual in rows (regional rows of any months;
+// FindingRows is enough) against the baseline: for each month, and each
+// calendar year whose twelve months are all there, the regions whose land
+// sink, ocean sink or fire departs from the mean of the same calendar
+// month (or of the baseline years) by at least K standard deviations of
+// the baseline's year-to-year variability, and by MinGtC. A finding on the
+// land sink names its drivers: the anomalies of the emulators' driver
+// groups (land_driver:GROUP) and of the observed fire, which together
+// make the land sink's anomaly. Periods without a complete baseline (every
+// baseline year, at least three) have none. Findings come in period
+// order, then rank.
+func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.Finding {
+	opt = opt.withDefaults()
+	pts := monthPoints(rows)
+	pts = append(pts, yearPoints(pts)...)
+	type key struct{ region, comp, group string }
+	series := map[key][]*point{}
+	for i := range pts {
+		p := &pts[i]
+		k := key{p.region, p.comp, p.group}
+		series[k] = append(series[k], p)
+	}
+	need := base.ToYear - base.FromYear + 1
+	type stats struct {
+		mean, sd  float64
+		ok        bool
+		min, max  float64
+		firstYear int
+	}
+	st := map[key]stats{}
+	for k, ps := range series {
+		var vals []float64
+		s := stats{min: math.Inf(1), max: math.Inf(-1), firstYear: math.MaxInt}
+		for _, p := range ps {
+			if p.year >= base.FromYear && p.year <= base.ToYear {
+				vals = append(vals, p.gtc)
+			}
+			s.firstYear = min(s.firstYear, p.year)
+		}
+		if len(vals) == need && need >= 3 {
+			s.mean, s.sd = meanSD(vals)
+			s.ok = true
+		}
+		st[k] = s
+	}
+	anomaly := func(p *point) (float64, bool) {
+		s := st[key{p.region, p.comp, p.group}]
+		return p.gtc - s.mean, s.ok
+	}
+	// drivers indexes the land drivers and the fire by period and region.
+	type pr struct{ period, region string }
+	drivers := map[pr][]*point{}
+	for i := range pts {
+		p := &pts[i]
+		if p.comp == lake.CompFire || strings.HasPrefix(p.comp, lake.CompLandDriver+":") {
+			drivers[pr{p.period, p.region}] = append(drivers[pr{p.period, p.region}], p)
+		}
+	}
+	byPeriod := map[string][]lake.Finding{}
+	for i := range pts {
+		p := &pts[i]
+		if !slices.Contains(findingComponents, p.comp) {
+			continue
+		}
+		s := st[key{p.region, p.comp, p.group}]
+		if !s.ok || !(s.sd > 0) {
+			continue
+		}
+		an := p.gtc - s.mean
+		minGtC := opt.MinGtC
+		if p.group == "year" {
+			minGtC *= 12
+		}
+		if math.Abs(an) < opt.K*s.sd || math.Abs(an) < minGtC {
+			continue
+		}
+		f := lake.Finding{Period: p.period, Kind: "anomaly", RegionID: p.region, Name: p.name, RegionKind: p.kind,
+			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: s.mean, BaselineSDGtC: s.sd,
+			AnomalyGtC: an, Z: an / s.sd, Maturity: maturity(p)}
+		if p.comp != lake.CompFire && s.mean != 0 && p.gtc != 0 && math.Signbit(s.mean) != math.Signbit(p.gtc) {
+			f.Kind = "sign_change"
+		}
+		if len(series[key{p.region, p.comp, p.group}]) >= 3 {
+			lo, hi := true, true
+			for _, q := range series[key{p.region, p.comp, p.group}] {
+				if q != p && q.year < p.year {
+					lo = lo && p.gtc < q.gtc
+					hi = hi && p.gtc > q.gtc
+				}
+			}
+			if lo || hi {
+				f.Record, f.RecordSinceYear = "highest", s.firstYear
+				if lo {
+					f.Record = "lowest"
+				}
+			}
+		}
+		if p.comp == lake.CompLand {
+			for _, d := range drivers[pr{p.period, p.region}] {
+				da, ok := anomaly(d)
+				if !ok {
+					continue
+				}
+				name, src, sign := strings.TrimPrefix(d.comp, lake.CompLandDriver+":"), "emulators", 1.0
+				if d.comp == lake.CompFire {
+					name, src, sign = "fire", "observed", -1 // fire to the atmosphere is a loss of land carbon
+				}
+				if name == "bias" {
+					continue // a constant: no anomaly
+				}
+				f.DriverShares = append(f.DriverShares, lake.DriverShare{Driver: name, AnomalyGtC: sign * da, SigmaGtC: d.sigma, Source: src})
+			}
+			// Leading drivers first: those that moved the sink most in the
+			// anomaly's direction.
+			dir := math.Copysign(1, an)
+			slices.SortStableFunc(f.DriverShares, func(a, b lake.DriverShare) int {
+				return cmp.Compare(dir*b.AnomalyGtC, dir*a.AnomalyGtC)
+			})
+			if len(f.DriverShares) > 0 {
+				f.TopDriver, f.TopDriverGtC = f.DriverShares[0].Driver, f.DriverShares[0].AnomalyGtC
+			}
+		}
+		f.Drivers = driverText(f.DriverShares)
+		f.Text = findingText(f, base)
+		byPeriod[p.period] = append(byPeriod[p.period], f)
+	}
+	var out []lake.Finding
+	for _, period := range slices.Sorted(maps.Keys(byPeriod)) {
+		fs := byPeriod[period]
+		slices.SortStableFunc(fs, func(a, b lake.Finding) int {
+			if c := cmp.Compare(math.Abs(b.Z), math.Abs(a.Z)); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.RegionID+a.Component, b.RegionID+b.Component)
+		})
+		fs = fs[:min(len(fs), opt.Max)]
+		for i := range fs {
+			fs[i].Rank = i + 1
+		}
+		out = append(out, fs...)
+	}
+	return out
+}
+
+func monthPoints(rows []lake.RegionRow) []point {
+	var pts []point
+	for _, r := range rows {
+		if !slices.Contains(findingComponents, r.Component) && !strings.HasPrefix(r.Component, lake.CompLandDriver+":") {
+			continue
+		}
+		m, err := grid.ParseMonth(r.Month)
+		if err != nil || math.IsNaN(r.GtC) {
+			continue
+		}
+		pts = append(pts, point{period: r.Month, year: m.Year, group: strconv.Itoa(int(m.Month)), gtc: r.GtC, sigma: r.SigmaGtC,
+			prov: r.Provisional, name: r.Name, kind: r.Kind, region: r.RegionID, comp: r.Component})
+	}
+	return pts
+}
+
+// yearPoints sums the months of each region, component and calendar year
+// that has all twelve.
+func yearPoints(months []point) []point {
+	type key struct {
+		region, comp string
+		year         int
+	}
+	acc := map[key]*point{}
+	n := map[key]int{}
+	var order []key
+	for _, p := range months {
+		k := key{p.region, p.comp, p.year}
+		a := acc[k]
+		if a == nil {
+			a = &point{period: strconv.Itoa(p.year), year: p.year, group: "year", name: p.name, kind: p.kind, region: p.region, comp: p.comp}
+			acc[k] = a
+			order = append(order, k)
+		}
+		a.gtc += p.gtc
+		a.sigma += p.sigma
+		a.prov = a.prov || p.prov
+		n[k]++
+	}
+	var out []point
+	for _, k := range order {
+		if n[k] == 12 {
+			out = append(out, *acc[k])
+		}
+	}
+	return out
+}
+
+func maturity(p *point) string {
+	switch {
+	case p.prov:
+		return "provisional"
+	case p.comp == lake.CompFire:
+		return "observed"
+	}
+	return "emulated"
+}
+
+var componentWords = map[string]string{lake.CompLand: "land sink", lake.CompOcean: "ocean sink", lake.CompFire: "fire emissions"}
+
+func driverText(ds []lake.DriverShare) string {
+	var parts []string
+	for _, d := range ds[:min(len(ds), 3)] {
+		parts = append(parts, fmt.Sprintf("%s %+.3f ± %.3f GtC", d.Driver, d.AnomalyGtC, d.SigmaGtC))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// findingText says a finding in words, from one template.
+func findingText(f lake.Finding, base Baseline) string {
+	var b strings.Builder
+	what, when := componentWords[f.Component], "the same month"
+	if len(f.Period) == 4 {
+		when = "the year"
+	}
+	dir := "above"
+	if f.AnomalyGtC < 0 {
+		dir = "below"
+	}
+	fmt.Fprintf(&b, "%s: %s's %s was %.3f ± %.3f GtC, %.3f GtC %s its %d–%d mean for %s (%.1f σ of the baseline's year-to-year variability)",
+		f.Period, f.Name, what, f.ValueGtC, f.SigmaGtC, math.Abs(f.AnomalyGtC), dir, base.FromYear, base.ToYear, when, math.Abs(f.Z))
+	if f.Record != "" {
+		fmt.Fprintf(&b, "; the %s in the published record (since %d)", f.Record, f.RecordSinceYear)
+	}
+	if f.Kind == "sign_change" {
+		if f.ValueGtC < 0 {
+			b.WriteString("; it turned from a sink into a source")
+		} else {
+			b.WriteString("; it turned from a source into a sink")
+		}
+	}
+	b.WriteString(".")
+	if f.Drivers != "" {
+		fmt.Fprintf(&b, " Leading drivers: %s.", f.Drivers)
+	}
+	fmt.Fprintf(&b, " (%s)", f.Maturity)
+	return b.String()
+}

@@ -1,0 +1,101 @@
+package budget
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+)
+
+// findingWorld is a region's July land sink, fire and drivers over
+// 2013–2023: a steady sink with small year-to-year noise, then in 2023 a
+// fire that turns it into a source, and a heat anomaly on top; a second
+// region with a change below MinGtC; a third whose baseline lacks a year.
+func findingWorld() []lake.RegionRow {
+	var rows []lake.RegionRow
+	add := func(month, region, comp string, v float64) {
+		rows = append(rows, lake.RegionRow{Month: month, RegionID: region, Name: strings.ToUpper(region[:1]) + region[1:],
+			Kind: "special", Component: comp, GtC: v, SigmaGtC: 0.01, AnomalyGtC: math.NaN()})
+	}
+	noise := []float64{0.004, -0.006, 0.002, 0.007, -0.003, -0.005, 0.001, 0.004, -0.002, 0.003, -0.001}
+	for i, y := range []int{2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023} {
+		m := fmt.Sprintf("%d-07", y)
+		fire, heat := 0.02+noise[i]/2, 0.01+noise[i]/2
+		if y == 2023 {
+			fire, heat = 0.22, -0.03
+		}
+		heatFire := heat - fire
+		add(m, "canada", lake.CompLand, 0.05+heatFire+noise[i]/2)
+		add(m, "canada", lake.CompFire, fire)
+		add(m, "canada", lake.CompLandDriver+":heat", heat)
+		add(m, "canada", lake.CompLandDriver+":water", 0.02+noise[(i+3)%11]/4)
+		add(m, "canada", lake.CompLandDriver+":bias", 0.03)
+		small := 0.001 + noise[i]/100
+		if y == 2023 {
+			small = 0.004 // 5σ, but 0.003 GtC
+		}
+		add(m, "tiny", lake.CompLand, small)
+		if y != 2016 {
+			add(m, "gappy", lake.CompLand, 0.05+noise[i])
+		}
+	}
+	add("2023-07", "gappy", lake.CompLand, -1)
+	return rows
+}
+
+func TestFindings(t *testing.T) {
+	base := Baseline{FromYear: 2015, ToYear: 2022}
+	fs := Findings(findingWorld(), base, FindingOptions{})
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Period+" "+f.RegionID+" "+f.Component)
+	}
+	want := "2023-07 canada fire|2023-07 canada land_sink"
+	if strings.Join(got, "|") != want && strings.Join(got, "|") != "2023-07 canada land_sink|2023-07 canada fire" {
+		t.Fatalf("findings %q, want the fire and the land sink of Canada in 2023-07 only", got)
+	}
+	var land lake.Finding
+	for _, f := range fs {
+		if f.Component == lake.CompLand {
+			land = f
+		}
+	}
+	if land.Kind != "sign_change" || land.Record != "lowest" || land.RecordSinceYear != 2013 {
+		t.Errorf("kind %q record %q since %d, want sign_change, lowest since 2013", land.Kind, land.Record, land.RecordSinceYear)
+	}
+	if land.TopDriver != "fire" || land.DriverShares[0].Source != "observed" {
+		t.Errorf("top driver %q (%+v), want the observed fire", land.TopDriver, land.DriverShares)
+	}
+	// Fire rose ~0.2 GtC: its share is the loss of land carbon, −0.2.
+	if math.Abs(land.TopDriverGtC+0.2) > 0.01 {
+		t.Errorf("fire share %.3f GtC, want about −0.2", land.TopDriverGtC)
+	}
+	if len(land.DriverShares) < 2 || land.DriverShares[1].Driver != "heat" || !(land.DriverShares[1].AnomalyGtC < -0.03) {
+		t.Errorf("second driver %+v, want heat, negative", land.DriverShares)
+	}
+	for _, d := range land.DriverShares {
+		if d.Driver == "bias" {
+			t.Error("the constant bias listed as a driver")
+		}
+	}
+	// The drivers and the fire make the land sink's anomaly here.
+	var sum float64
+	for _, d := range land.DriverShares {
+		sum += d.AnomalyGtC
+	}
+	if math.Abs(sum-land.AnomalyGtC) > 0.01 {
+		t.Errorf("driver anomalies add up to %.4f, land sink anomaly %.4f", sum, land.AnomalyGtC)
+	}
+	if land.Rank < 1 || land.Maturity != "emulated" || !strings.Contains(land.Text, "turned from a sink into a source") ||
+		!strings.Contains(land.Text, "fire -0.2") {
+		t.Errorf("rank %d maturity %q text %q", land.Rank, land.Maturity, land.Text)
+	}
+	if fs2 := Findings(findingWorld(), base, FindingOptions{K: 1e4}); len(fs2) != 0 {
+		t.Errorf("K=1e4 still finds %d", len(fs2))
+	}
+	if fs3 := Findings(findingWorld(), base, FindingOptions{MinGtC: 0.001}); len(fs3) != 3 {
+		t.Errorf("with MinGtC 0.001 the tiny region's 5σ must count too: %d findings", len(fs3))
+	}
+}
