@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/carbonbudget/carbonbudget/internal/config"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
@@ -23,7 +26,41 @@ func runValidate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return validate(ctx, env, cfg.OutputDir, *truthDir, cfg.Grid())
+	if err := validate(ctx, env, cfg.OutputDir, *truthDir, cfg.Grid()); err != nil {
+		return err
+	}
+	return validateFindings(ctx, env, cfg.OutputDir, *truthDir, cfg)
+}
+
+// validateFindings prints how the published findings saw the twin's
+// planted extremes: recall, precision and whether the top driver named is
+// the extreme's kind. Outputs without findings.parquet are skipped.
+func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *config.Config) error {
+	if _, err := os.Stat(filepath.Join(out, "findings.parquet")); err != nil {
+		return nil
+	}
+	k := cfg.Baseline.FindingSigmas
+	if k == 0 {
+		k = 2
+	}
+	sk, err := validation.Findings(ctx, out, truthDir, cfg.Grid(), [2]int{cfg.Baseline.FromYear, cfg.Baseline.ToYear}, k)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(env.Stdout)
+	fmt.Fprintln(tw, "PLANTED EXTREME\tKIND\tTRUTH σ\tSCORED\tFOUND AS\tZ\tTOP DRIVER\tMATCH\t")
+	for _, e := range sk.Extremes {
+		found, z, top, match := "-", "-", "-", "-"
+		if f := e.Found; f != nil {
+			found, z, top, match = f.Period+" "+f.RegionID+" "+f.Component, fmt.Sprintf("%+.1f", f.Z), f.TopDriver, strconv.FormatBool(e.DriverMatch)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%t\t%s\t%s\t%s\t%s\t\n", e.Name, e.Kind, e.TruthZ, e.Scored, found, z, top, match)
+	}
+	tw.Flush()
+	fmt.Fprintf(env.Stdout, "findings: recall %.2f, precision %.2f (%d of %d findings match a planted extreme), top driver matches the kind for %.2f of the land extremes found\n",
+		sk.Recall, sk.Precision, sk.Matched, sk.Findings, sk.DriverMatch)
+	return nil
 }
 
 // validate prints the skill of the published budget against the truth:

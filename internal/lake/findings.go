@@ -39,7 +39,7 @@ type Finding struct {
 	TopDriver    string        `parquet:"top_driver" json:"top_driver"`
 	TopDriverGtC float64       `parquet:"top_driver_gtc" json:"top_driver_gtc"`
 	Drivers      string        `parquet:"drivers" json:"drivers"`
-	DriverShares []DriverShare `parquet:"-" json:"driver_shares,omitempty"`
+	DriverShares []DriverShare `parquet:"driver_shares,list" json:"driver_shares,omitempty"`
 	// Maturity is what the value rests on: "observed" (a satellite or
 	// inventory product), "emulated" (the model emulators), or
 	// "provisional" (a late source was missing).
@@ -51,11 +51,11 @@ type Finding struct {
 // DriverShare is one driver group's anomaly inside a finding, in the
 // direction of the finding's component (into land for the land sink).
 type DriverShare struct {
-	Driver     string  `json:"driver"`
-	AnomalyGtC float64 `json:"anomaly_gtc"`
-	SigmaGtC   float64 `json:"sigma_gtc"`
+	Driver     string  `parquet:"driver" json:"driver"`
+	AnomalyGtC float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"`
+	SigmaGtC   float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
 	// Source is "emulators" or "observed" (the fire product).
-	Source string `json:"source"`
+	Source string `parquet:"source" json:"source"`
 }
 
 // FindingHeader is findings.csv's header; FindingRecords its rows.

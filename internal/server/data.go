@@ -24,6 +24,7 @@ type snapshot struct {
 	monthly, annual []lake.Row
 	regional        []lake.RegionRow
 	agreement       []lake.AgreementRow
+	findings        []lake.Finding
 	byRegion        map[string][]lake.RegionRow
 	// byRegionJSON holds each row of byRegion encoded as a JSON object, so
 	// a region's series is assembled by copying bytes, not by encoding.
@@ -130,6 +131,9 @@ func (s *store) load() (*snapshot, error) {
 		return nil, err
 	}
 	if snap.agreement, err = readOptional[lake.AgreementRow](filepath.Join(s.out, "agreement.parquet")); err != nil {
+		return nil, err
+	}
+	if snap.findings, err = readOptional[lake.Finding](filepath.Join(s.out, "findings.parquet")); err != nil {
 		return nil, err
 	}
 	for _, r := range snap.regional {

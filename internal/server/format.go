@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +154,11 @@ func writeCSV(w io.Writer, rows any) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	cols := columns(v.Index(0).Type())
+	// A list (a finding's driver shares) has no cell; the JSON answer
+	// carries it.
+	cols := slices.DeleteFunc(columns(v.Index(0).Type()), func(c column) bool {
+		return v.Index(0).Field(c.index).Kind() == reflect.Slice
+	})
 	header := make([]string, len(cols))
 	for k, c := range cols {
 		header[k] = c.name

@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/regions", s.regionList)
 	s.handle("GET /api/v1/regions/{id}", s.region)
 	s.handle("GET /api/v1/agreement", s.agreement)
+	s.handle("GET /api/v1/findings", s.findings)
+	s.handle("GET /api/v1/findings.atom", s.findingsAtom)
 	s.handle("GET /api/v1/projection", s.projection)
 	s.handle("GET /api/v1/grid/{month}", s.grid)
 	s.handle("GET /api/v1/map/{month}", s.mapPNG)

@@ -168,15 +168,14 @@ func annualMeanCO2(months []MonthBudget, year int) float64 {
 // writeManifest records what the world is: options, models, the model lag
 // and the extremes, for whoever validates against the truth.
 func writeManifest(dir string, opt Options) error {
-	type ev struct {
-		Name string `json:"name"`
-		From string `json:"from"`
-		To   string `json:"to"`
-	}
-	var evs []ev
+	var evs []Extreme
 	for _, e := range events {
 		if e.to.Year >= opt.FromYear && e.from.Year <= opt.ToYear {
-			evs = append(evs, ev{e.name, e.from.String(), e.to.String()})
+			x := Extreme{Name: e.name, Kind: e.kind, From: e.from.String(), To: e.to.String(), Region: e.region, Ocean: e.ocean}
+			if e.region == "" {
+				x.Box = &[4]float64{e.box[0], e.box[1], e.box[2], e.box[3]}
+			}
+			evs = append(evs, x)
 		}
 	}
 	doc := map[string]any{
@@ -189,4 +188,17 @@ func writeManifest(dir string, opt Options) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)
 	})
+}
+
+// Extreme is a planted extreme as truth/world.json records it, for
+// scoring the findings (validation): what kind it is, when and where (a
+// special region's id, or a box lat0, lat1, lon0, lon1 in degrees).
+type Extreme struct {
+	Name   string      `json:"name"`
+	Kind   string      `json:"kind"`
+	From   string      `json:"from"`
+	To     string      `json:"to"`
+	Region string      `json:"region,omitempty"`
+	Box    *[4]float64 `json:"box,omitempty"`
+	Ocean  bool        `json:"ocean,omitempty"`
 }

@@ -1,0 +1,277 @@
+package validation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+)
+
+// Extreme is a planted extreme of the twin world as truth/world.json
+// records it (twin.Extreme; validation reads files, not the twin).
+type Extreme struct {
+	Name   string      `json:"name"`
+	Kind   string      `json:"kind"` // heat, drought, fire
+	From   string      `json:"from"`
+	To     string      `json:"to"`
+	Region string      `json:"region,omitempty"`
+	Box    *[4]float64 `json:"box,omitempty"` // lat0, lat1, lon0, lon1
+	Ocean  bool        `json:"ocean,omitempty"`
+}
+
+// ExtremeScore is how the findings saw one planted extreme.
+type ExtremeScore struct {
+	Extreme
+	// TruthZ is the largest |anomaly| of the truth's sink over the
+	// extreme's footprint in its months, in σ of the truth's baseline
+	// variability; Scored says it reached the findings' threshold and the
+	// baseline was published, so recall counts it.
+	TruthZ float64
+	Scored bool
+	// Found is the matching finding with the largest |Z| (nil: missed);
+	// DriverMatch says its top driver is the extreme's kind (heat: heat;
+	// drought: water; fire: fire).
+	Found       *lake.Finding
+	DriverMatch bool
+}
+
+// FindingSkill scores the published findings against the planted extremes.
+type FindingSkill struct {
+	Extremes []ExtremeScore
+	// Findings is how many findings were published in the months the
+	// truth covers and Matched how many of them match a planted extreme.
+	Findings, Matched int
+	// Recall is the share of scored extremes found, Precision the share
+	// of findings that match one, DriverMatch the share of found land
+	// extremes whose top driver is their kind.
+	Recall, Precision, DriverMatch float64
+}
+
+// driverOfKind is the driver group a kind of extreme should be blamed on.
+var driverOfKind = map[string]string{"heat": "heat", "drought": "water", "fire": "fire"}
+
+// Findings scores findings.parquet under out against truthDir/world.json's
+// extremes. A finding matches an extreme when its period falls in the
+// extreme's months (or up to three months after: the land responds late)
+// or its year, its component is of the extreme's domain (ocean sink for a
+// marine heatwave; land sink or fire otherwise), and its region overlaps
+// the footprint: at least a quarter of the region lies in it, or at least
+// a quarter of the footprint lies in the region.
+func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]int, k float64) (FindingSkill, error) {
+	var world struct {
+		Extremes []Extreme `json:"extremes"`
+	}
+	b, err := os.ReadFile(filepath.Join(truthDir, "world.json"))
+	if err != nil {
+		return FindingSkill{}, err
+	}
+	if err := json.Unmarshal(b, &world); err != nil {
+		return FindingSkill{}, fmt.Errorf("%s: %w", filepath.Join(truthDir, "world.json"), err)
+	}
+	fs, err := output.ReadParquet[lake.Finding](filepath.Join(out, "findings.parquet"))
+	if err != nil {
+		return FindingSkill{}, err
+	}
+	set, err := regions.Load(g)
+	if err != nil {
+		return FindingSkill{}, err
+	}
+	ones := make([]float32, g.Cells())
+	for i := range ones {
+		ones[i] = 1
+	}
+	landArea, oceanArea := set.SumLand(ones), set.SumOcean(ones)
+	gi := slices.IndexFunc(set.Regions(), func(r regions.Region) bool { return r.ID == regions.GlobalID })
+	index := map[string]int{}
+	for i, r := range set.Regions() {
+		index[r.ID] = i
+	}
+	published := map[string]bool{}
+	for _, f := range fs {
+		published[f.Period] = true
+	}
+	var sk FindingSkill
+	matched := make([]bool, len(fs))
+	for _, x := range world.Extremes {
+		from, err1 := grid.ParseMonth(x.From)
+		to, err2 := grid.ParseMonth(x.To)
+		if err1 != nil || err2 != nil || x.Kind == "" {
+			return FindingSkill{}, fmt.Errorf("%s: extreme %q: bad months or no kind", truthDir, x.Name)
+		}
+		fp, err := footprint(set, g, x)
+		if err != nil {
+			return FindingSkill{}, err
+		}
+		sum, area := set.SumLand, landArea
+		if x.Ocean {
+			sum, area = set.SumOcean, oceanArea
+		}
+		inFP := sum(fp)
+		es := ExtremeScore{Extreme: x}
+		frac := set.LandFraction()
+		if x.Ocean {
+			frac = set.OceanFraction()
+		}
+		es.TruthZ, err = truthZ(ctx, truthDir, g, fp, frac, x, from, to, base)
+		if err != nil {
+			return FindingSkill{}, err
+		}
+		for j, f := range fs {
+			if !matchesPeriod(f.Period, from, to) || (f.Component == lake.CompOcean) != x.Ocean {
+				continue
+			}
+			r, ok := index[f.RegionID]
+			if !ok || area[r] == 0 || inFP[gi] == 0 {
+				continue
+			}
+			if inFP[r]/area[r] < 0.25 && inFP[r]/inFP[gi] < 0.25 {
+				continue
+			}
+			matched[j] = true
+			if es.Found == nil || math.Abs(f.Z) > math.Abs(es.Found.Z) {
+				es.Found = &fs[j]
+			}
+		}
+		es.Scored = es.TruthZ >= k && baselinePublished(fs, from)
+		if es.Found != nil {
+			es.DriverMatch = es.Found.TopDriver == driverOfKind[x.Kind] ||
+				(x.Kind == "fire" && es.Found.Component == lake.CompFire)
+		}
+		sk.Extremes = append(sk.Extremes, es)
+	}
+	var scored, found, landFound, driverOK int
+	for _, es := range sk.Extremes {
+		if !es.Scored {
+			continue
+		}
+		scored++
+		if es.Found != nil {
+			found++
+			if !es.Ocean {
+				landFound++
+				if es.DriverMatch {
+					driverOK++
+				}
+			}
+		}
+	}
+	for _, m := range matched {
+		sk.Findings++
+		if m {
+			sk.Matched++
+		}
+	}
+	sk.Recall = ratio(found, scored)
+	sk.Precision = ratio(sk.Matched, sk.Findings)
+	sk.DriverMatch = ratio(driverOK, landFound)
+	return sk, nil
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
+}
+
+// baselinePublished reports whether findings exist from the extreme's
+// year on: without a published baseline there are none to score.
+func baselinePublished(fs []lake.Finding, from grid.Month) bool {
+	return slices.ContainsFunc(fs, func(f lake.Finding) bool { return len(f.Period) >= 4 && f.Period[:4] >= fmt.Sprint(from.Year-1) })
+}
+
+func matchesPeriod(period string, from, to grid.Month) bool {
+	if m, err := grid.ParseMonth(period); err == nil {
+		return !m.Before(from) && !to.Add(3).Before(m)
+	}
+	var y int
+	if _, err := fmt.Sscanf(period, "%d", &y); err == nil && len(period) == 4 {
+		return y >= from.Year && y <= to.Year
+	}
+	return false
+}
+
+// footprint is the extreme's weight per cell: its special region's, or 1
+// for cells whose centre is in its box.
+func footprint(set *regions.Set, g grid.Grid, x Extreme) ([]float32, error) {
+	if x.Region != "" {
+		return set.Weights(x.Region)
+	}
+	if x.Box == nil {
+		return nil, fmt.Errorf("extreme %q: neither region nor box", x.Name)
+	}
+	w := make([]float32, g.Cells())
+	for i := range w {
+		lat, lon := g.Centre(i)
+		if lat >= x.Box[0] && lat <= x.Box[1] && lon >= x.Box[2] && lon <= x.Box[3] {
+			w[i] = 1
+		}
+	}
+	return w, nil
+}
+
+// truthZ is the largest |anomaly| of the truth's sink (nbp, or ocean_sink
+// for a marine extreme) summed over the footprint in the extreme's months,
+// in standard deviations of the same calendar month over the baseline
+// years (base: first and last year).
+func truthZ(ctx context.Context, truthDir string, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, base [2]int) (float64, error) {
+	col := "nbp"
+	if x.Ocean {
+		col = "ocean_sink"
+	}
+	total := func(m grid.Month) (float64, error) {
+		gf, err := output.ReadGrid(ctx, output.GridPath(truthDir, m))
+		if err != nil {
+			return 0, err
+		}
+		v := gf.Columns[col]
+		var s float64
+		for i, w := range fp {
+			if w > 0 && v[i] == v[i] {
+				row, _ := g.RowCol(i)
+				s += float64(w) * float64(v[i]) * g.RowAreaM2(row) * float64(frac[i])
+			}
+		}
+		return s / 1e15, nil
+	}
+	best := 0.0
+	for m := from; !to.Before(m); m = m.Add(1) {
+		var vals []float64
+		for y := base[0]; y <= base[1]; y++ {
+			v, err := total(grid.Month{Year: y, Month: m.Month})
+			if err != nil {
+				return 0, nil // baseline truth not written: not scored
+			}
+			vals = append(vals, v)
+		}
+		v, err := total(m)
+		if err != nil {
+			return 0, nil
+		}
+		mu, sd := meanSD(vals)
+		if sd > 0 {
+			best = max(best, math.Abs(v-mu)/sd)
+		}
+	}
+	return best, nil
+}
+
+func meanSD(v []float64) (float64, float64) {
+	mu := mean(v)
+	var ss float64
+	for _, x := range v {
+		ss += (x - mu) * (x - mu)
+	}
+	if len(v) < 2 {
+		return mu, 0
+	}
+	return mu, math.Sqrt(ss / float64(len(v)-1))
+}
