@@ -14,8 +14,9 @@ import (
 type Diff struct {
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Kind is "none" (no value changed), "data" (inputs changed),
-	// "method" (code, models or configuration changed), "data+method", or
+	// Kind is "none" (no value and no manifest changed), "data" (inputs
+	// changed), "method" (code, models or configuration changed),
+	// "data+method", "months" (only months added or removed), or
 	// "non-reproducible" when values changed in a month whose inputs,
 	// code, models and configuration did not.
 	Kind          string   `json:"kind"`
@@ -124,7 +125,6 @@ func Compare(a, b string) (*Diff, error) {
 	for m, r := range mb {
 		rb[m.String()] = r
 	}
-	data, method := false, false
 	for _, month := range months {
 		changes := compareMonth(month, ra[month], rb[month])
 		mfA, errA := readManifest(a, month)
@@ -143,8 +143,6 @@ func Compare(a, b string) (*Diff, error) {
 		if cause == "non-reproducible" {
 			d.NonReproducible = append(d.NonReproducible, month)
 		}
-		data = data || c.data()
-		method = method || c.method()
 		for i := range changes {
 			changes[i].Cause = cause
 		}
@@ -164,17 +162,22 @@ func Compare(a, b string) (*Diff, error) {
 		}
 		return x.Term < y.Term
 	})
+	// The kind follows the causes, also when no value moved: a new code
+	// version that changes no number is still a method change.
+	data, method := d.Causes.data(), d.Causes.method()
 	switch {
 	case len(d.NonReproducible) > 0:
 		d.Kind = "non-reproducible"
-	case len(d.Changes) == 0:
-		d.Kind = "none"
 	case data && method:
 		d.Kind = "data+method"
 	case data:
 		d.Kind = "data"
-	default:
+	case method:
 		d.Kind = "method"
+	case len(d.Changes) > 0 || len(d.MonthsAdded) > 0 || len(d.MonthsRemoved) > 0:
+		d.Kind = "months"
+	default:
+		d.Kind = "none"
 	}
 	d.Summary = d.summarise()
 	return d, nil
