@@ -26,7 +26,7 @@ func (d *Diff) WriteText(w io.Writer, limit int) error {
 	}
 	fmt.Fprintf(w, "\n%-8s %-28s %-26s %12s %12s %12s %10s  %s\n", "month", "region", "term", "from GtC", "to GtC", "Δ GtC", "Δσ GtC", "cause")
 	for _, c := range d.Changes[:n] {
-		fmt.Fprintf(w, "%-8s %-28s %-26s %12s %12s %+12.5g %+10.3g  %s\n", c.Month, c.Region, c.Term, num(c.FromGtC), num(c.ToGtC),
+		fmt.Fprintf(w, "%-8s %-28s %-26s %12s %12s %+12.5g %+10.3g  %s\n", c.Month, c.Region, c.Term, short6(c.FromGtC), short6(c.ToGtC),
 			c.DeltaGtC, c.DeltaSigmaGtC, c.Cause)
 	}
 	if n < len(d.Changes) {
@@ -90,4 +90,13 @@ func num(v float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// short6 is a value for the text table: six significant digits, "-" for
+// a side that has no such row.
+func short6(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
 }
