@@ -148,21 +148,21 @@ type Column struct {
 	Variable
 }
 
-// parquetColumns reads the columns of the Parquet file at path and gives
-// each its CF attributes.
-func parquetColumns(path, table, period string) ([]Column, error) {
+// parquetColumns reads the columns and the row count of the Parquet file
+// at path and gives each column its CF attributes.
+func parquetColumns(path, table, period string) ([]Column, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	pf, err := parquet.OpenFile(f, st.Size(), parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, 0, fmt.Errorf("read %s: %w", path, err)
 	}
 	var cols []Column
 	for _, fld := range pf.Schema().Fields() {
@@ -170,9 +170,12 @@ func parquetColumns(path, table, period string) ([]Column, error) {
 		if v, ok := ColumnVariable(table, fld.Name(), period); ok {
 			c.Variable = v
 		}
+		if table == "grid" && fld.Name() == "geometry" {
+			c.Type = "GEOMETRY" // WKB with GeoParquet metadata: readers decode it
+		}
 		cols = append(cols, c)
 	}
-	return cols, nil
+	return cols, pf.NumRows(), nil
 }
 
 // columnType names a Parquet column's type the way DuckDB does.

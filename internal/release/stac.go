@@ -46,6 +46,7 @@ type asset struct {
 	Roles           []string `json:"roles,omitempty"`
 	Columns         []Column `json:"table:columns,omitempty"`
 	PrimaryGeometry string   `json:"table:primary_geometry,omitempty"`
+	RowCount        *int64   `json:"table:row_count,omitempty"`
 }
 
 // WriteSTAC writes the release's STAC collection (collection.json) and one
@@ -92,14 +93,15 @@ func collection(dir string, rel *Release, id string, have map[string]bool) (map[
 		{"agreement", "month", "bottom-up against top-down anomalies per region"},
 	} {
 		if have[t.name+".parquet"] {
-			cols, err := parquetColumns(filepath.Join(dir, t.name+".parquet"), t.name, t.period)
+			cols, n, err := parquetColumns(filepath.Join(dir, t.name+".parquet"), t.name, t.period)
 			if err != nil {
 				return nil, err
 			}
-			assets[t.name] = asset{Href: "./" + t.name + ".parquet", Type: typeParquet, Title: t.title, Roles: []string{"data"}, Columns: cols}
-		}
-		if have[t.name+".csv"] {
-			assets[t.name+"_csv"] = asset{Href: "./" + t.name + ".csv", Type: typeCSV, Title: t.title + " (CSV)", Roles: []string{"data"}}
+			assets[t.name] = asset{Href: "./" + t.name + ".parquet", Type: typeParquet, Title: t.title, Roles: []string{"data"},
+				Columns: cols, RowCount: &n}
+			if have[t.name+".csv"] { // the same rows
+				assets[t.name+"_csv"] = asset{Href: "./" + t.name + ".csv", Type: typeCSV, Title: t.title + " (CSV)", Roles: []string{"data"}, RowCount: &n}
+			}
 		}
 	}
 	return map[string]any{
@@ -137,12 +139,12 @@ func monthItem(dir, collID, month string, have map[string]bool) (map[string]any,
 	assets := map[string]asset{}
 	gridPath := fmt.Sprintf("grid/year=%04d/month=%02d/part-0.parquet", m.Year, int(m.Month))
 	if have[gridPath] {
-		cols, err := parquetColumns(filepath.Join(dir, filepath.FromSlash(gridPath)), "grid", "month")
+		cols, n, err := parquetColumns(filepath.Join(dir, filepath.FromSlash(gridPath)), "grid", "month")
 		if err != nil {
 			return nil, err
 		}
 		assets["grid"] = asset{Href: "../" + gridPath, Type: typeParquet, Title: "gridded fluxes (GeoParquet)", Roles: []string{"data"},
-			Columns: cols, PrimaryGeometry: "geometry"}
+			Columns: cols, PrimaryGeometry: "geometry", RowCount: &n}
 	}
 	monthDir := path.Join(lake.MonthsDir, month)
 	for _, a := range []struct{ key, file, typ, title, role string }{
