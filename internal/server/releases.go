@@ -19,8 +19,9 @@ import (
 // server of its own opened on it. The response then carries the release's
 // id in the X-Carbonbudget-Release header.
 
-// releaseServers holds one server per release served so far. Releases
-// never change, so a server, once opened, stays valid.
+// releaseServers holds one server per release served so far (at most
+// maxReleaseServers). Releases never change, so a server, once opened,
+// stays valid; one dropped to make room is reopened when asked for.
 type releaseServers struct {
 	mu   sync.Mutex
 	byID map[string]*Server
@@ -29,6 +30,8 @@ type releaseServers struct {
 // releaseHeader names the release a response comes from ("live" for the
 // output directory as published now).
 const releaseHeader = "X-Carbonbudget-Release"
+
+const maxReleaseServers = 8
 
 // serveRelease answers r from the release its release parameter names and
 // reports whether it did. Listing releases and diffs take release ids as
@@ -78,8 +81,18 @@ func (s *Server) releaseServer(id string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Heavy requests share the live server's slots, whichever release
+	// they ask for; the caches are smaller, since there may be several.
+	sub.heavy = s.heavy
+	sub.cache, sub.maps = newRespCache(32<<20), newRespCache(8<<20)
 	if s.releases.byID == nil {
 		s.releases.byID = map[string]*Server{}
+	}
+	if len(s.releases.byID) >= maxReleaseServers {
+		for old := range s.releases.byID {
+			delete(s.releases.byID, old)
+			break
+		}
 	}
 	s.releases.byID[id] = sub
 	return sub, nil
