@@ -35,7 +35,7 @@ type Manifest struct {
 	// source (NOAA's "File Creation" line), so that a diff can say which
 	// revision of a record changed.
 	Vintages map[string]string `json:"vintages,omitempty"`
-	Outputs map[string]string             `json:"outputs_sha256"` // path relative to the output dir -> checksum
+	Outputs  map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
 }
 
 // Timings are the stage durations, in seconds, of the run that produced a
