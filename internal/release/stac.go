@@ -1,7 +1,9 @@
 package release
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -161,6 +163,10 @@ func monthItem(dir, collID, month string, have map[string]bool) (map[string]any,
 			assets[a.key] = asset{Href: "../" + path.Join(monthDir, a.file), Type: a.typ, Title: a.title, Roles: []string{a.role}}
 		}
 	}
+	maturity, err := monthMaturity(dir, month)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{
 		"type":            "Feature",
 		"stac_version":    STACVersion,
@@ -174,6 +180,9 @@ func monthItem(dir, collID, month string, have map[string]bool) (map[string]any,
 			"datetime":       nil,
 			"start_datetime": monthStart(m),
 			"end_datetime":   monthEnd(m),
+			// Each term's maturity (observed, emulated, provisional), as
+			// budget.json states it: what a catalogue search can filter on.
+			"carbonbudget:maturity": maturity,
 		},
 		"links": []link{
 			{Rel: "collection", Href: "../" + CollectionFile, Type: typeJSON},
@@ -219,4 +228,22 @@ func writeCatalog(out string) error {
 		"description":  "Every release of this carbonbudget output directory, newest first; each is an immutable STAC collection.",
 		"links":        links,
 	})
+}
+
+// monthMaturity returns the maturity of each budget term of the month in
+// the tree dir, by budget.json key.
+func monthMaturity(dir, month string) (map[string]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, lake.MonthsDir, month, lake.BudgetJSON))
+	if err != nil {
+		return nil, err
+	}
+	var rec lake.MonthRecord
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("read %s budget: %w", month, err)
+	}
+	out := map[string]string{"land_residual": rec.Budget.LandResidual.Maturity, "net_land": rec.Budget.NetLand.Maturity}
+	for _, t := range rec.Budget.TermsByKey() {
+		out[t.Key] = t.Maturity
+	}
+	return out, nil
 }

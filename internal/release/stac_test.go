@@ -126,6 +126,10 @@ func TestSTACValidates(t *testing.T) {
 			}
 		}
 	}
+	props := docs[filepath.Join(ItemsDir, "2022-01.json")]["properties"].(map[string]any)
+	if m, _ := props["carbonbudget:maturity"].(map[string]any); m["s_ocean"] != "emulated" || m["e_fos"] != "observed" || len(m) != 9 {
+		t.Errorf("January's maturities %v", props["carbonbudget:maturity"])
+	}
 	if _, ok := docs[filepath.Join(ItemsDir, "2022-01.json")]["assets"].(map[string]any)["grid"]; !ok {
 		t.Error("January's item has no grid asset")
 	}
