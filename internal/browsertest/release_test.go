@@ -124,7 +124,7 @@ func TestDashboardShowsRelease(t *testing.T) {
 	if !strings.Contains(shown, rel.ID) || !strings.Contains(shown, "spring") {
 		t.Errorf("release indicator %q does not name release %s (spring)", shown, rel.ID)
 	}
-	if options != ","+rel.ID {
+	if options != "live,"+rel.ID {
 		t.Errorf("release choices %q, want live and %s", options, rel.ID)
 	}
 	mu.Lock()

@@ -14,10 +14,11 @@ import (
 
 // Releases. Without a release parameter the API serves the output
 // directory as published now (the live state, which may hold months
-// published since the latest release); ?release=ID (an id, a unique
-// prefix, a name, or "latest") serves that release's frozen tree, by a
-// server of its own opened on it. The response then carries the release's
-// id in the X-Carbonbudget-Release header.
+// published since the latest release), or Options.DefaultRelease when set;
+// ?release=ID (an id, a unique prefix, a name, or "latest") serves that
+// release's frozen tree, by a server of its own opened on it, and
+// ?release=live the output directory. The response carries what answered
+// in the X-Carbonbudget-Release header.
 
 // releaseServers holds one server per release served so far (at most
 // maxReleaseServers). Releases never change, so a server, once opened,
@@ -38,11 +39,20 @@ const maxReleaseServers = 8
 // their own parameters, so they are answered by the live server.
 func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request) bool {
 	ref := r.URL.Query().Get("release")
-	if ref == "" || !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/releases" || r.URL.Path == "/api/v1/diff" {
+	byDefault := ref == ""
+	if byDefault {
+		ref = s.opt.DefaultRelease
+	}
+	if ref == "" || ref == "live" || !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/releases" || r.URL.Path == "/api/v1/diff" {
 		w.Header().Set(releaseHeader, "live")
 		return false
 	}
 	rel, err := release.Resolve(s.out, ref)
+	if err != nil && byDefault {
+		// No release yet to default to: the output directory is all there is.
+		w.Header().Set(releaseHeader, "live")
+		return false
+	}
 	if err != nil {
 		writeError(w, &apiError{http.StatusNotFound, "no release " + quote(ref) + " (GET /api/v1/releases lists them)"})
 		return true
@@ -55,7 +65,7 @@ func (s *Server) serveRelease(w http.ResponseWriter, r *http.Request) bool {
 	}
 	q := r.URL.Query()
 	q.Del("release")
-	r2 := r.Clone(r.Context())
+	r2 := r.Clone(r.Context()) // a deep copy: r's URL stays as it came
 	r2.URL.RawQuery = q.Encode()
 	w.Header().Set(releaseHeader, rel.ID)
 	sub.mux.ServeHTTP(w, r2)
@@ -76,7 +86,8 @@ func (s *Server) releaseServer(id string) (*Server, error) {
 		return sub, nil
 	}
 	opt := s.opt
-	opt.Runs = nil // the ledger is the live directory's
+	opt.Runs = nil          // the ledger is the live directory's
+	opt.DefaultRelease = "" // the release's tree has no releases
 	sub, err := New(release.TreeDir(s.out, id), opt)
 	if err != nil {
 		return nil, err
@@ -109,10 +120,16 @@ func (s *Server) releaseList(w http.ResponseWriter, r *http.Request) error {
 	for i, j := 0, len(sums)-1; i < j; i, j = i+1, j-1 {
 		sums[i], sums[j] = sums[j], sums[i]
 	}
-	body := map[string]any{"latest": nil, "releases": sums,
-		"default": "live: without ?release= the API serves the output directory as published now"}
+	// default is what answers a request without ?release=: a release id,
+	// or "live" (the output directory as published now).
+	body := map[string]any{"latest": nil, "releases": sums, "default": "live"}
 	if len(sums) > 0 {
 		body["latest"] = sums[0].ID
+	}
+	if ref := s.opt.DefaultRelease; ref != "" && ref != "live" {
+		if rel, err := release.Resolve(s.out, ref); err == nil {
+			body["default"] = rel.ID
+		}
 	}
 	b, err := json.Marshal(body)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,5 +145,42 @@ func TestReleasesServed(t *testing.T) {
 	}
 	if resp, b := get(t, ts, "/release.js"); resp.StatusCode != 200 || !strings.Contains(string(b), "withRelease") {
 		t.Errorf("/release.js: %d", resp.StatusCode)
+	}
+
+	// serve --release latest: the latest release by default, live on request.
+	s, err := New(out, Options{DefaultRelease: "latest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts = httptest.NewServer(s.Handler())
+	defer ts.Close()
+	if got := gAtm("", second.ID); got != 0.45 {
+		t.Errorf("default latest: G_ATM %g, want the second release's 0.45", got)
+	}
+	if got := gAtm("&release=live", "live"); got != 0.5 {
+		t.Errorf("release=live: G_ATM %g, want 0.5", got)
+	}
+	if _, b := get(t, ts, "/api/v1/releases"); !strings.Contains(string(b), `"default":"`+second.ID+`"`) {
+		t.Errorf("releases with default latest: %s", b)
+	}
+}
+
+// TestDefaultReleaseWithoutReleases: serve --release latest on an output
+// directory that has no release yet answers from the output directory.
+func TestDefaultReleaseWithoutReleases(t *testing.T) {
+	out := t.TempDir()
+	publishConsistent(t, out, 0.4, "aa")
+	s, err := New(out, Options{DefaultRelease: "latest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	resp, b := get(t, ts, "/api/v1/budget")
+	if resp.StatusCode != 200 || resp.Header.Get(releaseHeader) != "live" {
+		t.Errorf("budget without releases: %d %q %s", resp.StatusCode, resp.Header.Get(releaseHeader), b)
+	}
+	if resp, _ := get(t, ts, "/api/v1/budget?release=latest"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an explicit release=latest without releases: %d, want 404", resp.StatusCode)
 	}
 }

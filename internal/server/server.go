@@ -45,6 +45,10 @@ type Options struct {
 	ReloadEvery time.Duration
 	Runs        RunLister
 	Log         *slog.Logger
+	// DefaultRelease is what a request without ?release= is answered
+	// from: "" or "live" the output directory as published now, else a
+	// release ("latest", an id or a name; releases.go).
+	DefaultRelease string
 	// Baseline is the anomaly reference of the maps; zero means 2015–2022.
 	Baseline struct{ FromYear, ToYear int }
 }

@@ -27,10 +27,12 @@ async function showRelease() {
     return;
   }
   const rels = list.releases || [];
-  const shown = RELEASE && rels.find(r => r.id === RELEASE || r.name === RELEASE || (RELEASE.length >= 6 && r.id.startsWith(RELEASE)) || (RELEASE === "latest" && r.id === list.latest));
+  // Without ?release= the server answers from its default: live, or a release.
+  const want = RELEASE || (list.default && list.default !== "live" ? list.default : "");
+  const shown = want && want !== "live" && rels.find(r => r.id === want || r.name === want || (want.length >= 6 && r.id.startsWith(want)) || (want === "latest" && r.id === list.latest));
   const text = document.createElement("span");
   text.id = "release-shown";
-  if (RELEASE && !shown) {
+  if (RELEASE && RELEASE !== "live" && !shown) {
     text.textContent = `No release "${RELEASE}". `;
   } else if (shown) {
     text.textContent = `Showing release ${releaseLabel(shown)}: frozen, citable. `;
@@ -44,7 +46,7 @@ async function showRelease() {
   sel.id = "release-select";
   sel.setAttribute("aria-label", "release");
   const live = document.createElement("option");
-  live.value = "";
+  live.value = "live";
   live.textContent = "live output";
   sel.appendChild(live);
   for (const r of rels) {
@@ -54,7 +56,8 @@ async function showRelease() {
     if (shown && shown.id === r.id) o.selected = true;
     sel.appendChild(o);
   }
-  sel.addEventListener("change", () => { location.search = sel.value ? "?release=" + encodeURIComponent(sel.value) : ""; });
+  if (!shown) live.selected = true;
+  sel.addEventListener("change", () => { location.search = "?release=" + encodeURIComponent(sel.value); });
   box.appendChild(sel);
 }
 
