@@ -25,7 +25,8 @@ const relFrom, relTo = "2022-10", "2022-11"
 // diff), rerun on NOAA's revised record and release again: the diff names
 // the NOAA file and its vintages as the cause, and G_ATM and B_IM of
 // November as the only changes. Then a build with another code version
-// reruns the months: a method change.
+// reruns the months, and so does a retrained ocean emulator: method
+// changes, naming the code version and the model.
 func TestReleaseDiffNamesTheRevisedNOAAFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the pipeline three times")
@@ -120,6 +121,57 @@ func TestReleaseDiffNamesTheRevisedNOAAFile(t *testing.T) {
 	if d.Kind != "method" || len(d.Causes.Code) != 1 || d.Causes.Code[0].To != "test-v2" || len(d.Causes.Inputs) != 0 {
 		t.Errorf("code version change: kind %q, causes %+v", d.Kind, d.Causes)
 	}
+
+	// The emulators retrained on fewer years (train_from_year 2020), the
+	// same inputs and code: a method change naming the models and the
+	// configuration key.
+	models2 := filepath.Join(dir, "models2")
+	if b, err := exec.Command("cp", "-r", fix.models, models2).CombinedOutput(); err != nil {
+		t.Fatalf("copy models: %v %s", err, b)
+	}
+	train2 := fromYear2020(t, filepath.Join(dir, "train2.yaml"), models2, "2020-01")
+	if _, err := carbonbudget(context.Background(), "train", "--component", "ocean", "--config", train2,
+		"--out", filepath.Join(dir, "train-out")); err != nil {
+		t.Fatal(err)
+	}
+	config4 := fromYear2020(t, filepath.Join(dir, "models2.yaml"), models2, firstMonth)
+	out4 := filepath.Join(dir, "out-models2")
+	runMonths("", config4, out4)
+	d = diffJSON(t, cb("diff", "first", out4, "--format", "json"))
+	if d.Kind != "method" || len(d.Causes.Models) == 0 || len(d.Causes.Inputs)+len(d.Causes.Code) != 0 ||
+		len(d.Causes.Config) != 1 || d.Causes.Config[0].Key != "train_from_year" {
+		t.Errorf("retrained ocean model: kind %q, causes %+v", d.Kind, d.Causes)
+	}
+	for _, m := range d.Causes.Models {
+		if m.Component != "ocean" || m.Change != "changed" {
+			t.Errorf("model cause %+v: want the retrained ocean member", m)
+		}
+	}
+	if len(d.Changes) == 0 {
+		t.Error("a retrained ocean emulator changed no value")
+	}
+}
+
+// fromYear2020 writes the fixture's configuration with its models in
+// models and train_from_year 2020 (the fixture trains from 2019).
+func fromYear2020(t *testing.T, path, models, start string) string {
+	t.Helper()
+	p, err := writeConfig(path, fix.world, models, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "train_from_year: 2019", "train_from_year: 2020", 1)
+	if text == string(b) {
+		t.Fatal("the fixture's configuration has no 'train_from_year: 2019'")
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // reviseWorld makes dst the twin world src with NOAA's monthly record

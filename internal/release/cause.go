@@ -1,7 +1,6 @@
 package release
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,10 +20,9 @@ type manifest struct {
 	Config      string          `json:"config"`
 	Inputs      []manifestInput `json:"inputs"`
 	Models      []struct {
-		Component string          `json:"component"`
-		Name      string          `json:"name"`
-		SHA256    string          `json:"sha256"`
-		Card      json.RawMessage `json:"card"`
+		Component string `json:"component"`
+		Name      string `json:"name"`
+		SHA256    string `json:"sha256"`
 	} `json:"models"`
 	Fetched map[string]struct {
 		LastModified string `json:"last_modified"`
@@ -160,7 +158,10 @@ func compareManifests(month string, a, b *manifest) Causes {
 			ch.Change, ch.SHA256To = "added", b.Models[j].SHA256
 		case !inB:
 			ch.Change, ch.SHA256From = "removed", a.Models[i].SHA256
-		case a.Models[i].SHA256 != b.Models[j].SHA256 || !bytes.Equal(compactJSON(a.Models[i].Card), compactJSON(b.Models[j].Card)):
+		case a.Models[i].SHA256 != b.Models[j].SHA256:
+			// The file is the model: the same bytes predict the same
+			// values. Its card also records when and how fast it was
+			// trained, which a retraining to the same bytes changes.
 			ch.Change, ch.SHA256From, ch.SHA256To = "changed", a.Models[i].SHA256, b.Models[j].SHA256
 		default:
 			continue
@@ -187,14 +188,6 @@ func vintage(m *manifest, in manifestInput) string {
 		return v
 	}
 	return m.Fetched[in.Path].LastModified
-}
-
-func compactJSON(b json.RawMessage) []byte {
-	var buf bytes.Buffer
-	if json.Compact(&buf, b) != nil {
-		return b
-	}
-	return buf.Bytes()
 }
 
 func unionKeys[V any](a, b map[string]V) []string {
