@@ -36,30 +36,9 @@ func runRelease(ctx context.Context, env *Env, args []string) error {
 	out := cfg.OutputDir
 	switch {
 	case *list:
-		rels, err := release.List(out)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(env, release.Summaries(rels))
-		}
-		tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tCREATED\tMONTHS\tCHANGE")
-		for _, r := range rels {
-			s := release.Summarise(r)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s..%s\t%s\n", r.ID, r.Name, r.Created, s.FirstMonth, s.LastMonth, s.Kind)
-		}
-		return tw.Flush()
+		return listReleases(env, out, *asJSON)
 	case *verify != "":
-		r, err := release.Resolve(out, *verify)
-		if err != nil {
-			return err
-		}
-		if err := release.Verify(out, r.ID); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "release %s: %d files verified\n", r.ID, len(r.Files))
-		return nil
+		return verifyRelease(env, out, *verify)
 	}
 	// The lock keeps an update from publishing while the state is frozen.
 	lk, err := lock.Acquire(ctx, out, *wait)
@@ -91,6 +70,37 @@ func runRelease(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "  %s\n", s)
 		}
 	}
+	return nil
+}
+
+// listReleases prints the releases of out, oldest first.
+func listReleases(env *Env, out string, asJSON bool) error {
+	rels, err := release.List(out)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(env, release.Summaries(rels))
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tCREATED\tMONTHS\tCHANGE")
+	for _, r := range rels {
+		s := release.Summarise(r)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s..%s\t%s\n", r.ID, r.Name, r.Created, s.FirstMonth, s.LastMonth, s.Kind)
+	}
+	return tw.Flush()
+}
+
+// verifyRelease rehashes release ref of out.
+func verifyRelease(env *Env, out, ref string) error {
+	r, err := release.Resolve(out, ref)
+	if err != nil {
+		return err
+	}
+	if err := release.Verify(out, r.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "release %s: %d files verified\n", r.ID, len(r.Files))
 	return nil
 }
 

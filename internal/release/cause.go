@@ -111,7 +111,24 @@ var locationKeys = map[string]bool{"input_dir": true, "output_dir": true, "work_
 
 // compareManifests returns the causes of month's changes between a and b.
 func compareManifests(month string, a, b *manifest) Causes {
-	var c Causes
+	c := Causes{Inputs: compareInputs(month, a, b), Models: compareModels(month, a, b)}
+	if a.CodeVersion != b.CodeVersion {
+		c.Code = append(c.Code, ValueChange{From: a.CodeVersion, To: b.CodeVersion, Months: []string{month}})
+	}
+	ac, bc := flattenYAML(a.Config), flattenYAML(b.Config)
+	for _, k := range unionKeys(ac, bc) {
+		if top, _, _ := strings.Cut(k, "."); locationKeys[top] || ac[k] == bc[k] {
+			continue
+		}
+		c.Config = append(c.Config, ConfigChange{Key: k, From: ac[k], To: bc[k], Months: []string{month}})
+	}
+	return c
+}
+
+// compareInputs lists the input files that differ, by source, model and
+// path.
+func compareInputs(month string, a, b *manifest) []InputChange {
+	var out []InputChange
 	key := func(in manifestInput) string { return in.Source + "\x00" + in.Model + "\x00" + in.Path }
 	ai, bi := map[string]manifestInput{}, map[string]manifestInput{}
 	for _, in := range a.Inputs {
@@ -139,8 +156,17 @@ func compareManifests(month string, a, b *manifest) Causes {
 			continue
 		}
 		ch.VintageFrom, ch.VintageTo = vintage(a, x), vintage(b, y)
-		c.Inputs = append(c.Inputs, ch)
+		out = append(out, ch)
 	}
+	return out
+}
+
+// compareModels lists the emulators whose file differs, by component and
+// name. The file is the model: the same bytes predict the same values. Its
+// card also records when and how fast it was trained, which a retraining
+// to the same bytes changes, so the card is not compared.
+func compareModels(month string, a, b *manifest) []ModelChange {
+	var out []ModelChange
 	am, bm := map[string]int{}, map[string]int{}
 	for i, m := range a.Models {
 		am[m.Component+"\x00"+m.Name] = i
@@ -159,26 +185,13 @@ func compareManifests(month string, a, b *manifest) Causes {
 		case !inB:
 			ch.Change, ch.SHA256From = "removed", a.Models[i].SHA256
 		case a.Models[i].SHA256 != b.Models[j].SHA256:
-			// The file is the model: the same bytes predict the same
-			// values. Its card also records when and how fast it was
-			// trained, which a retraining to the same bytes changes.
 			ch.Change, ch.SHA256From, ch.SHA256To = "changed", a.Models[i].SHA256, b.Models[j].SHA256
 		default:
 			continue
 		}
-		c.Models = append(c.Models, ch)
+		out = append(out, ch)
 	}
-	if a.CodeVersion != b.CodeVersion {
-		c.Code = append(c.Code, ValueChange{From: a.CodeVersion, To: b.CodeVersion, Months: []string{month}})
-	}
-	ac, bc := flattenYAML(a.Config), flattenYAML(b.Config)
-	for _, k := range unionKeys(ac, bc) {
-		if top, _, _ := strings.Cut(k, "."); locationKeys[top] || ac[k] == bc[k] {
-			continue
-		}
-		c.Config = append(c.Config, ConfigChange{Key: k, From: ac[k], To: bc[k], Months: []string{month}})
-	}
-	return c
+	return out
 }
 
 // vintage is the vintage of an input: the one its source states in the

@@ -149,8 +149,16 @@ func Compare(a, b string) (*Diff, error) {
 		d.Changes = append(d.Changes, changes...)
 		d.Causes.merge(c)
 	}
-	sort.SliceStable(d.Changes, func(i, j int) bool {
-		x, y := d.Changes[i], d.Changes[j]
+	sortChanges(d.Changes)
+	d.Kind = d.kind()
+	d.Summary = d.summarise()
+	return d, nil
+}
+
+// sortChanges puts the largest change (of the value or of its σ) first.
+func sortChanges(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		x, y := cs[i], cs[j]
 		if ax, ay := math.Max(math.Abs(x.DeltaGtC), math.Abs(x.DeltaSigmaGtC)), math.Max(math.Abs(y.DeltaGtC), math.Abs(y.DeltaSigmaGtC)); ax != ay {
 			return ax > ay
 		}
@@ -162,25 +170,27 @@ func Compare(a, b string) (*Diff, error) {
 		}
 		return x.Term < y.Term
 	})
-	// The kind follows the causes, also when no value moved: a new code
-	// version that changes no number is still a method change.
+}
+
+// kind names what the diff is (see Diff.Kind). It follows the causes, also
+// when no value moved: a new code version that changes no number is still
+// a method change.
+func (d *Diff) kind() string {
 	data, method := d.Causes.data(), d.Causes.method()
 	switch {
 	case len(d.NonReproducible) > 0:
-		d.Kind = "non-reproducible"
+		return "non-reproducible"
 	case data && method:
-		d.Kind = "data+method"
+		return "data+method"
 	case data:
-		d.Kind = "data"
+		return "data"
 	case method:
-		d.Kind = "method"
+		return "method"
 	case len(d.Changes) > 0 || len(d.MonthsAdded) > 0 || len(d.MonthsRemoved) > 0:
-		d.Kind = "months"
+		return "months"
 	default:
-		d.Kind = "none"
+		return "none"
 	}
-	d.Summary = d.summarise()
-	return d, nil
 }
 
 func causeKind(c *Causes) string {

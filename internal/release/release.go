@@ -97,17 +97,9 @@ func Create(out string, opt Options) (rel *Release, existed bool, err error) {
 		}
 		return nil, false, fmt.Errorf("%w: %s", ErrRefused, strings.Join(msgs, "; "))
 	}
-	paths, err := published(out)
+	files, err := freeze(out)
 	if err != nil {
-		return nil, false, fmt.Errorf("release %s: list files: %w", out, err)
-	}
-	files := make([]File, 0, len(paths))
-	for _, p := range paths {
-		f, err := store(out, p)
-		if err != nil {
-			return nil, false, fmt.Errorf("release %s: %w", out, err)
-		}
-		files = append(files, f)
+		return nil, false, err
 	}
 	id := contentID(files)
 	if old, err := Read(out, id); err == nil {
@@ -133,20 +125,44 @@ func Create(out string, opt Options) (rel *Release, existed bool, err error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, false, err
 	}
-	if err := durable.WriteDir(TreeDir(out, id), func(tmp string) error {
-		for _, f := range files {
+	return rel, false, publish(out, rel)
+}
+
+// freeze puts every published file of out in the object store and returns
+// the list.
+func freeze(out string) ([]File, error) {
+	paths, err := published(out)
+	if err != nil {
+		return nil, fmt.Errorf("release %s: list files: %w", out, err)
+	}
+	files := make([]File, 0, len(paths))
+	for _, p := range paths {
+		f, err := store(out, p)
+		if err != nil {
+			return nil, fmt.Errorf("release %s: %w", out, err)
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// publish makes rel exist: its tree (renamed into place whole, with its
+// STAC files), then its JSON, then the catalog that lists it.
+func publish(out string, rel *Release) error {
+	if err := durable.WriteDir(TreeDir(out, rel.ID), func(tmp string) error {
+		for _, f := range rel.Files {
 			if err := materialise(out, tmp, f); err != nil {
 				return err
 			}
 		}
 		return WriteSTAC(tmp, rel)
 	}); err != nil {
-		return nil, false, err
+		return err
 	}
-	if err := writeJSON(filepath.Join(out, Dir, id+".json"), rel); err != nil {
-		return nil, false, err
+	if err := writeJSON(filepath.Join(out, Dir, rel.ID+".json"), rel); err != nil {
+		return err
 	}
-	return rel, false, writeCatalog(out)
+	return writeCatalog(out)
 }
 
 // contentID is the release id of a file list.
