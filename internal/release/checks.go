@@ -74,6 +74,7 @@ func RunChecks(out string) []Check {
 		checkPartition("land_partition", recs, []string{"band-land", "country"},
 			[]string{lake.CompFossil, lake.CompLand, lake.CompFire}),
 		checkPartition("ocean_partition", recs, []string{"band-ocean"}, []string{lake.CompOcean}),
+		checkMonthlyTable(out, recs),
 		checkAnnual(out, recs),
 	}
 }
@@ -205,6 +206,42 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// checkMonthlyTable: budget_monthly has one row per published month, with
+// the month's budget.json values (a crash between a month's publication
+// and the tables' rebuild leaves them apart).
+func checkMonthlyTable(out string, recs []lake.MonthRecord) Check {
+	monthly, err := output.ReadParquet[lake.Row](filepath.Join(out, "budget_monthly.parquet"))
+	if err != nil {
+		return Check{Name: "monthly_table", Detail: fmt.Sprintf("read budget_monthly.parquet: %v", err)}
+	}
+	rows := map[string]lake.Row{}
+	for _, r := range monthly {
+		rows[r.Period] = r
+	}
+	var f failures
+	if len(monthly) != len(recs) {
+		f.add("budget_monthly has %d rows for %d published months", len(monthly), len(recs))
+	}
+	for _, m := range recs {
+		b := m.Budget
+		r, ok := rows[b.Period]
+		if !ok {
+			f.add("%s: no row in budget_monthly", b.Period)
+			continue
+		}
+		for _, t := range []struct {
+			key        string
+			table, rec float64
+		}{{"e_fos", r.EFos, b.EFos.GtC}, {"e_luc", r.ELUC, b.ELUC.GtC}, {"g_atm", r.GAtm, b.GAtm.GtC}, {"s_ocean", r.SOcean, b.SOcean.GtC},
+			{"s_land", r.SLand, b.SLand.GtC}, {"s_cement", r.SCement, b.SCement.GtC}, {"b_im", r.BIm, b.BIm.GtC}} {
+			if !same(t.table, t.rec) {
+				f.add("%s %s: budget_monthly %.6f GtC, budget.json %.6f GtC", b.Period, t.key, t.table, t.rec)
+			}
+		}
+	}
+	return f.check("monthly_table", fmt.Sprintf("budget_monthly holds the %d months' budgets", len(recs)))
 }
 
 // checkAnnual: each calendar year of budget_annual is the sum of its

@@ -128,6 +128,12 @@ func TestReleaseRefusesInconsistentOutputs(t *testing.T) {
 		{"an ocean band lost ocean", "ocean_partition", func(t *testing.T, out string) {
 			editMonth(t, out, "2022-10", func(r *lake.MonthRecord) { bumpRegion(r, "band-ocean", lake.CompOcean, 0.002) })
 		}},
+		{"a month published after the tables were rebuilt", "monthly_table", func(t *testing.T, out string) {
+			editMonth(t, out, "2022-04", func(r *lake.MonthRecord) {
+				r.Budget.SOcean.GtC += 0.01
+				r.Budget.BIm.GtC -= 0.01
+			})
+		}},
 		{"a month changed after the tables", "annual_sums", func(t *testing.T, out string) {
 			editMonth(t, out, "2022-11", func(r *lake.MonthRecord) {
 				r.Budget.EFos.GtC += 0.01
