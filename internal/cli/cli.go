@@ -42,6 +42,7 @@ type command struct {
 
 // commands lists the subcommands. Each lives in its own file.
 var commands = map[string]command{
+	"nowcast":  {"project the year in progress, or replay the projection over past years and score it (nowcast --hindcast 1990-2025 --as-of-month 6 --real DIR)", runNowcast},
 	"validate": {"compare the published budget with the twin world's truth (validate --truth DIR/truth)", runValidate},
 	"version":  {"print the version", runVersion},
 	"grid":     {"describe the analysis grid (grid info --res 0.5)", runGrid},

@@ -14,9 +14,8 @@ const (
 	// MaturityProvisional: computed without one of its inputs; it will be
 	// recomputed when the input arrives (the provisional flag).
 	MaturityProvisional = "provisional"
-	// MaturityProjected: a projection beyond the data (the projection
-	// table); never a budget.json term.
-	MaturityProjected = "projected"
+	// MaturityProjected (projection.go): a projection beyond the data, in
+	// the projection table only, never a budget.json term.
 )
 
 // maturityRank orders the maturities, most settled first.

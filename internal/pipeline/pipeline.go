@@ -117,7 +117,11 @@ func (r *Runner) WriteTables() error {
 	if err != nil {
 		return err
 	}
-	return lake.WriteTables(r.Cfg.OutputDir, budget.Tables(months, r.baseline()))
+	t := budget.Tables(months, r.baseline())
+	if err := lake.WriteTables(r.Cfg.OutputDir, t); err != nil {
+		return err
+	}
+	return r.WriteProjection(t, time.Now())
 }
 
 func (r *Runner) baseline() budget.Baseline {
@@ -351,7 +355,7 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
 		return err
 	}
 	if r.NetCDF {
@@ -422,7 +426,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
 	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))

@@ -60,6 +60,12 @@ type Changelog struct {
 	Causes  Causes   `json:"causes"`
 	// Largest are the largest changes (at most maxChangelogChanges).
 	Largest []Change `json:"largest_changes,omitempty"`
+	// FilesChanged, FilesAdded and FilesRemoved compare the two releases'
+	// file lists: what changed byte for byte, values or not (a projection
+	// stamped with the time it was made changes with every run).
+	FilesChanged []string `json:"files_changed,omitempty"`
+	FilesAdded   []string `json:"files_added,omitempty"`
+	FilesRemoved []string `json:"files_removed,omitempty"`
 }
 
 const maxChangelogChanges = 20
@@ -122,6 +128,7 @@ func Create(out string, opt Options) (rel *Release, existed bool, err error) {
 		}
 		rel.Previous = prev.ID
 		rel.Changelog = d.changelog(prev.ID)
+		rel.Changelog.compareFiles(prev.Files, files)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, false, err
 	}
@@ -163,6 +170,32 @@ func publish(out string, rel *Release) error {
 		return err
 	}
 	return writeCatalog(out)
+}
+
+// compareFiles fills the changelog's file lists from the previous
+// release's files and this one's.
+func (c *Changelog) compareFiles(prev, cur []File) {
+	old := map[string]string{}
+	for _, f := range prev {
+		old[f.Path] = f.SHA256
+	}
+	for _, f := range cur {
+		sum, ok := old[f.Path]
+		switch {
+		case !ok:
+			c.FilesAdded = append(c.FilesAdded, f.Path)
+		case sum != f.SHA256:
+			c.FilesChanged = append(c.FilesChanged, f.Path)
+		}
+		delete(old, f.Path)
+	}
+	for p := range old {
+		c.FilesRemoved = append(c.FilesRemoved, p)
+	}
+	sort.Strings(c.FilesRemoved)
+	if n := len(c.FilesChanged) + len(c.FilesAdded) + len(c.FilesRemoved); n > 0 {
+		c.Summary = append(c.Summary, fmt.Sprintf("files: %d changed, %d added, %d removed", len(c.FilesChanged), len(c.FilesAdded), len(c.FilesRemoved)))
+	}
 }
 
 // contentID is the release id of a file list.

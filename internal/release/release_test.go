@@ -92,6 +92,11 @@ func TestReleaseIsImmutableAndShared(t *testing.T) {
 	if len(c.Largest) != 2 {
 		t.Errorf("%d changes, want G_ATM and B_IM of March", len(c.Largest))
 	}
+	changed := strings.Join(c.FilesChanged, " ")
+	if !strings.Contains(changed, "months/2022-03/budget.json") || strings.Contains(changed, "months/2022-01/budget.json") ||
+		!strings.Contains(changed, "months/2022-01/manifest.json") || len(c.FilesAdded)+len(c.FilesRemoved) != 0 {
+		t.Errorf("files changed %v, added %v, removed %v: want March's budget and every manifest", c.FilesChanged, c.FilesAdded, c.FilesRemoved)
+	}
 
 	rels, err := List(out)
 	if err != nil || len(rels) != 2 || rels[0].ID != r1.ID {

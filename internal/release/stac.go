@@ -106,6 +106,17 @@ func collection(dir string, rel *Release, id string, have map[string]bool) (map[
 			}
 		}
 	}
+	// The projection of the year in progress (maturity "projected"): its
+	// value columns are in each row's unit (GtC/yr or ppm/yr), so it has
+	// no column-wise CF units.
+	for _, p := range []struct{ file, key, typ string }{
+		{lake.ProjectionParquet, "projection", typeParquet}, {lake.ProjectionCSV, "projection_csv", typeCSV}, {lake.ProjectionJSON, "projection_json", typeJSON},
+	} {
+		if have[p.file] {
+			assets[p.key] = asset{Href: "./" + p.file, Type: p.typ, Roles: []string{"data"},
+				Title: "the year in progress as projected from the months published so far (maturity projected; units in each row)"}
+		}
+	}
 	return map[string]any{
 		"type":            "Collection",
 		"stac_version":    STACVersion,

@@ -42,6 +42,9 @@ type Inputs struct {
 	// Disagreements are the regions where bottom-up and top-down
 	// anomalies of the month disagree (budget.Disagreements).
 	Disagreements []lake.AgreementRow
+	// Projection is the month's year as projected from the months up to
+	// this one (internal/nowcast); nil in December or without one.
+	Projection *lake.ProjectionDoc
 }
 
 var termColors = map[string]color.RGBA{
@@ -99,6 +102,7 @@ func reportMarkdown(in Inputs) string {
 		}
 		fmt.Fprintf(&b, "| %s%s | %.3f | %.3f |\n", t.name, star, t.t.GtC, t.t.SigmaGtC)
 	}
+	writeNowcast(&b, in.Projection)
 	if td := bud.TopDown; td != nil {
 		fmt.Fprintf(&b, "\n## Top-down: atmospheric inversions\n\n")
 		fmt.Fprintf(&b, "Products: %s", strings.Join(td.Products, ", "))

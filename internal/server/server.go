@@ -106,6 +106,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/regions", s.regionList)
 	s.handle("GET /api/v1/regions/{id}", s.region)
 	s.handle("GET /api/v1/agreement", s.agreement)
+	s.handle("GET /api/v1/projection", s.projection)
 	s.handle("GET /api/v1/grid/{month}", s.grid)
 	s.handle("GET /api/v1/map/{month}", s.mapPNG)
 	s.handle("GET /api/v1/runs", s.runs)

@@ -233,6 +233,7 @@ func (mw *monthWriter) writeOthers(f *MonthFields) error {
 func (w *World) writeFinal(dir string, budgets []MonthBudget) error {
 	steps := []func() error{
 		func() error { return newNOAARecord(budgets, w.opt.Seed).write(dir, w.opt) },
+		func() error { return w.oni.writeCPC(dir, w.opt) },
 		func() error { return w.fossil.writeCarbonMonitor(dir) },
 		func() error { return writeLandUse(dir, w.opt) },
 		func() error { return writeCement(dir, w.opt) },
