@@ -62,6 +62,8 @@ var commands = map[string]command{
 	"demo":     {"make the twin world if absent, train, compute the last years and print the budget beside the truth", runDemo},
 	"schedule": {"run the monthly update on a cron schedule (default '0 6 5 * *' UTC) until SIGINT/SIGTERM", runSchedule},
 	"serve":    {"serve the outputs: HTTP API and dashboard (serve --addr 127.0.0.1:8080)", runServe},
+	"release":  {"freeze the published state as an immutable release after its consistency checks (release [--name NAME]; --list; --verify ID)", runRelease},
+	"diff":     {"what changed between two releases or output directories, and why (diff [--format text|json|csv] A B)", runDiff},
 }
 
 // ErrUsage marks a command-line mistake; main prints the hint and exits 2.

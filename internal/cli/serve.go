@@ -15,6 +15,7 @@ import (
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs, c := newFlagSet(env, "serve", "serve [--addr 127.0.0.1:8080] [--config FILE] [--out DIR]", true)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port)")
+	defRelease := fs.String("release", "", "what the API answers without ?release=: empty or 'live' for the output directory as published now, 'latest' (or an id or name) for a release")
 	if err := parse(fs, c, env, args, false); err != nil {
 		return err
 	}
@@ -22,7 +23,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := server.Options{Log: env.Log, Runs: ledgerRuns{ledgerPath(cfg), cfg}}
+	opt := server.Options{Log: env.Log, Runs: ledgerRuns{ledgerPath(cfg), cfg}, DefaultRelease: *defRelease}
 	opt.Baseline.FromYear, opt.Baseline.ToYear = cfg.Baseline.FromYear, cfg.Baseline.ToYear
 	s, err := server.New(cfg.OutputDir, opt)
 	if err != nil {

@@ -19,6 +19,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	res := fs.Float64("res", def.ResDeg, "grid spacing in degrees: 2, 1, 0.5 or 0.25")
 	shipLag := fs.Int("ship-lag", 0, "withhold the SOCAT files of the last N months, as the real synthesis lags")
 	noTruthGrid := fs.Bool("no-truth-grid", false, "skip the monthly gridded truth (the truth budget is always written)")
+	noaaRevision := fs.Int("noaa-revision", 0, "write NOAA's monthly record as its Nth revision (a later File Creation line, the last month revised)")
 	if err := parse(fs, c, env, args, false); err != nil {
 		return err
 	}
@@ -29,7 +30,7 @@ func runSynth(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: --years: %v", ErrUsage, err)
 	}
-	opt := twin.Options{Seed: *seed, FromYear: from, ToYear: to, ResDeg: *res, ShipLagMonths: *shipLag, NoTruthGrid: *noTruthGrid}
+	opt := twin.Options{Seed: *seed, FromYear: from, ToYear: to, ResDeg: *res, ShipLagMonths: *shipLag, NoTruthGrid: *noTruthGrid, NOAARevision: *noaaRevision}
 	if err := opt.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}

@@ -47,6 +47,7 @@ func MonthDir(out string, m grid.Month) string { return filepath.Join(out, Month
 // WriteMonth writes the month's budget.json into dir (a staging directory
 // that the caller publishes atomically).
 func WriteMonth(dir string, rec MonthRecord) error {
+	rec.Budget.StateMaturity()
 	return durable.WriteFile(filepath.Join(dir, BudgetJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")

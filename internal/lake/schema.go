@@ -10,6 +10,9 @@ type Term struct {
 	GtC         float64 `json:"gtc"`
 	SigmaGtC    float64 `json:"sigma_gtc"`
 	Provisional bool    `json:"provisional"`
+	// Maturity is observed, emulated, provisional or projected
+	// (maturity.go); WriteMonth states it.
+	Maturity string `json:"maturity,omitempty"`
 }
 
 // Terms are the independent terms of the identity; B_IM follows from them.

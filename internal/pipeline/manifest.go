@@ -31,7 +31,11 @@ type Manifest struct {
 	// without secrets, ETag, Last-Modified, when), keyed by its path in
 	// Inputs; inputs put in place by hand have no entry.
 	Fetched map[string]acquire.Provenance `json:"fetched,omitempty"`
-	Outputs map[string]string             `json:"outputs_sha256"` // path relative to the output dir -> checksum
+	// Vintages are the vintages the sources state in their files, by
+	// source (NOAA's "File Creation" line), so that a diff can say which
+	// revision of a record changed.
+	Vintages map[string]string `json:"vintages,omitempty"`
+	Outputs  map[string]string `json:"outputs_sha256"` // path relative to the output dir -> checksum
 }
 
 // Timings are the stage durations, in seconds, of the run that produced a
@@ -101,4 +105,20 @@ func fetchedInputs(entries []cube.Entry, inputDir, workDir string) map[string]ac
 		}
 	}
 	return out
+}
+
+// sourceVintages returns the vintages the cube's records state, by source
+// name; nil when none does.
+func sourceVintages(c *cube.Cube) map[string]string {
+	v := map[string]string{}
+	if c.CO2.Vintage != "" {
+		v["co2_monthly"] = c.CO2.Vintage
+	}
+	if c.NOAAGrowth != nil && c.NOAAGrowth.Vintage != "" {
+		v["co2_growth"] = c.NOAAGrowth.Vintage
+	}
+	if len(v) == 0 {
+		return nil
+	}
+	return v
 }

@@ -256,7 +256,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 	t0 = time.Now()
 	man := &Manifest{Month: m.String(), CodeVersion: r.CodeVersion, ConfigHash: r.Cfg.Hash(), CubeKey: c.Key,
 		Inputs: relativeInputs(c.Catalogue, r.Cfg.InputDir), Provisional: provisionalSources(c, st),
-		Fetched: fetchedInputs(c.Catalogue, r.Cfg.InputDir, r.Cfg.WorkDir)}
+		Fetched: fetchedInputs(c.Catalogue, r.Cfg.InputDir, r.Cfg.WorkDir), Vintages: sourceVintages(c)}
 	if y, err := r.Cfg.ProvenanceYAML(); err == nil {
 		man.Config = string(y)
 	}

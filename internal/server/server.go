@@ -45,6 +45,10 @@ type Options struct {
 	ReloadEvery time.Duration
 	Runs        RunLister
 	Log         *slog.Logger
+	// DefaultRelease is what a request without ?release= is answered
+	// from: "" or "live" the output directory as published now, else a
+	// release ("latest", an id or a name; releases.go).
+	DefaultRelease string
 	// Baseline is the anomaly reference of the maps; zero means 2015–2022.
 	Baseline struct{ FromYear, ToYear int }
 }
@@ -66,6 +70,8 @@ type Server struct {
 	cache   *respCache
 	maps    *respCache // rendered PNG maps, bounded like the responses
 	mux     *http.ServeMux
+	// releases serve ?release=ID (releases.go).
+	releases releaseServers
 }
 
 // New returns a server for the output directory out.
@@ -109,12 +115,14 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/months", s.months)
 	s.handle("GET /api/v1/months/{month}/manifest", s.manifest)
 	s.handle("GET /api/v1/openapi.json", s.openapi)
+	s.handle("GET /api/v1/releases", s.releaseList)
+	s.handle("GET /api/v1/diff", s.diff)
 	s.handle("GET /healthz", s.healthz)
 	lat, _ := s.opt.Runs.(LatencyLister)
 	s.mux.Handle("GET /metrics", http.HandlerFunc(s.metrics.serve(s.data, lat)))
 	static, _ := fs.Sub(assets, "static")
 	s.handle("GET /", func(w http.ResponseWriter, r *http.Request) error {
-		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/app.js" && r.URL.Path != "/style.css" {
+		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/app.js" && r.URL.Path != "/style.css" && r.URL.Path != "/release.js" {
 			return errNotFound("no page %q", r.URL.Path)
 		}
 		http.FileServerFS(static).ServeHTTP(w, r)
@@ -132,6 +140,9 @@ func (s *Server) Handler() http.Handler {
 		// The dashboard loads only its own script, style sheet and the
 		// API's PNG maps: nothing inline, nothing from elsewhere.
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		if s.serveRelease(w, r) {
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 	})
 }

@@ -23,6 +23,12 @@ type Options struct {
 	// NoTruthGrid skips the per-month truth GeoParquet files (the global
 	// budget tables are always written); for benchmarks of the inputs.
 	NoTruthGrid bool
+	// NOAARevision is the vintage of NOAA's monthly record (co2_mm_gl):
+	// 0 is the record as first issued; n > 0 is the record NOAA reissues
+	// n months later, with a later "File Creation" line and its last,
+	// preliminary month revised (noaaRevisionPPM per revision), which is
+	// how NOAA revises its recent months. Nothing else changes.
+	NOAARevision int
 }
 
 // DefaultOptions is the world of the issue: 2000–2024 at 1°, seed 42.
@@ -48,6 +54,9 @@ func (o Options) Validate() error {
 	}
 	if o.ToYear < o.FromYear || o.ToYear > MaxYear {
 		return fmt.Errorf("twin: last year %d outside %d..%d", o.ToYear, o.FromYear, MaxYear)
+	}
+	if o.NOAARevision < 0 {
+		return fmt.Errorf("twin: NOAA revision %d is negative", o.NOAARevision)
 	}
 	if o.ShipLagMonths < 0 {
 		return fmt.Errorf("twin: ship lag %d months is negative", o.ShipLagMonths)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
 
@@ -165,7 +166,7 @@ func growthRates(months []grid.Month, trend []float64, r interface{ NormFloat64(
 // asctime is the C-library date format of NOAA's "File Creation" line.
 const asctime = "Mon Jan _2 15:04:05 2006"
 
-func (rec *noaaRecord) header(w *bufio.Writer, opt Options, what []string) {
+func (rec *noaaRecord) header(w *bufio.Writer, opt Options, created time.Time, what []string) {
 	lines := []string{
 		"# --------------------------------------------------------------------",
 		"# TWIN-WORLD DATA IN THE LAYOUT OF NOAA GML'S GLOBAL CO2 FILES",
@@ -173,7 +174,7 @@ func (rec *noaaRecord) header(w *bufio.Writer, opt Options, what []string) {
 		"# Synthetic data from the carbonbudget twin world, not measurements.",
 		fmt.Sprintf("# Twin world: seed %d, years %d-%d.", opt.Seed, opt.FromYear, opt.ToYear),
 		"#",
-		"# File Creation: " + opt.creationTime().Format(asctime),
+		"# File Creation: " + created.Format(asctime),
 		"#",
 		"# --------------------------------------------------------------------",
 		"#",
@@ -184,12 +185,36 @@ func (rec *noaaRecord) header(w *bufio.Writer, opt Options, what []string) {
 	}
 }
 
-// writeNOAA writes co2_mm_gl.txt and co2_gr_gl.txt under dir/noaa.
+// writeNOAA writes co2_mm_gl.txt (as revision opt.NOAARevision) and
+// co2_gr_gl.txt under dir/noaa.
 func (rec *noaaRecord) write(dir string, opt Options) error {
-	mm := filepath.Join(dir, "noaa", "co2_mm_gl.txt")
-	err := durable.WriteFile(mm, func(w io.Writer) error {
+	if err := rec.revised(opt.NOAARevision).writeMonthly(dir, opt); err != nil {
+		return err
+	}
+	gr := filepath.Join(dir, "noaa", "co2_gr_gl.txt")
+	return durable.WriteFile(gr, func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		rec.header(bw, opt, []string{
+		rec.header(bw, opt, opt.creationTime(), []string{
+			"# Annual CO2 mole fraction increase (ppm) from Jan 1 through Dec 31, by NOAA's global",
+			"# method: the de-seasonalised trend on 1 January (December-January mean) minus the same",
+			"# a year earlier. The last year extrapolates the trend by half a month (preliminary).",
+			"#",
+			"# year     ann inc      unc",
+		})
+		for _, g := range rec.growth {
+			fmt.Fprintf(bw, "%6d %11.2f %11.2f\n", g.year, g.ppmPerYr, g.uncPerYr)
+		}
+		return bw.Flush()
+	})
+}
+
+// writeMonthly writes co2_mm_gl.txt under dir/noaa, stamped with the
+// creation time of revision opt.NOAARevision.
+func (rec *noaaRecord) writeMonthly(dir string, opt Options) error {
+	mm := filepath.Join(dir, "noaa", "co2_mm_gl.txt")
+	return durable.WriteFile(mm, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		rec.header(bw, opt, opt.noaaCreationTime(), []string{
 			"# Global monthly means of the twin's one-box atmosphere, sampled with a network error of",
 			fmt.Sprintf("# %.2f ppm; trend is the de-seasonalised value (quadratic, four harmonics and", networkNoisePPM),
 			"# filtered residuals). Units are ppm (micromol/mol, dry air).",
@@ -199,24 +224,6 @@ func (rec *noaaRecord) write(dir string, opt Options) error {
 		for i, m := range rec.months {
 			fmt.Fprintf(bw, "%6d %7d %13.3f %13.2f %13.2f %13.2f %13.2f\n", m.Year, int(m.Month), decimalYear(m),
 				rec.average[i], 0.1, rec.trend[i], 0.07)
-		}
-		return bw.Flush()
-	})
-	if err != nil {
-		return err
-	}
-	gr := filepath.Join(dir, "noaa", "co2_gr_gl.txt")
-	return durable.WriteFile(gr, func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		rec.header(bw, opt, []string{
-			"# Annual CO2 mole fraction increase (ppm) from Jan 1 through Dec 31, by NOAA's global",
-			"# method: the de-seasonalised trend on 1 January (December-January mean) minus the same",
-			"# a year earlier. The last year extrapolates the trend by half a month (preliminary).",
-			"#",
-			"# year     ann inc      unc",
-		})
-		for _, g := range rec.growth {
-			fmt.Fprintf(bw, "%6d %11.2f %11.2f\n", g.year, g.ppmPerYr, g.uncPerYr)
 		}
 		return bw.Flush()
 	})

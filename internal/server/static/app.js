@@ -7,7 +7,7 @@ const COLORS = { e_fos: "#6b6b6b", e_luc: "#b5651d", g_atm: "#4a90d9", s_ocean: 
 const LABELS = { e_fos: "fossil", e_luc: "land-use change", g_atm: "atmosphere", s_ocean: "ocean", s_land: "land", s_cement: "cement carbonation" };
 
 async function getJSON(url) {
-  const r = await fetch(url);
+  const r = await fetch(withRelease(url));
   if (!r.ok) throw new Error(url + ": " + r.status);
   return r.json();
 }
@@ -155,7 +155,7 @@ async function main() {
   drawSeries(document.getElementById("monthly"), monthly.map(r => ({ label: r.period, fos: r.e_fos_gtc, land: r.s_land_gtc, ocean: r.s_ocean_gtc, atm: r.g_atm_gtc, provisional: r.provisional })),
     { keys: ["fos", "atm", "ocean", "land"], labels: ["fossil", "atmospheric growth", "ocean sink", "land sink"], colors: [COLORS.e_fos, COLORS.g_atm, COLORS.s_ocean, COLORS.s_land] });
   if (health.latest && health.latest !== "0000-01") {
-    document.getElementById("map").src = `/api/v1/map/${health.latest}?var=net_flux`;
+    document.getElementById("map").src = withRelease(`/api/v1/map/${health.latest}?var=net_flux`);
     document.getElementById("mapnote").textContent = `${health.latest}: anomaly against the baseline where the baseline months are published, else the flux itself; red = more carbon to the air.`;
   }
   const regions = await getJSON("/api/v1/regions");
