@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -58,6 +60,12 @@ func (r *Runner) WriteProjection(t lake.Tables, madeAt time.Time) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	if old, err := lake.ReadProjection(r.Cfg.OutputDir); err == nil && sameProjections(old, docs) {
+		// Nothing but the clock would change: made_at stays the time the
+		// projection was made, and a rerun leaves the files' bytes as they
+		// were (releases and reproducibility compare bytes).
+		return nil
+	}
 	return lake.WriteProjection(r.Cfg.OutputDir, rows, docs)
 }
 
@@ -101,4 +109,21 @@ func (r *Runner) reportProjection(m grid.Month, monthly, annual []lake.Row) *lak
 	_, doc := nowcast.Publish(p, time.Time{})
 	doc.MadeAt = ""
 	return &doc
+}
+
+// sameProjections reports whether a and b differ in nothing but made_at.
+func sameProjections(a, b []lake.ProjectionDoc) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		x.MadeAt, y.MadeAt = "", ""
+		xb, err1 := json.Marshal(x)
+		yb, err2 := json.Marshal(y)
+		if err1 != nil || err2 != nil || !bytes.Equal(xb, yb) {
+			return false
+		}
+	}
+	return true
 }
