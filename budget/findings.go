@@ -188,8 +188,15 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			slices.SortStableFunc(f.DriverShares, func(a, b lake.DriverShare) int {
 				return cmp.Compare(dir*b.AnomalyGtC, dir*a.AnomalyGtC)
 			})
-			if len(f.DriverShares) > 0 {
-				f.TopDriver, f.TopDriverGtC = f.DriverShares[0].Driver, f.DriverShares[0].AnomalyGtC
+			// The top driver is never the mean state: its features do not
+			// change from year to year, and what anomaly the path
+			// attributions credit to them is interaction with the weather
+			// features above them in the trees.
+			for _, d := range f.DriverShares {
+				if d.Driver != "seasonality" {
+					f.TopDriver, f.TopDriverGtC = d.Driver, d.AnomalyGtC
+					break
+				}
 			}
 		}
 		f.Drivers = driverText(f.DriverShares)

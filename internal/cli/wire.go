@@ -86,7 +86,7 @@ func wire(ctx context.Context, env *Env, cfg *config.Config, trainMissing bool) 
 	}
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
 		Ocean: &pipeline.Ocean{Members: ms.Ocean, ModelsDir: cfg.ModelsDir},
-		Land:  &pipeline.Land{Members: ms.Land, Climatology: ms.Land.Climatology, ModelsDir: cfg.ModelsDir}}
+		Land:  &pipeline.Land{Members: ms.Land, Climatology: ms.Land.Climatology, ModelsDir: cfg.ModelsDir, NoAttribution: cfg.NoAttribution}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close() }}, nil
 }
 

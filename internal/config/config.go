@@ -28,14 +28,17 @@ func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
 
 // Config is the whole configuration. Paths are absolute after Load.
 type Config struct {
-	ResolutionDeg float64           `yaml:"resolution_deg"`
-	OutputDir     string            `yaml:"output_dir"`
-	WorkDir       string            `yaml:"work_dir"`
-	ModelsDir     string            `yaml:"models_dir"`
-	InputDir      string            `yaml:"input_dir"`
-	Start         string            `yaml:"start"`
-	TrainFrom     int               `yaml:"train_from_year"`
-	LatencyMonths int               `yaml:"latency_months"`
+	ResolutionDeg float64 `yaml:"resolution_deg"`
+	OutputDir     string  `yaml:"output_dir"`
+	WorkDir       string  `yaml:"work_dir"`
+	ModelsDir     string  `yaml:"models_dir"`
+	InputDir      string  `yaml:"input_dir"`
+	Start         string  `yaml:"start"`
+	TrainFrom     int     `yaml:"train_from_year"`
+	LatencyMonths int     `yaml:"latency_months"`
+	// NoAttribution skips splitting the land sink into its drivers
+	// (land_driver rows and the findings' drivers), to save its cost.
+	NoAttribution bool              `yaml:"no_attribution"`
 	Baseline      Baseline          `yaml:"baseline"`
 	Members       int               `yaml:"members"`
 	Sources       map[string]Source `yaml:"sources"`

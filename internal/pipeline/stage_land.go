@@ -21,11 +21,13 @@ type Land struct {
 	Members     *land.Models
 	Climatology *land.Climatology
 	ModelsDir   string
+	// NoAttribution: land.Options.NoAttribution.
+	NoAttribution bool
 }
 
 // Run implements LandStage.
 func (l *Land) Run(ctx context.Context, m grid.Month, cubes []*cube.Cube) (LandOut, error) {
-	res, err := land.Run(ctx, m, land.Inputs{Cubes: cubes, Models: l.Members, Climatology: l.Climatology}, land.Options{})
+	res, err := land.Run(ctx, m, land.Inputs{Cubes: cubes, Models: l.Members, Climatology: l.Climatology}, land.Options{NoAttribution: l.NoAttribution})
 	if err != nil {
 		return LandOut{}, err
 	}

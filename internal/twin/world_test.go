@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -299,5 +300,25 @@ func TestEachMonth(t *testing.T) {
 	n := 0
 	if _, err := EachMonth(context.Background(), smallOptions(), func(*MonthFields) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Errorf("fn's error: EachMonth returned %v after %d months, want stop after 1", err, n)
+	}
+}
+
+// TestENSOExtremes: the strong ENSO phases the truth records are those of
+// the twin's ONI (|ONI| ≥ 1 °C for three months or more): the 2015–16 El
+// Niño (real ONI) is one, and every phase lies in the simulated years.
+func TestENSOExtremes(t *testing.T) {
+	opt := DefaultOptions()
+	xs := ensoExtremes(opt)
+	found := false
+	for _, x := range xs {
+		from, err1 := grid.ParseMonth(x.From)
+		to, err2 := grid.ParseMonth(x.To)
+		if err1 != nil || err2 != nil || to.Sub(from) < 2 || from.Year < opt.FromYear || to.Year > opt.ToYear || x.Kind != "enso" || !x.Both {
+			t.Errorf("bad ENSO extreme %+v", x)
+		}
+		found = found || (from.Year == 2015 && strings.HasPrefix(x.Name, "El Niño"))
+	}
+	if !found {
+		t.Errorf("no 2015 El Niño among %+v", xs)
 	}
 }

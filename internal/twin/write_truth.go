@@ -3,6 +3,9 @@ package twin
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -178,6 +181,7 @@ func writeManifest(dir string, opt Options) error {
 			evs = append(evs, x)
 		}
 	}
+	evs = append(evs, ensoExtremes(opt)...)
 	doc := map[string]any{
 		"seed": opt.Seed, "from_year": opt.FromYear, "to_year": opt.ToYear, "resolution_deg": opt.ResDeg,
 		"model_last_year": opt.ModelLastYear(), "dgvms": DGVMNames, "gobms": GOBMNames, "extremes": evs,
@@ -201,4 +205,49 @@ type Extreme struct {
 	Region string      `json:"region,omitempty"`
 	Box    *[4]float64 `json:"box,omitempty"`
 	Ocean  bool        `json:"ocean,omitempty"`
+	// Both marks an extreme of land and ocean alike (ENSO).
+	Both bool `json:"both,omitempty"`
+}
+
+// ensoStrongC is the |ONI| from which the twin's ENSO phase counts as a
+// planted extreme: strong El Niño and La Niña.
+const ensoStrongC = 1.0
+
+// ensoExtremes are the strong ENSO phases of the twin's ONI (at least
+// three months with |ONI| ≥ ensoStrongC) in the simulated years: the
+// ONI drives the twin's tropical ocean pCO2, winds, temperature and
+// rain, so they are extremes of the tropics, land and ocean.
+func ensoExtremes(opt Options) []Extreme {
+	oni := newONISeries(opt.Seed, opt.ToYear)
+	var out []Extreme
+	first, last := grid.Month{Year: opt.FromYear, Month: 1}, grid.Month{Year: opt.ToYear, Month: 12}
+	var start grid.Month
+	run, sign := 0, 0.0
+	flush := func(end grid.Month) {
+		if run >= 3 {
+			name := "El Niño"
+			if sign < 0 {
+				name = "La Niña"
+			}
+			out = append(out, Extreme{Name: fmt.Sprintf("%s %s–%s", name, start, end), Kind: "enso", From: start.String(), To: end.String(),
+				Box: &[4]float64{-23.5, 23.5, -180, 180}, Both: true})
+		}
+		run = 0
+	}
+	for m := first; !last.Before(m); m = m.Add(1) {
+		v := oni.at(m, 0)
+		if math.Abs(v) >= ensoStrongC && (run == 0 || math.Signbit(v) == math.Signbit(sign)) {
+			if run == 0 {
+				start, sign = m, v
+			}
+			run++
+			continue
+		}
+		flush(m.Add(-1))
+		if math.Abs(v) >= ensoStrongC {
+			start, sign, run = m, v, 1
+		}
+	}
+	flush(last)
+	return out
 }

@@ -25,6 +25,7 @@ type Extreme struct {
 	Region string      `json:"region,omitempty"`
 	Box    *[4]float64 `json:"box,omitempty"` // lat0, lat1, lon0, lon1
 	Ocean  bool        `json:"ocean,omitempty"`
+	Both   bool        `json:"both,omitempty"` // land and ocean (ENSO)
 }
 
 // ExtremeScore is how the findings saw one planted extreme.
@@ -125,8 +126,16 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 			return FindingSkill{}, err
 		}
 		for j, f := range fs {
-			if !matchesPeriod(f.Period, from, to) || (f.Component == lake.CompOcean) != x.Ocean {
+			if !matchesPeriod(f.Period, from, to) || (!x.Both && (f.Component == lake.CompOcean) != x.Ocean) {
 				continue
+			}
+			sum, area := sum, area
+			if x.Both && f.Component == lake.CompOcean {
+				sum, area = set.SumOcean, oceanArea
+			}
+			inFP := inFP
+			if x.Both {
+				inFP = sum(fp)
 			}
 			r, ok := index[f.RegionID]
 			if !ok || area[r] == 0 || inFP[gi] == 0 {
@@ -136,11 +145,11 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 				continue
 			}
 			matched[j] = true
-			if es.Found == nil || math.Abs(f.Z) > math.Abs(es.Found.Z) {
+			if better(f, es.Found) {
 				es.Found = &fs[j]
 			}
 		}
-		es.Scored = es.TruthZ >= k && baselinePublished(fs, from)
+		es.Scored = (es.TruthZ >= k || x.Both) && baselinePublished(fs, from)
 		if es.Found != nil {
 			es.DriverMatch = es.Found.TopDriver == driverOfKind[x.Kind] ||
 				(x.Kind == "fire" && es.Found.Component == lake.CompFire)
@@ -155,7 +164,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 		scored++
 		if es.Found != nil {
 			found++
-			if !es.Ocean {
+			if !es.Ocean && driverOfKind[es.Kind] != "" {
 				landFound++
 				if es.DriverMatch {
 					driverOK++
@@ -173,6 +182,19 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 	sk.Precision = ratio(sk.Matched, sk.Findings)
 	sk.DriverMatch = ratio(driverOK, landFound)
 	return sk, nil
+}
+
+// better reports whether f shows an extreme better than the finding
+// kept so far: a finding on the sink, which carries the drivers, before
+// one on the fire alone; then the larger |Z|.
+func better(f lake.Finding, kept *lake.Finding) bool {
+	if kept == nil {
+		return true
+	}
+	if (f.Component == lake.CompFire) != (kept.Component == lake.CompFire) {
+		return kept.Component == lake.CompFire
+	}
+	return math.Abs(f.Z) > math.Abs(kept.Z)
 }
 
 func ratio(a, b int) float64 {
