@@ -212,6 +212,7 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			}
 			return cmp.Compare(a.RegionID+a.Component, b.RegionID+b.Component)
 		})
+		fs = dedupe(fs)
 		fs = fs[:min(len(fs), opt.Max)]
 		for i := range fs {
 			fs[i].Rank = i + 1
@@ -289,21 +290,29 @@ func driverText(ds []lake.DriverShare) string {
 	return strings.Join(parts, "; ")
 }
 
-// findingText says a finding in words, from one template.
+// findingText says a finding in words, from one template: "2023-07,
+// Canada: land sink −0.021 ± 0.100 GtC, 0.499 GtC below its 2015–2022
+// July mean (8.3 σ of the baseline's year-to-year variability); the lowest
+// July since 2002; it turned from a sink into a source. Leading drivers:
+// … (emulated)".
 func findingText(f lake.Finding, base Baseline) string {
 	var b strings.Builder
-	what, when := componentWords[f.Component], "the same month"
-	if len(f.Period) == 4 {
-		when = "the year"
+	when := "annual"
+	if m, err := grid.ParseMonth(f.Period); err == nil {
+		when = m.Month.String()
 	}
 	dir := "above"
 	if f.AnomalyGtC < 0 {
 		dir = "below"
 	}
-	fmt.Fprintf(&b, "%s: %s's %s was %.3f ± %.3f GtC, %.3f GtC %s its %d–%d mean for %s (%.1f σ of the baseline's year-to-year variability)",
-		f.Period, f.Name, what, f.ValueGtC, f.SigmaGtC, math.Abs(f.AnomalyGtC), dir, base.FromYear, base.ToYear, when, math.Abs(f.Z))
+	fmt.Fprintf(&b, "%s, %s: %s %.3f", f.Period, f.Name, componentWords[f.Component], f.ValueGtC)
+	if f.SigmaGtC > 0 {
+		fmt.Fprintf(&b, " ± %.3f", f.SigmaGtC)
+	}
+	fmt.Fprintf(&b, " GtC, %.3f GtC %s its %d–%d %s mean (%.1f σ of the baseline's year-to-year variability)",
+		math.Abs(f.AnomalyGtC), dir, base.FromYear, base.ToYear, when, math.Abs(f.Z))
 	if f.Record != "" {
-		fmt.Fprintf(&b, "; the %s in the published record (since %d)", f.Record, f.RecordSinceYear)
+		fmt.Fprintf(&b, "; the %s %s since %d", f.Record, when, f.RecordSinceYear)
 	}
 	if f.Kind == "sign_change" {
 		if f.ValueGtC < 0 {
@@ -318,4 +327,26 @@ func findingText(f lake.Finding, base Baseline) string {
 	}
 	fmt.Fprintf(&b, " (%s)", f.Maturity)
 	return b.String()
+}
+
+// dedupe drops a finding whose component and value another region of the
+// period already has: regions that cover the same cells (a country and
+// the special region of the same name) say the same thing once, under
+// the first in rank order.
+func dedupe(fs []lake.Finding) []lake.Finding {
+	type key struct {
+		comp string
+		v    float64
+	}
+	seen := map[key]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := key{f.Component, math.Round(f.ValueGtC * 1e9)}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
+	return out
 }

@@ -99,3 +99,25 @@ func TestFindings(t *testing.T) {
 		t.Errorf("with MinGtC 0.001 the tiny region's 5σ must count too: %d findings", len(fs3))
 	}
 }
+
+// TestFindingsSayItOnce: a country and the special region of the same
+// cells (Canada twice) give one finding, and the text reads as a sentence
+// with the calendar month.
+func TestFindingsSayItOnce(t *testing.T) {
+	rows := findingWorld()
+	for _, r := range rows {
+		if r.RegionID == "canada" {
+			r.RegionID, r.Kind = "CAN", "country"
+			rows = append(rows, r)
+		}
+	}
+	fs := Findings(rows, Baseline{FromYear: 2015, ToYear: 2022}, FindingOptions{})
+	if len(fs) != 2 {
+		t.Fatalf("%d findings, want the fire and the land sink once each: %+v", len(fs), fs)
+	}
+	for _, f := range fs {
+		if f.Component == lake.CompLand && !strings.HasPrefix(f.Text, "2023-07, Canada: land sink ") || !strings.Contains(f.Text, "July mean") {
+			t.Errorf("text %q", f.Text)
+		}
+	}
+}
