@@ -122,7 +122,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", http.HandlerFunc(s.metrics.serve(s.data, lat)))
 	static, _ := fs.Sub(assets, "static")
 	s.handle("GET /", func(w http.ResponseWriter, r *http.Request) error {
-		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/app.js" && r.URL.Path != "/style.css" && r.URL.Path != "/release.js" {
+		if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Path != "/app.js" && r.URL.Path != "/style.css" && r.URL.Path != "/release.js" && r.URL.Path != "/findings.js" {
 			return errNotFound("no page %q", r.URL.Path)
 		}
 		http.FileServerFS(static).ServeHTTP(w, r)

@@ -134,6 +134,7 @@ func TestAPIContract(t *testing.T) {
 		{"/healthz", 200, "application/json", `"latest":"2024-02"`, -1},
 		{"/", 200, "text/html", "Global carbon budget", -1},
 		{"/app.js", 200, "text/javascript", "showRegion", -1},
+		{"/findings.js", 200, "text/javascript", "drawWaterfall", -1},
 		{"/../../etc/passwd", 404, "", "", -1},
 		{"/nope.html", 404, "application/json", "no page", -1},
 	}

@@ -45,8 +45,24 @@ function legend(svg, items, x, y) {
   });
 }
 
-function drawAnnual(rows) {
+// projection is the year in progress as projected (GET /api/v1/projection)
+// in the shape of an annual row, or null when there is none.
+async function projection() {
+  const r = await fetch(withRelease("/api/v1/projection"));
+  if (!r.ok) return null;
+  const p = await r.json();
+  const row = { period: p.year + "*", window: "calendar-year", projected: true, as_of: p.as_of, made_at: p.made_at };
+  for (const k of ["e_fos", "e_luc", "g_atm", "s_ocean", "s_land", "s_cement", "b_im"]) {
+    const t = p.terms[k];
+    row[k + "_gtc"] = t ? t.gtc : 0;
+    row[k + "_sigma_gtc"] = t ? t.sigma_gtc : 0;
+  }
+  return row;
+}
+
+function drawAnnual(rows, projected) {
   rows = rows.filter(r => r.window === "calendar-year");
+  if (projected && !rows.some(r => r.period === projected.period.slice(0, -1))) rows = rows.concat([projected]);
   const box = document.getElementById("annual");
   if (!rows.length) { box.textContent = "No complete year yet."; return; }
   const W = 1000, H = 380, L = 50, R = 10, T = 30, B = 40;
@@ -66,6 +82,15 @@ function drawAnnual(rows) {
     src.forEach(k => { const v = Math.max(0, r[k + "_gtc"]); el("rect", { x, y: y(up + v), width: bw * 0.7, height: y(up) - y(up + v), fill: COLORS[k] }, svg); up += v; });
     snk.forEach(k => { const v = Math.max(0, r[k + "_gtc"]); el("rect", { x, y: y(down), width: bw * 0.7, height: y(down - v) - y(down), fill: COLORS[k], opacity: r.provisional ? 0.55 : 1 }, svg); down -= v; });
     el("circle", { cx: x + bw * 0.35, cy: y(r.b_im_gtc), r: 3, fill: "#c00" }, svg);
+    if (r.projected) {
+      // The year in progress: outlined, with B_IM's projected 1σ and the
+      // date the projection was made.
+      el("rect", { x, y: y(up), width: bw * 0.7, height: y(down) - y(up), fill: "white", opacity: 0.45, stroke: "#333", "stroke-dasharray": "4 3", class: "projected" }, svg);
+      const s = r.b_im_sigma_gtc || 0;
+      el("line", { x1: x + bw * 0.35, x2: x + bw * 0.35, y1: y(r.b_im_gtc + s), y2: y(r.b_im_gtc - s), stroke: "#c00" }, svg);
+      el("title", {}, svg.lastChild).textContent = `${r.period.slice(0, -1)} projected as of ${r.as_of}, made ${r.made_at}`;
+      document.getElementById("annualnote").textContent = `* ${r.period.slice(0, -1)} is projected from the months published to ${r.as_of} (made ${r.made_at}); the red line is the projected imbalance ±1σ.`;
+    }
     if (rows.length < 30 || i % 5 === 0) el("text", { x: x + bw * 0.35, y: H - B + 14, "text-anchor": "middle", "font-size": 11 }, svg).textContent = r.period;
   });
   legend(svg, [...src, ...snk].map(k => [LABELS[k], COLORS[k]]), L, 6);
@@ -150,7 +175,7 @@ async function showTopDown(id) {
 async function main() {
   const health = await getJSON("/healthz");
   document.getElementById("updated").textContent = `Latest month ${health.latest}; last updated ${health.updated}; ${health.months} months published.`;
-  drawAnnual(await getJSON("/api/v1/budget?freq=annual"));
+  drawAnnual(await getJSON("/api/v1/budget?freq=annual"), await projection());
   const monthly = await getJSON("/api/v1/budget?freq=monthly");
   drawSeries(document.getElementById("monthly"), monthly.map(r => ({ label: r.period, fos: r.e_fos_gtc, land: r.s_land_gtc, ocean: r.s_ocean_gtc, atm: r.g_atm_gtc, provisional: r.provisional })),
     { keys: ["fos", "atm", "ocean", "land"], labels: ["fossil", "atmospheric growth", "ocean sink", "land sink"], colors: [COLORS.e_fos, COLORS.g_atm, COLORS.s_ocean, COLORS.s_land] });
@@ -164,6 +189,7 @@ async function main() {
   sel.addEventListener("change", showRegion);
   document.getElementById("component").addEventListener("change", showRegion);
   if (regions.length) await showRegion();
+  await showFindings();
   document.body.dataset.ready = "1";
 }
 
