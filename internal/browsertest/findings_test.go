@@ -95,7 +95,7 @@ func TestDashboardFindingsAndProjection(t *testing.T) {
 		// The last driver step (other) ends where the value bar's top is.
 		chromedp.Evaluate(`(() => { const r = document.querySelectorAll("#waterfall rect.step"); return +r[r.length-2].getAttribute("y"); })()`, &lastTop),
 		chromedp.Evaluate(`(() => { const r = document.querySelectorAll("#waterfall rect.step"); return +r[r.length-2].getAttribute("height"); })()`, &lastHeight),
-		chromedp.Evaluate(`(() => { const r = document.querySelectorAll("#waterfall rect.step"); const v = r[r.length-1]; return +v.getAttribute("y") + +v.getAttribute("height"); })()`, &valueTop),
+		chromedp.Evaluate(`(() => { const r = document.querySelectorAll("#waterfall rect.step"); const v = r[r.length-1]; return +v.getAttribute("y"); })()`, &valueTop),
 	)
 	if err != nil {
 		t.Fatalf("findings panel: %v", err)
@@ -107,7 +107,7 @@ func TestDashboardFindingsAndProjection(t *testing.T) {
 	if steps != 5 {
 		t.Errorf("waterfall has %d steps, want 5 (baseline, two drivers, other, value)", steps)
 	}
-	// Brazil's value is negative: its bar's lower edge is the value, where
+	// Brazil's value is positive: its bar's top edge is the value, where
 	// the running sum of the steps before it must end.
 	if d1, d2 := lastTop-valueTop, lastTop+lastHeight-valueTop; (d1 > 0.5 || d1 < -0.5) && (d2 > 0.5 || d2 < -0.5) {
 		t.Errorf("the steps end at y %.1f or %.1f, the value at %.1f: the waterfall does not add up", lastTop, lastTop+lastHeight, valueTop)
