@@ -32,7 +32,7 @@ func TestFindingsInDuckDB(t *testing.T) {
 	}
 	var rows int
 	var z float64
-	if err := db.QueryRow(`SELECT count(*), min(z) FROM read_csv('` + out + `/findings.csv', header = true)`).Scan(&rows, &z); err != nil {
+	if err := db.QueryRow(`SELECT count(*), min(z) FROM read_csv('`+out+`/findings.csv', header = true)`).Scan(&rows, &z); err != nil {
 		t.Fatal(err)
 	}
 	if rows != 2 || z != -8.3 {
