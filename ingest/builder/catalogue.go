@@ -76,7 +76,7 @@ func (h *fileHasher) entry(source, model, path string) (cube.Entry, error) {
 	fh, ok := h.memo[path]
 	h.mu.Unlock()
 	if now := identity(st); !ok || !fh.sameFile(now) {
-		sum, err := sha256File(path)
+		sum, _, err := durable.FileSHA256(path)
 		if err != nil {
 			return cube.Entry{}, err
 		}
@@ -104,19 +104,6 @@ func (h *fileHasher) save() {
 		return
 	}
 	durable.WriteFile(h.path, func(w io.Writer) error { _, err := w.Write(b); return err })
-}
-
-func sha256File(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Key is the cache key of a month: SHA-256 over the cube format version,

@@ -31,11 +31,8 @@ package acquire
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -316,19 +313,4 @@ func (f *Fetcher) retryAfter(h string) (time.Duration, bool) {
 		return max(t.Sub(f.Now()), 0), true
 	}
 	return 0, false
-}
-
-// fileSHA256 is the hex SHA-256 and size of the file at path.
-func fileSHA256(path string) (string, int64, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer fh.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, fh)
-	if err != nil {
-		return "", 0, err
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -159,7 +159,7 @@ func (f *Fetcher) accept(j Job, rawURL, part, etag, lastMod, requestHash string)
 	if err := checkFormat(part, j.Spec.Format); err != nil {
 		return Result{}, j.fail(rawURL, err)
 	}
-	sum, size, err := fileSHA256(part)
+	sum, size, err := durable.FileSHA256(part)
 	if err != nil {
 		return Result{}, j.fail(rawURL, err)
 	}
@@ -170,7 +170,7 @@ func (f *Fetcher) accept(j Job, rawURL, part, etag, lastMod, requestHash string)
 			}
 		}
 	}
-	old, _, _ := fileSHA256(j.Dest)
+	old, _, _ := durable.FileSHA256(j.Dest)
 	if err := durable.Replace(part, j.Dest); err != nil {
 		return Result{}, j.fail(rawURL, err)
 	}

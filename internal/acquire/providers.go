@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/carbonbudget/carbonbudget/internal/durable"
 )
 
 // DefaultURSHost is NASA Earthdata's login host.
@@ -154,7 +156,7 @@ func (f *Fetcher) fetchLocal(ctx context.Context, j Job) (Result, error) {
 	if age := f.Now().Sub(fi.ModTime()); age < f.StableFor {
 		return Result{}, j.fail(src, fmt.Errorf("%s changed %v ago, still arriving: %w", name, age.Round(1e9), ErrNotAvailable))
 	}
-	sum, size, err := fileSHA256(src)
+	sum, size, err := durable.FileSHA256(src)
 	if err != nil {
 		return Result{}, j.fail(src, err)
 	}

@@ -52,7 +52,7 @@ func (f *Fetcher) loadState(dest string) (st state, ok bool) {
 	if err != nil || fi.Size() != st.Size {
 		return state{}, false
 	}
-	if sum, _, err := fileSHA256(dest); err != nil || sum != st.SHA256 {
+	if sum, _, err := durable.FileSHA256(dest); err != nil || sum != st.SHA256 {
 		return state{}, false
 	}
 	return st, true

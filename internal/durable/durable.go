@@ -6,6 +6,8 @@
 package durable
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"bufio"
 	"fmt"
 	"io"
@@ -165,4 +167,20 @@ func createTemp(path string) (*os.File, error) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	return f, nil
+}
+
+// FileSHA256 returns the hex SHA-256 of the file at path and its size in
+// bytes: the checksum that manifests, caches, fetch state and releases
+// record of a file written.
+func FileSHA256(path string) (sum string, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if size, err = io.Copy(h, f); err != nil {
+		return "", 0, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
 }

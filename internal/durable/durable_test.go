@@ -116,3 +116,19 @@ func TestReplace(t *testing.T) {
 		}
 	}
 }
+
+// TestFileSHA256 checks the sum and size against the SHA-256 test vector
+// of "abc" (FIPS 180-2), and that a missing file is an error.
+func TestFileSHA256(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "abc")
+	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, size, err := FileSHA256(path)
+	if err != nil || size != 3 || sum != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
+		t.Errorf("FileSHA256 = %s, %d, %v", sum, size, err)
+	}
+	if _, _, err := FileSHA256(path + ".missing"); err == nil {
+		t.Error("a missing file hashed")
+	}
+}

@@ -1,11 +1,8 @@
 package pipeline
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -68,17 +65,11 @@ func checksums(root string, rel []string) (map[string]string, error) {
 	out := map[string]string{}
 	sort.Strings(rel)
 	for _, r := range rel {
-		f, err := os.Open(filepath.Join(root, r))
+		sum, _, err := durable.FileSHA256(filepath.Join(root, r))
 		if err != nil {
 			return nil, err
 		}
-		h := sha256.New()
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out[r] = hex.EncodeToString(h.Sum(nil))
+		out[r] = sum
 	}
 	return out, nil
 }

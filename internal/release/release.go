@@ -316,7 +316,7 @@ func Verify(out, id string) error {
 		return err
 	}
 	for _, f := range r.Files {
-		sum, err := hashFile(filepath.Join(TreeDir(out, id), filepath.FromSlash(f.Path)))
+		sum, _, err := durable.FileSHA256(filepath.Join(TreeDir(out, id), filepath.FromSlash(f.Path)))
 		if err != nil {
 			return fmt.Errorf("release %s: %w", id, err)
 		}

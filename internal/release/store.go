@@ -140,17 +140,3 @@ func materialise(out, dir string, f File) error {
 	defer src.Close()
 	return copyTo(dst, src, f.SHA256)
 }
-
-// hashFile returns the SHA-256 of the file at path.
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
