@@ -16,6 +16,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/internal/server"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -23,7 +24,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
-	"github.com/carbonbudget/carbonbudget/internal/server"
 )
 
 func chromiumPath(t *testing.T) string {
@@ -37,6 +37,33 @@ func chromiumPath(t *testing.T) string {
 	}
 	t.Skip("chromium not installed (apt-get install chromium): skipping the dashboard test")
 	return ""
+}
+
+// openDashboard serves out and opens a headless Chromium on it; both stop
+// with the test.
+func openDashboard(t *testing.T, out string) (context.Context, string) {
+	exe := chromiumPath(t)
+	srv, err := server.New(out, server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	go srv.Serve(sctx, ln)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1800))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancelT)
+	return ctx, "http://" + ln.Addr().String()
 }
 
 // publish writes a small output directory the way the pipeline does.
@@ -89,31 +116,8 @@ func publish(t *testing.T) string {
 // through the page's download button and compares it byte for byte with
 // the API's, and saves a screenshot.
 func TestDashboard(t *testing.T) {
-	exe := chromiumPath(t)
 	out := publish(t)
-	srv, err := server.New(out, server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	go srv.Serve(sctx, ln)
-	base := "http://" + ln.Addr().String()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1800))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelT()
+	ctx, base := openDashboard(t, out)
 
 	dl := t.TempDir()
 	done := make(chan string, 1)
@@ -124,7 +128,7 @@ func TestDashboard(t *testing.T) {
 	})
 	var ready, href string
 	var shot []byte
-	err = chromedp.Run(ctx,
+	err := chromedp.Run(ctx,
 		browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllowAndName).WithDownloadPath(dl).WithEventsEnabled(true),
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(`body[data-ready]`, chromedp.ByQuery),

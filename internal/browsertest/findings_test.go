@@ -1,8 +1,6 @@
 package browsertest
 
 import (
-	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,35 +11,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
-	"github.com/carbonbudget/carbonbudget/internal/server"
 )
-
-// openDashboard serves out and opens a headless Chromium on it; both stop
-// with the test.
-func openDashboard(t *testing.T, out string) (context.Context, string) {
-	exe := chromiumPath(t)
-	srv, err := server.New(out, server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(context.Background())
-	t.Cleanup(stop)
-	go srv.Serve(sctx, ln)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 1800))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelA)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancelT)
-	return ctx, "http://" + ln.Addr().String()
-}
 
 // TestDashboardFindingsAndProjection: the findings panel lists the
 // month's findings; clicking one draws its waterfall (baseline, one bar

@@ -1,9 +1,7 @@
 package browsertest
 
 import (
-	"context"
 	"io"
-	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,7 +17,6 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/release"
-	"github.com/carbonbudget/carbonbudget/internal/server"
 )
 
 // publishReleasable publishes months that pass the release checks (the
@@ -70,7 +67,6 @@ func publishReleasable(t *testing.T, out string, gAtmGtC float64) {
 // the page makes for the release carries it (so the charts are the
 // release's).
 func TestDashboardShowsRelease(t *testing.T) {
-	exe := chromiumPath(t)
 	out := t.TempDir()
 	publishReleasable(t, out, 0.4)
 	rel, _, err := release.Create(out, release.Options{Name: "spring"})
@@ -78,27 +74,7 @@ func TestDashboardShowsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	publishReleasable(t, out, 0.5) // live moves on
-	srv, err := server.New(out, server.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	go srv.Serve(sctx, ln)
-	base := "http://" + ln.Addr().String()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelT()
+	ctx, base := openDashboard(t, out)
 
 	var mu sync.Mutex
 	served := map[string]string{} // API path → X-Carbonbudget-Release
