@@ -1,19 +1,12 @@
 package duckqa
 
 import (
-	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/carbonbudget/carbonbudget/budget"
-	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/lake"
-	"github.com/carbonbudget/carbonbudget/internal/output"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 	"github.com/carbonbudget/carbonbudget/internal/release"
 )
 
@@ -23,46 +16,7 @@ import (
 // and the columns (names and types) the catalogue declares; JSON parses;
 // every other asset reads whole as a blob.
 func TestReleaseAssetsReadInDuckDB(t *testing.T) {
-	g := grid.MustNew(2)
-	set, err := regions.Load(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	rec := &budget.CO2Record{}
-	for i, m := range grid.Range(grid.Month{Year: 2022, Month: 12}, grid.Month{Year: 2023, Month: 3}) {
-		rec.Months = append(rec.Months, budget.CO2Month{Month: m, MeanPPM: 418 + 0.2*float64(i), TrendPPM: 418 + 0.2*float64(i)})
-	}
-	field := func(f func(lat, lon float64) float32) *grid.Field {
-		x := grid.NewField(g, "x", "g C m-2 month-1")
-		for i := range x.Values {
-			x.Values[i] = f(g.Centre(i))
-		}
-		return x
-	}
-	for _, m := range grid.Range(grid.Month{Year: 2023, Month: 1}, grid.Month{Year: 2023, Month: 2}) {
-		in := budget.Inputs{Grid: g, LandFraction: set.LandFraction(), Regions: set, CO2: rec,
-			Fossil: budget.Flux{Term: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(func(lat, _ float64) float32 { return float32(1 + math.Abs(lat)/90) })},
-			Land:   budget.Flux{Term: lake.Term{GtC: 0.3}, Mean: field(func(lat, _ float64) float32 { return float32(math.Cos(lat * math.Pi / 180)) })},
-			Ocean:  budget.Flux{Term: lake.Term{GtC: 0.25}, Mean: field(func(lat, _ float64) float32 { return 0.5 + float32(lat)/180 })}}
-		res, err := budget.Run(context.Background(), m, in, budget.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := output.WriteGrid(output.GridPath(out, m), res.Grid); err != nil {
-			t.Fatal(err)
-		}
-		if err := lake.WriteMonth(lake.MonthDir(out, m), res.Record()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	months, err := lake.ReadMonths(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022})); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := publishBudget(t, 2, false)
 	rel, _, err := release.Create(out, release.Options{Name: "duckdb"})
 	if err != nil {
 		t.Fatal(err)
