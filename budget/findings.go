@@ -48,11 +48,16 @@ var findingComponents = []string{lake.CompLand, lake.CompOcean, lake.CompFire}
 func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
 	var out []lake.RegionRow
 	for _, r := range rows {
-		if slices.Contains(findingComponents, r.Component) || strings.HasPrefix(r.Component, lake.CompLandDriver+":") {
+		if findingRow(r.Component) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// findingRow reports whether Findings reads rows of component c.
+func findingRow(c string) bool {
+	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":")
 }
 
 // point is one value of a region's component in a period: a month, or a
@@ -60,7 +65,7 @@ func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
 type point struct {
 	period string
 	year   int
-	group  string // calendar month "1".."12", or "year"
+	group  int // calendar month 1..12, or yearGroup
 	gtc    float64
 	sigma  float64 // members' spread, summed over months for a year
 	prov   bool
@@ -85,7 +90,10 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 	opt = opt.withDefaults()
 	pts := monthPoints(rows)
 	pts = append(pts, yearPoints(pts)...)
-	type key struct{ region, comp, group string }
+	type key struct {
+		region, comp string
+		group        int
+	}
 	series := map[key][]*point{}
 	for i := range pts {
 		p := &pts[i]
@@ -140,7 +148,7 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		}
 		an := p.gtc - s.mean
 		minGtC := opt.MinGtC
-		if p.group == "year" {
+		if p.group == yearGroup {
 			minGtC *= 12
 		}
 		if math.Abs(an) < opt.K*s.sd || math.Abs(an) < minGtC {
@@ -222,17 +230,36 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 	return out
 }
 
+// yearGroup is the group of calendar-year points.
+const yearGroup = 0
+
 func monthPoints(rows []lake.RegionRow) []point {
-	var pts []point
-	for _, r := range rows {
-		if !slices.Contains(findingComponents, r.Component) && !strings.HasPrefix(r.Component, lake.CompLandDriver+":") {
+	n := 0
+	for i := range rows {
+		if findingRow(rows[i].Component) {
+			n++
+		}
+	}
+	pts := make([]point, 0, n)
+	// Rows come a month at a time: parse each month once.
+	var month string
+	var m grid.Month
+	var bad bool
+	for i := range rows {
+		r := &rows[i]
+		if !findingRow(r.Component) || math.IsNaN(r.GtC) {
 			continue
 		}
-		m, err := grid.ParseMonth(r.Month)
-		if err != nil || math.IsNaN(r.GtC) {
+		if r.Month != month {
+			var err error
+			month = r.Month
+			m, err = grid.ParseMonth(month)
+			bad = err != nil
+		}
+		if bad {
 			continue
 		}
-		pts = append(pts, point{period: r.Month, year: m.Year, group: strconv.Itoa(int(m.Month)), gtc: r.GtC, sigma: r.SigmaGtC,
+		pts = append(pts, point{period: r.Month, year: m.Year, group: int(m.Month), gtc: r.GtC, sigma: r.SigmaGtC,
 			prov: r.Provisional, name: r.Name, kind: r.Kind, region: r.RegionID, comp: r.Component})
 	}
 	return pts
@@ -252,7 +279,7 @@ func yearPoints(months []point) []point {
 		k := key{p.region, p.comp, p.year}
 		a := acc[k]
 		if a == nil {
-			a = &point{period: strconv.Itoa(p.year), year: p.year, group: "year", name: p.name, kind: p.kind, region: p.region, comp: p.comp}
+			a = &point{period: strconv.Itoa(p.year), year: p.year, group: yearGroup, name: p.name, kind: p.kind, region: p.region, comp: p.comp}
 			acc[k] = a
 			order = append(order, k)
 		}
