@@ -101,6 +101,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 	}
 	var sk FindingSkill
 	matched := make([]bool, len(fs))
+	truth := &truthColumns{ctx: ctx, dir: truthDir, cols: map[grid.Month]map[string][]float32{}}
 	for _, x := range world.Extremes {
 		from, err1 := grid.ParseMonth(x.From)
 		to, err2 := grid.ParseMonth(x.To)
@@ -121,7 +122,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 		if x.Ocean {
 			frac = set.OceanFraction()
 		}
-		es.TruthZ, err = truthZ(ctx, truthDir, g, fp, frac, x, from, to, base)
+		es.TruthZ, err = truthZ(truth, g, fp, frac, x, from, to, base)
 		if err != nil {
 			return FindingSkill{}, err
 		}
@@ -244,17 +245,19 @@ func footprint(set *regions.Set, g grid.Grid, x Extreme) ([]float32, error) {
 // for a marine extreme) summed over the footprint in the extreme's months,
 // in standard deviations of the same calendar month over the baseline
 // years (base: first and last year).
-func truthZ(ctx context.Context, truthDir string, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, base [2]int) (float64, error) {
+func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, base [2]int) (float64, error) {
 	col := "nbp"
 	if x.Ocean {
 		col = "ocean_sink"
 	}
 	total := func(m grid.Month) (float64, error) {
-		gf, err := output.ReadGrid(ctx, output.GridPath(truthDir, m))
+		v, err := truth.column(m, col)
 		if err != nil {
 			return 0, err
 		}
-		v := gf.Columns[col]
+		if v == nil {
+			return 0, fmt.Errorf("truth grid %s has no column %q", m, col)
+		}
 		var s float64
 		for i, w := range fp {
 			if w > 0 && v[i] == v[i] {
@@ -284,6 +287,26 @@ func truthZ(ctx context.Context, truthDir string, g grid.Grid, fp, frac []float3
 		}
 	}
 	return best, nil
+}
+
+// truthColumns reads the truth's monthly grids once each, keeping only
+// the sink columns the scoring sums: extremes share baseline months.
+type truthColumns struct {
+	ctx  context.Context
+	dir  string
+	cols map[grid.Month]map[string][]float32
+}
+
+func (t *truthColumns) column(m grid.Month, name string) ([]float32, error) {
+	if c, ok := t.cols[m]; ok {
+		return c[name], nil
+	}
+	gf, err := output.ReadGrid(t.ctx, output.GridPath(t.dir, m))
+	if err != nil {
+		return nil, err
+	}
+	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"]}
+	return t.cols[m][name], nil
 }
 
 func meanSD(v []float64) (float64, float64) {
