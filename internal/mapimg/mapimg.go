@@ -1,12 +1,14 @@
-// Package mapimg draws a field of a global regular grid as a PNG map with a
-// diverging blue–white–red scale symmetric about zero: the picture of a
-// flux or an anomaly that the report and the dashboard share.
+// Package mapimg draws a field of a global regular grid as a map with a
+// diverging blue–white–red scale (ColorBrewer RdBu, safe for colour-blind
+// readers) symmetric about zero: the picture of a flux or an anomaly that
+// the report and the dashboard share. Map.Figure adds a title,
+// coastlines and borders from the committed Natural Earth masks and a
+// colorbar with units; Render is the bare raster.
 package mapimg
 
 import (
 	"bytes"
 	"image"
-	"image/color"
 	"image/png"
 	"math"
 	"sort"
@@ -40,7 +42,7 @@ func Render(values []float32, nlon int, opt Options) ([]byte, float64, error) {
 	lim := limit(values, q)
 	img := image.NewRGBA(image.Rect(0, 0, nlon*scale, nlat*scale))
 	for i, x := range values {
-		c := color.RGBA{200, 200, 200, 255}
+		c := Missing
 		if x == x {
 			c = Diverging(math.Max(-1, math.Min(1, float64(x)/lim)))
 		}
@@ -70,14 +72,4 @@ func limit(values []float32, q float64) float64 {
 	}
 	sort.Float64s(abs)
 	return math.Max(abs[int(q*float64(len(abs)-1))], 1e-12)
-}
-
-// Diverging maps -1..1 to blue..white..red.
-func Diverging(t float64) color.RGBA {
-	if t < 0 {
-		f := 1 + t
-		return color.RGBA{uint8(40 + 215*f), uint8(90 + 165*f), 255, 255}
-	}
-	f := 1 - t
-	return color.RGBA{255, uint8(60 + 195*f), uint8(40 + 215*f), 255}
 }
