@@ -105,5 +105,3 @@ func has(img image.Image, r image.Rectangle, pred func(r, g, b uint32) bool) boo
 func isBlue(r, g, b uint32) bool  { return b > 150 && r < 60 }
 func isRed(r, g, b uint32) bool   { return r > 150 && b < 60 }
 func isBlack(r, g, b uint32) bool { return r < 20 && g < 20 && b < 20 }
-
-
