@@ -22,8 +22,9 @@ type Map struct {
 	Grid   grid.Grid
 	Values []float32 // per cell, row 0 north; NaN is drawn as Missing
 	Title  string    // e.g. "Land flux anomaly, 2024-03"
-	Units  string    // the colorbar's label, e.g. "g C per m² per month, + to the atmosphere"; the
-	// PDF fonts lack superscript minus signs
+	// Units label the colorbar, e.g. "g C per m² per month, + to the
+	// atmosphere": the embedded Liberation fonts have no superscript minus.
+	Units string
 	// LimitQuantile clips the colour scale at this quantile of |value|
 	// (0 means 0.98), so one extreme cell does not wash out the map.
 	LimitQuantile float64
