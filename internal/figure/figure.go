@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -35,7 +36,8 @@ type Layout struct {
 func (l Layout) Pixels(r vg.Rectangle) image.Rectangle {
 	s := float64(DPI) / 72
 	h := float64(l.Height) * s
-	return image.Rect(int(float64(r.Min.X)*s), int(h-float64(r.Max.Y)*s), int(float64(r.Max.X)*s+0.999), int(h-float64(r.Min.Y)*s+0.999))
+	px := func(v float64) int { return int(math.Round(v)) }
+	return image.Rect(px(float64(r.Min.X)*s), px(h-float64(r.Max.Y)*s), px(float64(r.Max.X)*s), px(h-float64(r.Min.Y)*s))
 }
 
 // Overlap reports whether the data and the key share any area.
@@ -92,12 +94,16 @@ func (f Figure) draw(c vg.CanvasSizer) (Layout, error) {
 	return l, err
 }
 
+// gap separates the data part from the key, so tick labels at the edge
+// of the data do not run into the key.
+const gap = 8 * vg.Millimeter / 2
+
 // SplitRight cuts a strip of width w off the right of c for the key.
 func SplitRight(c draw.Canvas, w vg.Length) (data, key draw.Canvas) {
-	return draw.Crop(c, 0, -w, 0, 0), draw.Crop(c, c.Size().X-w, 0, 0, 0)
+	return draw.Crop(c, 0, -w-gap, 0, 0), draw.Crop(c, c.Size().X-w, 0, 0, 0)
 }
 
 // SplitBottom cuts a strip of height h off the bottom of c for the key.
 func SplitBottom(c draw.Canvas, h vg.Length) (data, key draw.Canvas) {
-	return draw.Crop(c, 0, 0, h, 0), draw.Crop(c, 0, 0, 0, h-c.Size().Y)
+	return draw.Crop(c, 0, 0, h+gap, 0), draw.Crop(c, 0, 0, 0, h-c.Size().Y)
 }

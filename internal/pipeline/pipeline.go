@@ -344,14 +344,14 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	monthRel := filepath.Join(lake.MonthsDir, m.String())
 	monthDir := filepath.Join(dir, monthRel)
 	rec := res.Record()
-	monthly, annual, err := r.tablesWith(m, &rec)
+	monthly, annual, regional, err := r.tablesWith(m, &rec)
 	if err != nil {
 		return err
 	}
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Regional: regional}); err != nil {
 		return err
 	}
 	if r.NetCDF {
@@ -412,7 +412,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	for _, name := range slices.Sorted(maps.Keys(gf.Columns)) {
 		gm.Columns = append(gm.Columns, output.Column{Name: name, Units: gf.Units[name], Values: gf.Columns[name]})
 	}
-	monthly, annual, err := r.tablesWith(m, &rec)
+	monthly, annual, regional, err := r.tablesWith(m, &rec)
 	if err != nil {
 		return err
 	}
@@ -422,7 +422,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements}); err != nil {
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Regional: regional}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
 	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))
@@ -442,14 +442,15 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 // month's files a function of its own inputs and the months before it, so
 // a rerun after an interrupted run gives the same bytes as an
 // uninterrupted one. It also sets rec's disagreements, whose anomalies
-// need the baseline months of the same calendar month.
-func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, err error) {
+// need the baseline months of the same calendar month. regional are the
+// compared rows of the same calendar month (this month's among them) with
+// their anomalies, for the report's regional figure.
+func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, regional []lake.RegionRow, err error) {
 	months, err := r.published.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	months[month] = *rec
-	var regional []lake.RegionRow
 	for m, mr := range months {
 		if month.Before(m) {
 			delete(months, m)
@@ -464,7 +465,7 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 	budget.RegionalAnomalies(regional, r.baseline())
 	rec.Disagreements = budget.Disagreements(month.String(), budget.Agreement(regional, r.baseline()))
 	t := budget.Tables(months, r.baseline())
-	return t.Monthly, t.Annual, nil
+	return t.Monthly, t.Annual, regional, nil
 }
 
 // comparedRows are the regional rows that budget.Agreement compares: the

@@ -70,6 +70,9 @@ func TestWrite(t *testing.T) {
 		if len(colours) < 5 {
 			t.Errorf("%s has %d colours in a sample: nothing drawn", f, len(colours))
 		}
+		if svg, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(f, ".png")+".svg")); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s has no SVG beside it: %v", f, err)
+		}
 	}
 }
 
