@@ -10,7 +10,7 @@ APT_RUN := golang-go gcc make pkg-config git libgdal-dev libnetcdf-dev libxgboos
 APT_TEST := $(APT_RUN) gdal-bin netcdf-bin python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test build run test soak bench bench-demo regions clean
+.PHONY: setup setup-test build run test soak bench bench-demo regions population screenshots clean
 
 # apt installs the packages in $(1) that are missing (golang-go only when
 # there is no go at all).
@@ -84,6 +84,20 @@ regions:
 	fi; \
 	$(GO) run ./cmd/regionsgen --atlas "$$dir/node_modules/world-atlas/countries-50m.json" \
 		--countries "$$dir/node_modules/world-countries/countries.json" --out data/regions
+
+# population regenerates data/countries/countries.csv (committed; see its
+# README): population from npm country-json 2.3.0 (World Bank 2018),
+# installed into a temporary directory or POPULATION_NPM, and land area from
+# the committed Natural Earth cover.
+POPULATION_NPM ?=
+population:
+	@set -e; dir="$(POPULATION_NPM)"; \
+	if [ -z "$$dir" ]; then dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; fi; \
+	if [ "$$(node -p "require('$$dir/node_modules/country-json/package.json').version" 2>/dev/null)" != 2.3.0 ]; then \
+		echo "installing country-json@2.3.0 into $$dir"; \
+		npm install --prefix "$$dir" --no-audit --no-fund --no-save --silent country-json@2.3.0; \
+	fi; \
+	$(GO) run ./cmd/populationgen --country-json "$$dir/node_modules/country-json" --out data/countries/countries.csv
 
 clean:
 	rm -rf bin
