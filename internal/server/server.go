@@ -105,6 +105,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/runs", s.runs)
 	s.handle("GET /api/v1/months", s.months)
 	s.handle("GET /api/v1/months/{month}/manifest", s.manifest)
+	s.dashboardRoutes()
 	s.handle("GET /api/v1/openapi.json", s.openapi)
 	s.handle("GET /healthz", s.healthz)
 	lat, _ := s.opt.Runs.(LatencyLister)

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/carbonbudget/carbonbudget/data"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
+)
+
+// reportFile is the shape of a report file's name; anything else is
+// refused, so no request reaches another file of the month's directory.
+var reportFile = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}\.(png|svg|md)$`)
+
+var reportTypes = map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".md": "text/markdown; charset=utf-8"}
+
+// reportAsset serves GET /api/v1/months/{month}/report/{file}: the
+// month's report.md and its figures as published.
+func (s *Server) reportAsset(w http.ResponseWriter, r *http.Request) error {
+	m, snap, err := s.monthParam(r)
+	if err != nil {
+		return err
+	}
+	name := r.PathValue("file")
+	if !reportFile.MatchString(name) {
+		return errBadRequest("file: report.md or a figure's .png or .svg")
+	}
+	b, err := os.ReadFile(filepath.Join(lake.MonthDir(s.out, m), name))
+	if errors.Is(err, os.ErrNotExist) {
+		return errNotFound("month %s has no report file %s", m, name)
+	}
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	if notModified(w, r, snap, reqKey(snap.etag, r.URL.Path, "sha256="+hex.EncodeToString(h[:]))) {
+		return nil
+	}
+	return s.send(w, r, reportTypes[filepath.Ext(name)], b, "")
+}
+
+// reportPage serves GET /api/v1/months/{month}/report: report.md as an
+// HTML page whose figures load from report/{file}.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
+	m, snap, err := s.monthParam(r)
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(filepath.Join(lake.MonthDir(s.out, m), "report.md"))
+	if errors.Is(err, os.ErrNotExist) {
+		return errNotFound("month %s has no report", m)
+	}
+	if err != nil {
+		return err
+	}
+	h := sha256.Sum256(b)
+	if notModified(w, r, snap, reqKey(snap.etag, r.URL.Path, "sha256="+hex.EncodeToString(h[:]))) {
+		return nil
+	}
+	page := fmt.Sprintf("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"+
+		"<title>carbonbudget report %s</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"report\">%s</main>"+
+		"<footer><a href=\"/\">dashboard</a> · <a href=\"report/report.md\">report.md</a></footer></body></html>", m, markdownHTML(string(b), m.String()+"/report/"))
+	return s.send(w, r, "text/html; charset=utf-8", []byte(page), "")
+}
+
+var mdImage = regexp.MustCompile(`^!\[([^\]]*)\]\(([a-z0-9_]+\.png)\)$`)
+
+// markdownHTML renders the subset of Markdown that report.md uses
+// (headings, paragraphs, pipe tables, list items, images on a line of
+// their own), escaping all text; image paths get prefix.
+func markdownHTML(md, prefix string) string {
+	var b strings.Builder
+	inTable, inList := false, false
+	closeBlocks := func() {
+		if inTable {
+			b.WriteString("</table>\n")
+		}
+		if inList {
+			b.WriteString("</ul>\n")
+		}
+		inTable, inList = false, false
+	}
+	for _, line := range strings.Split(md, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "|"):
+			if inList {
+				closeBlocks()
+			}
+			cells := strings.Split(strings.Trim(t, "|"), "|")
+			if strings.Trim(cells[0], "- ") == "" {
+				continue // the header's separator row
+			}
+			tag := "td"
+			if !inTable {
+				b.WriteString("<table>\n")
+				inTable, tag = true, "th"
+			}
+			b.WriteString("<tr>")
+			for _, c := range cells {
+				fmt.Fprintf(&b, "<%s>%s</%s>", tag, html.EscapeString(strings.TrimSpace(c)), tag)
+			}
+			b.WriteString("</tr>\n")
+		case strings.HasPrefix(t, "- "):
+			if inTable {
+				closeBlocks()
+			}
+			if !inList {
+				b.WriteString("<ul>\n")
+				inList = true
+			}
+			fmt.Fprintf(&b, "<li>%s</li>\n", html.EscapeString(t[2:]))
+		case t == "":
+			closeBlocks()
+		case strings.HasPrefix(t, "#"):
+			closeBlocks()
+			n := len(t) - len(strings.TrimLeft(t, "#"))
+			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", n, html.EscapeString(strings.TrimSpace(t[n:])), n)
+		default:
+			closeBlocks()
+			if mm := mdImage.FindStringSubmatch(t); mm != nil {
+				fmt.Fprintf(&b, "<figure><img src=\"%s\" alt=\"%s\"><figcaption><a href=\"%s\">SVG</a></figcaption></figure>\n",
+					html.EscapeString(prefix+mm[2]), html.EscapeString(mm[1]), html.EscapeString(prefix+strings.TrimSuffix(mm[2], ".png")+".svg"))
+				continue
+			}
+			fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(t))
+		}
+	}
+	closeBlocks()
+	return b.String()
+}
+
+// countryInfo is one row of GET /api/v1/countries.
+type countryInfo struct {
+	ISO3           string  `json:"iso3" parquet:"iso3"`
+	Name           string  `json:"name" parquet:"name"`
+	Population     float64 `json:"population" parquet:"population"`           // NaN (null) where the source has none
+	PopulationYear int     `json:"population_year" parquet:"population_year"` // 0 without a population
+	LandAreaKm2    float64 `json:"land_area_km2" parquet:"land_area_km2"`
+}
+
+// countries serves GET /api/v1/countries: population and land area per
+// country (data/countries), for per-capita and per-area views.
+func (s *Server) countries(w http.ResponseWriter, r *http.Request) error {
+	snap := s.data.get()
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "format="+format)
+	if notModified(w, r, snap, key) {
+		return nil
+	}
+	rows, err := readCountryInfo()
+	if err != nil {
+		return err
+	}
+	return s.writeTable(w, r, "countries", key, format, func() any { return rows })
+}
+
+func readCountryInfo() ([]countryInfo, error) {
+	b, err := data.Countries.ReadFile("countries/countries.csv")
+	if err != nil {
+		return nil, err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("data/countries/countries.csv: %w", err)
+	}
+	var out []countryInfo
+	for i, rec := range recs[1:] {
+		c := countryInfo{ISO3: rec[0], Name: rec[1], Population: math.NaN()}
+		if c.LandAreaKm2, err = strconv.ParseFloat(rec[4], 64); err != nil {
+			return nil, fmt.Errorf("data/countries/countries.csv: line %d: land_area_km2: %w", i+2, err)
+		}
+		if rec[2] != "" {
+			p, err1 := strconv.ParseFloat(rec[2], 64)
+			y, err2 := strconv.Atoi(rec[3])
+			if err := errors.Join(err1, err2); err != nil {
+				return nil, fmt.Errorf("data/countries/countries.csv: line %d: %w", i+2, err)
+			}
+			c.Population, c.PopulationYear = p, y
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
