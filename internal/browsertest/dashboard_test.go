@@ -50,7 +50,7 @@ func publish(t *testing.T) string {
 		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), tm), GAtmDeseasonalisedGtC: 0.4}
 		for k, r := range regions {
 			res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
-				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month)})
+				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month), SigmaGtC: 0.002 * float64(k+1)})
 		}
 		// Europe's land sink, bottom-up and top-down, each with its σ.
 		for _, c := range []struct {
@@ -68,8 +68,14 @@ func publish(t *testing.T) string {
 			lat, lon := g.Centre(i)
 			v[i] = float32(lat*0.01 + lon*0.001)
 		}
+		land := make([]float32, g.Cells())
+		for i := range land {
+			_, lon := g.Centre(i)
+			land[i] = float32(lon*0.002) + float32(m.Month)*0.01
+		}
 		if err := output.WriteGrid(output.GridPath(out, m), output.GridMonth{Grid: g, Month: m,
-			Columns: []output.Column{{Name: "net_flux", Units: "g C m-2 month-1", Values: v}}}); err != nil {
+			Columns: []output.Column{{Name: "net_flux", Units: "g C m-2 month-1", Values: v},
+				{Name: "nbp_mean", Units: "g C m-2 month-1", Values: land}, {Name: "nbp_sd", Units: "g C m-2 month-1", Values: v}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -71,7 +71,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := fmt.Sprintf("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"+
 		"<title>carbonbudget report %s</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"report\">%s</main>"+
-		"<footer><a href=\"/\">dashboard</a> · <a href=\"report/report.md\">report.md</a></footer></body></html>", m, markdownHTML(string(b), m.String()+"/report/"))
+		"<footer><a href=\"/\">dashboard</a> · <a href=\"%s\">report.md</a></footer></body></html>", m, markdownHTML(string(b), m.String()+"/report/"), m.String()+"/report/report.md")
 	return s.send(w, r, "text/html; charset=utf-8", []byte(page), "")
 }
 
