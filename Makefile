@@ -99,5 +99,22 @@ population:
 	fi; \
 	$(GO) run ./cmd/populationgen --country-json "$$dir/node_modules/country-json" --out data/countries/countries.csv
 
+# screenshots regenerates the README's pictures under docs/img: the
+# annual budget figure of a demo run's latest report and the dashboard over
+# that run in headless Chromium (internal/browsertest, TestScreenshots).
+# The demo run (about 4 minutes) is made in SCREENSHOT_RUN unless one is
+# there already.
+SCREENSHOT_RUN ?= /tmp/carbonbudget-screenshots
+screenshots: build
+	@set -e; mkdir -p "$(SCREENSHOT_RUN)" docs/img; \
+	if [ ! -f "$(SCREENSHOT_RUN)/out/budget_monthly.csv" ]; then \
+		(cd "$(SCREENSHOT_RUN)" && "$(CURDIR)/$(BIN)" demo --out out); \
+	fi; \
+	latest=$$(ls "$(SCREENSHOT_RUN)/out/months" | tail -1); \
+	cp "$(SCREENSHOT_RUN)/out/months/$$latest/annual_budget.png" docs/img/annual_budget.png; \
+	cp "$(SCREENSHOT_RUN)/out/months/$$latest/map_land.png" docs/img/map_land.png; \
+	cd internal/browsertest && CARBONBUDGET_SCREENSHOT_OUT="$(SCREENSHOT_RUN)/out" CARBONBUDGET_SCREENSHOT_DIR="$(CURDIR)/docs/img" \
+		$(GO) test -count=1 -run TestScreenshots -v . | grep screenshot
+
 clean:
 	rm -rf bin

@@ -253,14 +253,18 @@ func screenshotDir(t *testing.T) string {
 }
 
 // shoot saves a screenshot of the element sel (the whole page when sel
-// is empty) as PNG, re-encoded and scaled down until under 300 KB.
+// is empty, the window when it is "viewport") as PNG, re-encoded and
+// scaled down until under 300 KB.
 func shoot(t *testing.T, ctx context.Context, dir, name, sel string) {
 	t.Helper()
 	var b []byte
 	var err error
-	if sel == "" {
+	switch sel {
+	case "":
 		err = chromedp.Run(ctx, chromedp.FullScreenshot(&b, 100))
-	} else {
+	case "viewport":
+		err = chromedp.Run(ctx, chromedp.CaptureScreenshot(&b))
+	default:
 		err = chromedp.Run(ctx, chromedp.Screenshot(sel, &b, chromedp.ByQuery))
 	}
 	if err != nil {
