@@ -257,7 +257,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 		man.Config = string(y)
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)
-	if err := r.stageFiles(dir, m, res, man); err != nil {
+	if err := r.stageFiles(ctx, dir, m, res, man); err != nil {
 		return nil, fmt.Errorf("write %s: %w", m, err)
 	}
 	timings["write"] = seconds(time.Since(t0))
@@ -336,7 +336,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (Fossil
 
 // stageFiles writes the month's grid file, budget.json, report and
 // manifest into the staging directory dir.
-func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest) error {
+func (r *Runner) stageFiles(ctx context.Context, dir string, m grid.Month, res *budget.Result, man *Manifest) error {
 	res.Grid.Meta = map[string]string{"carbonbudget:version": r.CodeVersion, "carbonbudget:config_hash": man.ConfigHash}
 	if err := output.WriteGrid(filepath.Join(dir, gridRelPath(m)), res.Grid); err != nil {
 		return err
@@ -351,7 +351,12 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Regional: regional}); err != nil {
+	landAnom, oceanAnom, err := r.reportAnomalies(ctx, m, res.Grid)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements,
+		Regional: regional, LandAnomaly: landAnom, OceanAnomaly: oceanAnom}); err != nil {
 		return err
 	}
 	if r.NetCDF {
@@ -422,7 +427,12 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Regional: regional}); err != nil {
+	landAnom, oceanAnom, err := r.reportAnomalies(ctx, m, gm)
+	if err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements,
+		Regional: regional, LandAnomaly: landAnom, OceanAnomaly: oceanAnom}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
 	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))

@@ -228,4 +228,39 @@ func saveFigure(t *testing.T, name string, b []byte) {
 	}
 }
 
-var _ = figure.DPI
+
+// TestAnomalyMaps: with the baseline's anomalies the report draws the
+// anomaly maps beside the flux maps, titled as anomalies, and report.md
+// shows them; without, it says why there are none.
+func TestAnomalyMaps(t *testing.T) {
+	in := figureInputs()
+	land := grid.NewField(in.Grid.Grid, "nbp_anomaly", "g C m-2 month-1")
+	for i := range land.Values {
+		land.Values[i] = float32(i%7) - 3
+	}
+	in.LandAnomaly, in.OceanAnomaly = land, land
+	figs, err := figures(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]*figure.Figure{}
+	for _, f := range figs {
+		names[f.name] = f.fig
+	}
+	for _, n := range []string{"map_land", "map_ocean", "map_land_anomaly", "map_ocean_anomaly"} {
+		if names[n] == nil {
+			t.Fatalf("no %s figure", n)
+		}
+	}
+	svg, _, err := names["map_land_anomaly"].SVG()
+	if err != nil || !bytes.Contains(svg, []byte("Land: anomaly of the net flux to the atmosphere, 2023-12")) {
+		t.Errorf("land anomaly map's title wrong (%v)", err)
+	}
+	if md := reportMarkdown(in); !bytes.Contains([]byte(md), []byte("(map_ocean_anomaly.png)")) {
+		t.Error("report.md does not show the ocean anomaly map")
+	}
+	in.LandAnomaly, in.OceanAnomaly = nil, nil
+	if md := reportMarkdown(in); !bytes.Contains([]byte(md), []byte("No anomaly maps: the baseline is not yet published")) {
+		t.Error("report.md without anomalies does not say why")
+	}
+}

@@ -83,23 +83,33 @@ type namedFigure struct {
 	fig  *figure.Figure
 }
 
-// figures are the report's figures, in the order report.md shows them.
+// figures are the report's figures, in the order report.md shows them:
+// the anomaly maps only when the baseline is published.
 func figures(in Inputs) ([]namedFigure, error) {
-	land, err := mapFigure(in.Month, in.LandAnomaly, in.Grid, "nbp_mean", "Land", "land")
-	if err != nil {
-		return nil, err
-	}
-	ocean, err := mapFigure(in.Month, in.OceanAnomaly, in.Grid, "ocean_uptake_mean", "Ocean", "ocean")
-	if err != nil {
-		return nil, err
-	}
-	return []namedFigure{
+	figs := []namedFigure{
 		{"annual_budget", annualFigure(in.Annual)},
 		{"monthly_budget", monthlyFigure(in.Monthly, 48)},
 		{"regional_anomaly", regionalFigure(in.Month.String(), in.Regional)},
-		{"map_land", land},
-		{"map_ocean", ocean},
-	}, nil
+	}
+	for _, mp := range []struct {
+		name, column, term, per string
+		anomaly                 *grid.Field
+	}{
+		{"map_land", "nbp_mean", "Land", "land", nil},
+		{"map_ocean", "ocean_uptake_mean", "Ocean", "ocean", nil},
+		{"map_land_anomaly", "nbp_mean", "Land", "land", in.LandAnomaly},
+		{"map_ocean_anomaly", "ocean_uptake_mean", "Ocean", "ocean", in.OceanAnomaly},
+	} {
+		if strings.HasSuffix(mp.name, "_anomaly") && mp.anomaly == nil {
+			continue
+		}
+		f, err := mapFigure(in.Month, mp.anomaly, in.Grid, mp.column, mp.term, mp.per)
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, namedFigure{mp.name, f})
+	}
+	return figs, nil
 }
 
 func reportMarkdown(in Inputs) string {
@@ -156,12 +166,13 @@ func reportMarkdown(in Inputs) string {
 	if len(regionalRows(in.Month.String(), in.Regional)) > 0 {
 		fmt.Fprintf(&b, "![%s](regional_anomaly.png)\n\n", regionalAlt(in.Month.String(), in.Regional))
 	}
-	what := "anomaly against the baseline mean of the same calendar month"
-	if in.LandAnomaly == nil {
-		what = "flux (the baseline is not yet published, so no anomaly)"
-	}
-	fmt.Fprintf(&b, "Maps: %s, g C per m² per month; red = more carbon to the air, blue = more uptake (ColorBrewer RdBu, readable with colour-blindness); coastlines and borders from Natural Earth (data/regions).\n\n", what)
+	fmt.Fprintf(&b, "Maps: g C per m² per month; red = more carbon to the air, blue = more uptake (ColorBrewer RdBu, readable with colour-blindness); coastlines and borders from Natural Earth (data/regions).\n\n")
 	fmt.Fprintf(&b, "![Map of the land's net flux to the atmosphere, %s](map_land.png)\n\n![Map of the ocean's net flux to the atmosphere, %s](map_ocean.png)\n", in.Month, in.Month)
+	if in.LandAnomaly == nil || in.OceanAnomaly == nil {
+		b.WriteString("\nNo anomaly maps: the baseline is not yet published.\n")
+	} else {
+		fmt.Fprintf(&b, "\nAnomalies against the baseline mean of the same calendar month:\n\n![Map of the land flux anomaly, %s](map_land_anomaly.png)\n\n![Map of the ocean flux anomaly, %s](map_ocean_anomaly.png)\n", in.Month, in.Month)
+	}
 	return b.String()
 }
 
