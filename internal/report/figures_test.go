@@ -228,7 +228,6 @@ func saveFigure(t *testing.T, name string, b []byte) {
 	}
 }
 
-
 // TestAnomalyMaps: with the baseline's anomalies the report draws the
 // anomaly maps beside the flux maps, titled as anomalies, and report.md
 // shows them; without, it says why there are none.
