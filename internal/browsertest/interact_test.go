@@ -95,6 +95,33 @@ func TestDashboardInteractions(t *testing.T) {
 	ctx, base := dashboard(t, out, 1280, 1800, 90*time.Second)
 	shots := screenshotDir(t)
 
+	// The annual bars carry the API's numbers, with whiskers.
+	var windows, annual []map[string]any
+	apiJSON(t, base+"/api/v1/budget?freq=annual", &windows)
+	for _, w := range windows {
+		if w["window"] == "calendar-year" {
+			annual = append(annual, w)
+		}
+	}
+	var bars []struct{ Key, Period, Value string }
+	var whiskers int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll("#annual rect.bar")].map(r => ({Key: r.dataset.key, Period: r.dataset.period, Value: r.dataset.value}))`, &bars),
+		chromedp.Evaluate(`document.querySelectorAll("#annual path.whisker").length`, &whiskers)); err != nil {
+		t.Fatal(err)
+	}
+	if len(bars) != 7*len(annual) || whiskers == 0 {
+		t.Errorf("annual chart: %d bars for %d years (want 7 a year), %d whiskers", len(bars), len(annual), whiskers)
+	}
+	for _, b := range bars {
+		for _, row := range annual {
+			if row["period"] == b.Period {
+				if want, _ := row[b.Key+"_gtc"].(float64); !closeTo(b.Value, want) {
+					t.Errorf("annual %s %s: drawn %s, API %g", b.Period, b.Key, b.Value, want)
+				}
+			}
+		}
+	}
+
 	// Map hover over Brazil (10°S 52°W): the region and its value equal
 	// the regions API's for the map's month.
 	var region, value, sigma, hover string

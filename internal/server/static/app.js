@@ -201,6 +201,21 @@ function monthlyPanel() {
     { yLabel: "GtC per month", unit: "GtC", alt, provisional: rows.map(r => r.provisional) });
 }
 
+// globalTopDownPanel: the global bottom-up and top-down land and ocean
+// series side by side, once an inversion product covers some month.
+function globalTopDownPanel() {
+  const rows = state.monthly.filter(r => inRange(r.period));
+  const box = document.getElementById("globaltd");
+  if (!rows.some(r => r.topdown_products > 0)) { box.textContent = "No atmospheric inversion product covers these months yet."; return; }
+  const td = (r, k) => r.topdown_products > 0 ? { v: r[k + "_gtc"], s: r[k + "_sigma_gtc"] } : null;
+  lineChart(box, rows.map(r => r.period), [
+    { key: "net_land", label: "net land flux into land, bottom-up", color: COLORS.s_land, values: rows.map(r => ({ v: r.net_land_gtc, s: null })) },
+    { key: "net_land_topdown", label: "net land flux into land, top-down", color: "#cc79a7", values: rows.map(r => td(r, "net_land_topdown")) },
+    { key: "s_ocean", label: "S_OCEAN, bottom-up", color: COLORS.s_ocean, values: rows.map(r => ({ v: r.s_ocean_gtc, s: r.s_ocean_sigma_gtc })) },
+    { key: "s_ocean_topdown", label: "ocean flux, top-down", color: "#56b4e9", values: rows.map(r => td(r, "s_ocean_topdown")) }],
+  { yLabel: "GtC per month", unit: "GtC", alt: "Global net land and ocean fluxes, bottom-up beside top-down, GtC per month", provisional: rows.map(r => r.provisional) });
+}
+
 // mapPanel: a term's map for a month on a canvas, with its colorbar and
 // hover (mouse or arrow keys) showing the cell's and its region's values.
 const map = { data: null, cell: -1 };
@@ -445,7 +460,7 @@ function fillRegionSelect(sel, blank) {
 
 function timeRange() {
   const from = document.getElementById("from"), to = document.getElementById("to");
-  const apply = () => { state.from = from.value; state.to = to.value; monthlyPanel(); comparePanel(); regionPanel(); };
+  const apply = () => { state.from = from.value; state.to = to.value; monthlyPanel(); globalTopDownPanel(); comparePanel(); regionPanel(); };
   from.addEventListener("change", apply);
   to.addEventListener("change", apply);
   document.querySelectorAll("button[data-range]").forEach(b => b.addEventListener("click", () => {
@@ -471,6 +486,7 @@ async function main() {
   state.from = ms[0] || ""; state.to = ms[ms.length - 1] || "";
   annualPanel(annual);
   monthlyPanel();
+  globalTopDownPanel();
   const mm = document.getElementById("mapmonth");
   ms.slice().reverse().forEach(m => html("option", { value: m }, mm, m));
   mapEvents();
