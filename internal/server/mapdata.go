@@ -132,6 +132,10 @@ func (s *Server) buildMapData(r *http.Request, snap *snapshot, m grid.Month, nam
 		}
 	}
 	g := gridOf(len(values))
+	// Finer grids are averaged to 1° for the browser: a 0.25° map would be
+	// a million numbers, and a hover reads one cell of a laptop screen.
+	k := max(1, g.NLon/360)
+	values, g = coarsen(values, g, k), grid.Global(g.DLon*float64(k))
 	d.NLat, d.NLon = g.NLat, g.NLon
 	signed := make([]float32, len(values))
 	for i, v := range values {
@@ -143,6 +147,7 @@ func (s *Server) buildMapData(r *http.Request, snap *snapshot, m grid.Month, nam
 		d.Values[i] = num(float64(v))
 	}
 	if sd, ok := gf.Columns[term.sigma]; ok && term.sigma != "" {
+		sd = coarsen(sd, gridOf(len(sd)), k) // the blocks' mean σ: the cells' errors are correlated
 		d.Sigma = make([]*number, len(sd))
 		for i, v := range sd {
 			d.Sigma[i] = num(float64(v))
@@ -167,6 +172,35 @@ func (s *Server) buildMapData(r *http.Request, snap *snapshot, m grid.Month, nam
 		d.Regions = append(d.Regions, mr)
 	}
 	return d, nil
+}
+
+// coarsen averages k×k blocks of cells of g, leaving out NaN cells (a
+// block without a value is NaN).
+func coarsen(values []float32, g grid.Grid, k int) []float32 {
+	if k == 1 {
+		return values
+	}
+	nlat, nlon := g.NLat/k, g.NLon/k
+	out := make([]float32, nlat*nlon)
+	for r := range nlat {
+		for c := range nlon {
+			var sum float64
+			n := 0
+			for dr := range k {
+				for dc := range k {
+					if v := values[(r*k+dr)*g.NLon+c*k+dc]; v == v {
+						sum += float64(v)
+						n++
+					}
+				}
+			}
+			out[r*nlon+c] = float32(math.NaN())
+			if n > 0 {
+				out[r*nlon+c] = float32(sum / float64(n))
+			}
+		}
+	}
+	return out
 }
 
 // gridOf is the global grid of a field of n cells (2·nlat columns).

@@ -163,3 +163,16 @@ func TestMapFigurePNG(t *testing.T) {
 		t.Errorf("map is %v: not the figure with its colorbar", b)
 	}
 }
+
+func TestCoarsen(t *testing.T) {
+	nan := float32(math.NaN())
+	g := grid.Grid{West: -180, North: 90, DLon: 90, DLat: 90, NLon: 4, NLat: 2}
+	got := coarsen([]float32{1, 3, nan, nan, 5, 7, nan, 2}, g, 2)
+	// Blocks: {1,3,5,7} → 4; {nan,nan,nan,2} → 2 (NaN left out).
+	if len(got) != 2 || got[0] != 4 || got[1] != 2 {
+		t.Errorf("coarsen = %v, want [4 2]", got)
+	}
+	if got := coarsen([]float32{nan, nan, nan, nan}, grid.Grid{NLon: 2, NLat: 2}, 2); len(got) != 1 || !math.IsNaN(float64(got[0])) {
+		t.Errorf("a block without values = %v, want NaN", got)
+	}
+}
