@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
 	"math"
 
 	"gonum.org/v1/plot/vg"
@@ -60,8 +61,10 @@ func (f Figure) PNG() ([]byte, Layout, error) {
 	if err != nil {
 		return nil, l, err
 	}
+	// BestSpeed: a month's report in 0.48 s instead of 0.79 s at 1°
+	// (BenchmarkWrite in internal/report) for PNGs 3–21 % larger.
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, c.Image()); err != nil {
 		return nil, l, fmt.Errorf("encode png: %w", err)
 	}
 	return buf.Bytes(), l, nil

@@ -263,3 +263,23 @@ func TestAnomalyMaps(t *testing.T) {
 		t.Error("report.md without anomalies does not say why")
 	}
 }
+
+// BenchmarkWrite writes a month's report (five figures as PNG and SVG
+// and report.md) on the 1° grid.
+func BenchmarkWrite(b *testing.B) {
+	in := figureInputs()
+	g := grid.MustNew(1)
+	v := make([]float32, g.Cells())
+	for i := range v {
+		lat, lon := g.Centre(i)
+		v[i] = float32(lat/10 + lon/40)
+	}
+	in.Grid = output.GridMonth{Grid: g, Month: in.Month, Columns: []output.Column{{Name: "nbp_mean", Values: v}, {Name: "ocean_uptake_mean", Values: v}}}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(dir, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
