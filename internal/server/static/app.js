@@ -209,7 +209,8 @@ function globalTopDownPanel() {
   if (!rows.some(r => r.topdown_products > 0)) { box.textContent = "No atmospheric inversion product covers these months yet."; return; }
   const td = (r, k) => r.topdown_products > 0 ? { v: r[k + "_gtc"], s: r[k + "_sigma_gtc"] } : null;
   lineChart(box, rows.map(r => r.period), [
-    { key: "net_land", label: "net land flux into land, bottom-up", color: COLORS.s_land, values: rows.map(r => ({ v: r.net_land_gtc, s: null })) },
+    // S_LAND − E_LUC: their σ in quadrature, as docs/format.md combines terms.
+    { key: "net_land", label: "net land flux into land, bottom-up", color: COLORS.s_land, values: rows.map(r => ({ v: r.net_land_gtc, s: Math.hypot(r.s_land_sigma_gtc || 0, r.e_luc_sigma_gtc || 0) })) },
     { key: "net_land_topdown", label: "net land flux into land, top-down", color: "#cc79a7", values: rows.map(r => td(r, "net_land_topdown")) },
     { key: "s_ocean", label: "S_OCEAN, bottom-up", color: COLORS.s_ocean, values: rows.map(r => ({ v: r.s_ocean_gtc, s: r.s_ocean_sigma_gtc })) },
     { key: "s_ocean_topdown", label: "ocean flux, top-down", color: "#56b4e9", values: rows.map(r => td(r, "s_ocean_topdown")) }],
@@ -408,7 +409,9 @@ async function regionPanel() {
   const rows = (await api(base)).filter(r => inRange(r.month));
   lineChart(document.getElementById("regionchart"), rows.map(r => r.month), [
     { key: "value", label: "value (GtC per month)", color: SERIES_COLORS[0], values: rows.map(r => ({ v: r.value_gtc, s: r.sigma_gtc })) },
-    { key: "anomaly", label: "anomaly against the baseline (GtC per month)", color: SERIES_COLORS[1], values: rows.map(r => ({ v: r.anomaly_gtc, s: null })) }],
+    // The anomaly carries the value's σ: the baseline mean of eight years
+    // adds little to it.
+    { key: "anomaly", label: "anomaly against the baseline (GtC per month)", color: SERIES_COLORS[1], values: rows.map(r => ({ v: r.anomaly_gtc, s: r.sigma_gtc })) }],
   { yLabel: "GtC per month", unit: "GtC", alt: `${id} ${comp}, GtC per month`, provisional: rows.map(r => r.provisional) });
   await topDownPanel(id);
 }
