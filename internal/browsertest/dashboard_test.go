@@ -68,14 +68,15 @@ func publish(t *testing.T) string {
 			lat, lon := g.Centre(i)
 			v[i] = float32(lat*0.01 + lon*0.001)
 		}
-		land := make([]float32, g.Cells())
+		land, sd := make([]float32, g.Cells()), make([]float32, g.Cells())
 		for i := range land {
 			_, lon := g.Centre(i)
 			land[i] = float32(lon*0.002) + float32(m.Month)*0.01
+			sd[i] = 0.05
 		}
 		if err := output.WriteGrid(output.GridPath(out, m), output.GridMonth{Grid: g, Month: m,
 			Columns: []output.Column{{Name: "net_flux", Units: "g C m-2 month-1", Values: v},
-				{Name: "nbp_mean", Units: "g C m-2 month-1", Values: land}, {Name: "nbp_sd", Units: "g C m-2 month-1", Values: v}}}); err != nil {
+				{Name: "nbp_mean", Units: "g C m-2 month-1", Values: land}, {Name: "nbp_sd", Units: "g C m-2 month-1", Values: sd}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -255,6 +255,8 @@ func TestDashboardInteractions(t *testing.T) {
 		chromedp.Evaluate(`document.documentElement.scrollWidth`, &scrollW)); err != nil {
 		t.Fatal(err)
 	}
+	chromedp.Run(ctx, chromedp.ScrollIntoView("#panel-map", chromedp.ByID))
+	shoot(t, ctx, shots, "dashboard-phone.png", "viewport")
 	if scrollW > 392 {
 		var wide []string
 		chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 392).slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className.baseVal + e.className)`, &wide))

@@ -289,7 +289,8 @@ function drawMap(d) {
 function drawColorbar(d) {
   const box = document.getElementById("colorbar");
   box.innerHTML = "";
-  const W = 720, H = 56;
+  // Large type: on a phone the bar is drawn at half its width.
+  const W = 720, H = 70;
   const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `colour scale from −${fmt(d.limit, 2)} (blue, uptake) to +${fmt(d.limit, 2)} (red, to the atmosphere) ${d.units}` }, box);
   const defs = el("defs", {}, svg);
   const grad = el("linearGradient", { id: "rdbu" }, defs);
@@ -299,10 +300,10 @@ function drawColorbar(d) {
   const step = niceStep(d.limit / 2);
   for (let v = -Math.floor(d.limit / step) * step; v <= d.limit + 1e-12; v += step) {
     const x = L + (v + d.limit) / (2 * d.limit) * bw;
-    el("line", { x1: x, x2: x, y1: 18, y2: 23, stroke: "#333" }, svg);
-    el("text", { x, y: 34, "text-anchor": "middle", "font-size": 11 }, svg).textContent = +v.toPrecision(3);
+    el("line", { x1: x, x2: x, y1: 18, y2: 24, stroke: "#333" }, svg);
+    el("text", { x, y: 40, "text-anchor": "middle", "font-size": 16 }, svg).textContent = +v.toPrecision(3);
   }
-  el("text", { x: W / 2, y: 51, "text-anchor": "middle", "font-size": 12, class: "axis-label" }, svg).textContent = d.units;
+  el("text", { x: W / 2, y: 64, "text-anchor": "middle", "font-size": 16, class: "axis-label" }, svg).textContent = d.units;
 }
 
 // showCell writes the hover line for cell i: the cell's value (± σ) and
