@@ -23,6 +23,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/report"
 	"github.com/carbonbudget/carbonbudget/internal/server"
 )
 
@@ -85,7 +86,19 @@ func publish(t *testing.T) string {
 		if err != nil {
 			return err
 		}
-		return lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022}))
+		tables := budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022})
+		if err := lake.WriteTables(out, tables); err != nil {
+			return err
+		}
+		// The last month's report, as the pipeline writes it.
+		last := grid.Month{Year: 2023, Month: 6}
+		gf, err := output.ReadGrid(context.Background(), output.GridPath(out, last))
+		if err != nil {
+			return err
+		}
+		gm := output.GridMonth{Grid: g, Month: last, Columns: []output.Column{{Name: "nbp_mean", Values: gf.Columns["nbp_mean"]}}}
+		return report.Write(lake.MonthDir(out, last), report.Inputs{Month: last, Budget: months[last].Budget, Grid: gm,
+			Monthly: tables.Monthly, Annual: tables.Annual, Regional: tables.Regional})
 	}(); err != nil {
 		t.Fatal(err)
 	}

@@ -255,11 +255,16 @@ func TestAnomalyMaps(t *testing.T) {
 	if err != nil || !bytes.Contains(svg, []byte("Land: anomaly of the net flux to the atmosphere, 2023-12")) {
 		t.Errorf("land anomaly map's title wrong (%v)", err)
 	}
-	if md := reportMarkdown(in); !bytes.Contains([]byte(md), []byte("(map_ocean_anomaly.png)")) {
+	drawn := map[string]bool{}
+	for n, f := range names {
+		drawn[n] = f != nil
+	}
+	if md := reportMarkdown(in, drawn); !bytes.Contains([]byte(md), []byte("(map_ocean_anomaly.png)")) {
 		t.Error("report.md does not show the ocean anomaly map")
 	}
 	in.LandAnomaly, in.OceanAnomaly = nil, nil
-	if md := reportMarkdown(in); !bytes.Contains([]byte(md), []byte("No anomaly maps: the baseline is not yet published")) {
+	drawn["map_land_anomaly"], drawn["map_ocean_anomaly"] = false, false
+	if md := reportMarkdown(in, drawn); !bytes.Contains([]byte(md), []byte("No anomaly maps: the baseline is not yet published")) {
 		t.Error("report.md without anomalies does not say why")
 	}
 }

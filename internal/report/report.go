@@ -70,8 +70,12 @@ func Write(dir string, in Inputs) error {
 			}
 		}
 	}
+	drawn := map[string]bool{}
+	for _, f := range figs {
+		drawn[f.name] = f.fig != nil
+	}
 	return durable.WriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error {
-		_, err := io.WriteString(w, reportMarkdown(in))
+		_, err := io.WriteString(w, reportMarkdown(in, drawn))
 		return err
 	})
 }
@@ -112,7 +116,9 @@ func figures(in Inputs) ([]namedFigure, error) {
 	return figs, nil
 }
 
-func reportMarkdown(in Inputs) string {
+// reportMarkdown is report.md; it shows the figures drawn[name] says were
+// written, and no other.
+func reportMarkdown(in Inputs, drawn map[string]bool) string {
 	var b strings.Builder
 	bud := in.Budget
 	fmt.Fprintf(&b, "# Carbon budget, %s\n\n", in.Month)
@@ -159,21 +165,33 @@ func reportMarkdown(in Inputs) string {
 				r.EFos, r.EFosSigma, r.ELUC, r.ELUCSigma, r.GAtm, r.GAtmSigma, r.SOcean, r.SOceanSigma, r.SLand, r.SLandSigma, r.SCement, r.BIm, fmtNaN(r.SLandAnomaly))
 		}
 	}
-	fmt.Fprintf(&b, "\n## Figures\n\nEach figure is also an SVG beside its PNG (same name). Whiskers and bands are ±1σ; hatching marks provisional values.\n\n")
-	fmt.Fprintf(&b, "![%s](annual_budget.png)\n\n", annualAlt(in.Annual))
-	fmt.Fprintf(&b, "![Monthly budget terms with ±1σ bands; the last month, %s: E_FOS %.3f, G_ATM %.3f, S_OCEAN %.3f, S_LAND %.3f GtC](monthly_budget.png)\n\n",
-		in.Month, bud.EFos.GtC, bud.GAtm.GtC, bud.SOcean.GtC, bud.SLand.GtC)
-	if len(regionalRows(in.Month.String(), in.Regional)) > 0 {
-		fmt.Fprintf(&b, "![%s](regional_anomaly.png)\n\n", regionalAlt(in.Month.String(), in.Regional))
-	}
-	fmt.Fprintf(&b, "Maps: g C per m² per month; red = more carbon to the air, blue = more uptake (ColorBrewer RdBu, readable with colour-blindness); coastlines and borders from Natural Earth (data/regions).\n\n")
-	fmt.Fprintf(&b, "![Map of the land's net flux to the atmosphere, %s](map_land.png)\n\n![Map of the ocean's net flux to the atmosphere, %s](map_ocean.png)\n", in.Month, in.Month)
-	if in.LandAnomaly == nil || in.OceanAnomaly == nil {
-		b.WriteString("\nNo anomaly maps: the baseline is not yet published.\n")
-	} else {
-		fmt.Fprintf(&b, "\nAnomalies against the baseline mean of the same calendar month:\n\n![Map of the land flux anomaly, %s](map_land_anomaly.png)\n\n![Map of the ocean flux anomaly, %s](map_ocean_anomaly.png)\n", in.Month, in.Month)
-	}
+	figuresMarkdown(&b, in, drawn)
 	return b.String()
+}
+
+// figuresMarkdown shows each drawn figure with its text alternative.
+func figuresMarkdown(b *strings.Builder, in Inputs, drawn map[string]bool) {
+	show := func(name, alt string) {
+		if drawn[name] {
+			fmt.Fprintf(b, "![%s](%s.png)\n\n", alt, name)
+		}
+	}
+	bud := in.Budget
+	fmt.Fprintf(b, "\n## Figures\n\nEach figure is also an SVG beside its PNG (same name). Whiskers and bands are ±1σ; hatching marks provisional values.\n\n")
+	show("annual_budget", annualAlt(in.Annual))
+	show("monthly_budget", fmt.Sprintf("Monthly budget terms with ±1σ bands; the last month, %s: E_FOS %.3f, G_ATM %.3f, S_OCEAN %.3f, S_LAND %.3f GtC",
+		in.Month, bud.EFos.GtC, bud.GAtm.GtC, bud.SOcean.GtC, bud.SLand.GtC))
+	show("regional_anomaly", regionalAlt(in.Month.String(), in.Regional))
+	b.WriteString("Maps: g C per m² per month; red = more carbon to the air, blue = more uptake (ColorBrewer RdBu, readable with colour-blindness); coastlines and borders from Natural Earth (data/regions).\n\n")
+	show("map_land", fmt.Sprintf("Map of the land's net flux to the atmosphere, %s", in.Month))
+	show("map_ocean", fmt.Sprintf("Map of the ocean's net flux to the atmosphere, %s", in.Month))
+	if !drawn["map_land_anomaly"] && !drawn["map_ocean_anomaly"] {
+		b.WriteString("No anomaly maps: the baseline is not yet published.\n")
+		return
+	}
+	b.WriteString("Anomalies against the baseline mean of the same calendar month:\n\n")
+	show("map_land_anomaly", fmt.Sprintf("Map of the land flux anomaly, %s", in.Month))
+	show("map_ocean_anomaly", fmt.Sprintf("Map of the ocean flux anomaly, %s", in.Month))
 }
 
 func fmtNaN(v float64) string {

@@ -52,7 +52,8 @@ func (s *Server) reportAsset(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reportPage serves GET /api/v1/months/{month}/report: report.md as an
-// HTML page whose figures load from report/{file}.
+// HTML page whose figures load from report/{file} (relative to the page,
+// whose directory is /api/v1/months/{month}/).
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	m, snap, err := s.monthParam(r)
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := fmt.Sprintf("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"+
 		"<title>carbonbudget report %s</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"report\">%s</main>"+
-		"<footer><a href=\"/\">dashboard</a> · <a href=\"%s\">report.md</a></footer></body></html>", m, markdownHTML(string(b), m.String()+"/report/"), m.String()+"/report/report.md")
+		"<footer><a href=\"/\">dashboard</a> · <a href=\"%s\">report.md</a></footer></body></html>", m, markdownHTML(string(b), "report/"), "report/report.md")
 	return s.send(w, r, "text/html; charset=utf-8", []byte(page), "")
 }
 
