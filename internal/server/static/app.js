@@ -289,7 +289,8 @@ function drawMap(d) {
 function drawColorbar(d) {
   const box = document.getElementById("colorbar");
   box.innerHTML = "";
-  // Large type: on a phone the bar is drawn at half its width.
+  // The type size is set in style.css (.cbtext): larger on a phone, where
+  // the bar is drawn at half its width.
   const W = 720, H = 70;
   const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `colour scale from −${fmt(d.limit, 2)} (blue, uptake) to +${fmt(d.limit, 2)} (red, to the atmosphere) ${d.units}` }, box);
   const defs = el("defs", {}, svg);
@@ -301,9 +302,9 @@ function drawColorbar(d) {
   for (let v = -Math.floor(d.limit / step) * step; v <= d.limit + 1e-12; v += step) {
     const x = L + (v + d.limit) / (2 * d.limit) * bw;
     el("line", { x1: x, x2: x, y1: 18, y2: 24, stroke: "#333" }, svg);
-    el("text", { x, y: 40, "text-anchor": "middle", "font-size": 16 }, svg).textContent = +v.toPrecision(3);
+    el("text", { x, y: 40, "text-anchor": "middle", class: "cbtext" }, svg).textContent = +v.toPrecision(3);
   }
-  el("text", { x: W / 2, y: 64, "text-anchor": "middle", "font-size": 16, class: "axis-label" }, svg).textContent = d.units;
+  el("text", { x: W / 2, y: 64, "text-anchor": "middle", class: "cbtext axis-label" }, svg).textContent = d.units;
 }
 
 // showCell writes the hover line for cell i: the cell's value (± σ) and
