@@ -42,7 +42,7 @@ type mapData struct {
 	Units     string      `json:"units"`
 	NLat      int         `json:"nlat"`
 	NLon      int         `json:"nlon"`
-	LimitQ    float64     `json:"limit"` // the colour scale's saturation, ± (the 98th percentile of |value|)
+	Limit     float64     `json:"limit"` // the colour scale's saturation, ± (the 98th percentile of |value|)
 	Values    []*number   `json:"values"`
 	Sigma     []*number   `json:"sigma,omitempty"`
 	Region    []int32     `json:"region"` // index into regions, -1 for none
@@ -141,7 +141,7 @@ func (s *Server) buildMapData(r *http.Request, snap *snapshot, m grid.Month, nam
 	for i, v := range values {
 		signed[i] = float32(term.sign) * v
 	}
-	d.LimitQ = mapimg.Map{Grid: g, Values: signed}.Limit()
+	d.Limit = mapimg.Map{Grid: g, Values: signed}.Limit()
 	d.Values = make([]*number, len(signed))
 	for i, v := range signed {
 		d.Values[i] = num(float64(v))
