@@ -3,8 +3,14 @@
 // as PNG and SVG (gonum/plot, laid out by internal/figure so no legend or
 // colorbar covers data): the annual budget in the Global Carbon Budget's
 // style, the monthly series with ±1σ bands, the month's sink anomalies by
-// RECCAP2 region and the land and ocean flux (or anomaly) maps. It reads
+// RECCAP2 region and the land and ocean flux and anomaly maps. It reads
 // only published values (internal/lake).
+//
+// Why gonum/plot: it is already the module's, it is maintained, one
+// canvas gives both PNG and SVG, and it has axes, ticks and a colorbar;
+// what it lacks (hatching, grouped bars with whiskers, ±1σ bands, a key
+// beside the plot rather than on it) is the few plotters in plotters.go
+// and internal/figure, less than another library would cost.
 package report
 
 import (
