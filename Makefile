@@ -10,7 +10,7 @@ APT_RUN := golang-go gcc make pkg-config git libgdal-dev libnetcdf-dev libxgboos
 APT_TEST := $(APT_RUN) gdal-bin netcdf-bin python3-xgboost python3-numpy chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test build run test soak bench bench-demo regions clean
+.PHONY: setup setup-test build run test soak bench bench-demo regions population screenshots clean
 
 # apt installs the packages in $(1) that are missing (golang-go only when
 # there is no go at all).
@@ -84,6 +84,37 @@ regions:
 	fi; \
 	$(GO) run ./cmd/regionsgen --atlas "$$dir/node_modules/world-atlas/countries-50m.json" \
 		--countries "$$dir/node_modules/world-countries/countries.json" --out data/regions
+
+# population regenerates data/countries/countries.csv (committed; see its
+# README): population from npm country-json 2.3.0 (World Bank 2018),
+# installed into a temporary directory or POPULATION_NPM, and land area from
+# the committed Natural Earth cover.
+POPULATION_NPM ?=
+population:
+	@set -e; dir="$(POPULATION_NPM)"; \
+	if [ -z "$$dir" ]; then dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; fi; \
+	if [ "$$(node -p "require('$$dir/node_modules/country-json/package.json').version" 2>/dev/null)" != 2.3.0 ]; then \
+		echo "installing country-json@2.3.0 into $$dir"; \
+		npm install --prefix "$$dir" --no-audit --no-fund --no-save --silent country-json@2.3.0; \
+	fi; \
+	$(GO) run ./cmd/populationgen --country-json "$$dir/node_modules/country-json" --out data/countries/countries.csv
+
+# screenshots regenerates the README's pictures under docs/img: the
+# annual budget figure of a demo run's latest report and the dashboard over
+# that run in headless Chromium (internal/browsertest, TestScreenshots).
+# The demo run (about 4 minutes) is made in SCREENSHOT_RUN unless one is
+# there already.
+SCREENSHOT_RUN ?= /tmp/carbonbudget-screenshots
+screenshots: build
+	@set -e; mkdir -p "$(SCREENSHOT_RUN)" docs/img; \
+	if [ ! -f "$(SCREENSHOT_RUN)/out/budget_monthly.csv" ]; then \
+		(cd "$(SCREENSHOT_RUN)" && "$(CURDIR)/$(BIN)" demo --out out); \
+	fi; \
+	latest=$$(ls "$(SCREENSHOT_RUN)/out/months" | tail -1); \
+	cp "$(SCREENSHOT_RUN)/out/months/$$latest/annual_budget.png" docs/img/annual_budget.png; \
+	cp "$(SCREENSHOT_RUN)/out/months/$$latest/map_land.png" docs/img/map_land.png; \
+	cd internal/browsertest && CARBONBUDGET_SCREENSHOT_OUT="$(SCREENSHOT_RUN)/out" CARBONBUDGET_SCREENSHOT_DIR="$(CURDIR)/docs/img" \
+		$(GO) test -count=1 -run TestScreenshots -v . | grep screenshot
 
 clean:
 	rm -rf bin

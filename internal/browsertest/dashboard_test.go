@@ -14,16 +14,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carbonbudget/carbonbudget/internal/lake"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
-	"github.com/carbonbudget/carbonbudget/internal/server"
-
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"github.com/carbonbudget/carbonbudget/budget"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/internal/report"
+	"github.com/carbonbudget/carbonbudget/internal/server"
 )
 
 func chromiumPath(t *testing.T) string {
@@ -39,9 +39,15 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// openDashboard serves out and opens a headless Chromium on it; both stop
-// with the test.
+// openDashboard serves out and opens a headless Chromium on it at
+// 1280×1800; both stop with the test.
 func openDashboard(t *testing.T, out string) (context.Context, string) {
+	return openBrowser(t, out, 1280, 1800, 60*time.Second)
+}
+
+// openBrowser serves out and opens a headless Chromium at width×height;
+// it returns the browser context and the server's URL.
+func openBrowser(t *testing.T, out string, width, height int, timeout time.Duration) (context.Context, string) {
 	exe := chromiumPath(t)
 	srv, err := server.New(out, server.Options{})
 	if err != nil {
@@ -56,12 +62,12 @@ func openDashboard(t *testing.T, out string) (context.Context, string) {
 	go srv.Serve(sctx, ln)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1800))
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(width, height))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelA)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelT)
 	return ctx, "http://" + ln.Addr().String()
 }
@@ -77,7 +83,7 @@ func publish(t *testing.T) string {
 		res := &budget.Result{Month: m, Budget: budget.Close(m.String(), tm), GAtmDeseasonalisedGtC: 0.4}
 		for k, r := range regions {
 			res.Regional = append(res.Regional, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind,
-				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month)})
+				Component: lake.CompNetToAtmos, GtC: float64(k+1) * 0.01 * float64(m.Month), SigmaGtC: 0.002 * float64(k+1)})
 		}
 		// Europe's land sink, bottom-up and top-down, each with its σ.
 		for _, c := range []struct {
@@ -95,8 +101,15 @@ func publish(t *testing.T) string {
 			lat, lon := g.Centre(i)
 			v[i] = float32(lat*0.01 + lon*0.001)
 		}
+		land, sd := make([]float32, g.Cells()), make([]float32, g.Cells())
+		for i := range land {
+			_, lon := g.Centre(i)
+			land[i] = float32(lon*0.002) + float32(m.Month)*0.01
+			sd[i] = 0.05
+		}
 		if err := output.WriteGrid(output.GridPath(out, m), output.GridMonth{Grid: g, Month: m,
-			Columns: []output.Column{{Name: "net_flux", Units: "g C m-2 month-1", Values: v}}}); err != nil {
+			Columns: []output.Column{{Name: "net_flux", Units: "g C m-2 month-1", Values: v},
+				{Name: "nbp_mean", Units: "g C m-2 month-1", Values: land}, {Name: "nbp_sd", Units: "g C m-2 month-1", Values: sd}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,7 +118,19 @@ func publish(t *testing.T) string {
 		if err != nil {
 			return err
 		}
-		return lake.WriteTables(out, budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022}))
+		tables := budget.Tables(months, budget.Baseline{FromYear: 2015, ToYear: 2022})
+		if err := lake.WriteTables(out, tables); err != nil {
+			return err
+		}
+		// The last month's report, as the pipeline writes it.
+		last := grid.Month{Year: 2023, Month: 6}
+		gf, err := output.ReadGrid(context.Background(), output.GridPath(out, last))
+		if err != nil {
+			return err
+		}
+		gm := output.GridMonth{Grid: g, Month: last, Columns: []output.Column{{Name: "nbp_mean", Values: gf.Columns["nbp_mean"]}}}
+		return report.Write(lake.MonthDir(out, last), report.Inputs{Month: last, Budget: months[last].Budget, Grid: gm,
+			Monthly: tables.Monthly, Annual: tables.Annual, Regional: tables.Regional})
 	}(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,9 @@
 package durable
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"bufio"
 	"fmt"
 	"io"
 	"os"

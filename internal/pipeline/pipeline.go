@@ -261,7 +261,7 @@ func (r *Runner) closeAndWrite(ctx context.Context, m grid.Month, c *cube.Cube, 
 		man.Config = string(y)
 	}
 	man.Models = append(r.Ocean.Models(), r.Land.Models()...)
-	if err := r.stageFiles(dir, m, res, man); err != nil {
+	if err := r.stageFiles(ctx, dir, m, res, man); err != nil {
 		return nil, fmt.Errorf("write %s: %w", m, err)
 	}
 	timings["write"] = seconds(time.Since(t0))
@@ -340,7 +340,7 @@ func (r *Runner) fossil(ctx context.Context, m grid.Month, c *cube.Cube) (Fossil
 
 // stageFiles writes the month's grid file, budget.json, report and
 // manifest into the staging directory dir.
-func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *Manifest) error {
+func (r *Runner) stageFiles(ctx context.Context, dir string, m grid.Month, res *budget.Result, man *Manifest) error {
 	res.Grid.Meta = map[string]string{"carbonbudget:version": r.CodeVersion, "carbonbudget:config_hash": man.ConfigHash}
 	if err := output.WriteGrid(filepath.Join(dir, gridRelPath(m)), res.Grid); err != nil {
 		return err
@@ -348,14 +348,20 @@ func (r *Runner) stageFiles(dir string, m grid.Month, res *budget.Result, man *M
 	monthRel := filepath.Join(lake.MonthsDir, m.String())
 	monthDir := filepath.Join(dir, monthRel)
 	rec := res.Record()
-	monthly, annual, err := r.tablesWith(m, &rec)
+	monthly, annual, regional, err := r.tablesWith(m, &rec)
 	if err != nil {
 		return err
 	}
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return err
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
+	landAnom, oceanAnom, err := r.reportAnomalies(ctx, m, res.Grid)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: res.Budget, Grid: res.Grid, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements,
+		Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual),
+		Regional: regional, LandAnomaly: landAnom, OceanAnomaly: oceanAnom}); err != nil {
 		return err
 	}
 	if r.NetCDF {
@@ -416,7 +422,7 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	for _, name := range slices.Sorted(maps.Keys(gf.Columns)) {
 		gm.Columns = append(gm.Columns, output.Column{Name: name, Units: gf.Units[name], Values: gf.Columns[name]})
 	}
-	monthly, annual, err := r.tablesWith(m, &rec)
+	monthly, annual, regional, err := r.tablesWith(m, &rec)
 	if err != nil {
 		return err
 	}
@@ -426,7 +432,13 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 	if err := lake.WriteMonth(monthDir, rec); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
-	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements, Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual)}); err != nil {
+	landAnom, oceanAnom, err := r.reportAnomalies(ctx, m, gm)
+	if err != nil {
+		return fmt.Errorf("restage %s: %w", m, err)
+	}
+	if err := report.Write(monthDir, report.Inputs{Month: m, Budget: rec.Budget, Grid: gm, Monthly: monthly, Annual: annual, Disagreements: rec.Disagreements,
+		Findings: rec.Findings, Projection: r.reportProjection(m, monthly, annual),
+		Regional: regional, LandAnomaly: landAnom, OceanAnomaly: oceanAnom}); err != nil {
 		return fmt.Errorf("restage %s: %w", m, err)
 	}
 	b, err := os.ReadFile(filepath.Join(monthDir, "manifest.json"))
@@ -446,14 +458,16 @@ func (r *Runner) RestageReport(ctx context.Context, m grid.Month, dir string) er
 // month's files a function of its own inputs and the months before it, so
 // a rerun after an interrupted run gives the same bytes as an
 // uninterrupted one. It also sets rec's disagreements, whose anomalies
-// need the baseline months of the same calendar month.
-func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, err error) {
+// need the baseline months of the same calendar month. regional are the
+// compared rows of the same calendar month (this month's among them) with
+// their anomalies, for the report's regional figure.
+func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, annual []lake.Row, regional []lake.RegionRow, err error) {
 	months, err := r.published.ReadMonths(r.Cfg.OutputDir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	months[month] = *rec
-	var regional, findingRows []lake.RegionRow
+	var findingRows []lake.RegionRow
 	for m, mr := range months {
 		if month.Before(m) {
 			delete(months, m)
@@ -475,7 +489,7 @@ func (r *Runner) tablesWith(month grid.Month, rec *lake.MonthRecord) (monthly, a
 		}
 	}
 	t := budget.Tables(months, r.baseline())
-	return t.Monthly, t.Annual, nil
+	return t.Monthly, t.Annual, regional, nil
 }
 
 // comparedRows are the regional rows that budget.Agreement compares: the

@@ -169,6 +169,9 @@ func monthItem(dir, collID, month string, have map[string]bool) (map[string]any,
 		{"chart_monthly", "monthly_budget.png", typePNG, "monthly budget chart", "visual"},
 		{"map_land", "map_land.png", typePNG, "land sink map", "visual"},
 		{"map_ocean", "map_ocean.png", typePNG, "ocean sink map", "visual"},
+		{"map_land_anomaly", "map_land_anomaly.png", typePNG, "land flux anomaly map", "visual"},
+		{"map_ocean_anomaly", "map_ocean_anomaly.png", typePNG, "ocean flux anomaly map", "visual"},
+		{"chart_regional", "regional_anomaly.png", typePNG, "regional anomaly chart (RECCAP2)", "visual"},
 	} {
 		if have[path.Join(monthDir, a.file)] {
 			assets[a.key] = asset{Href: "../" + path.Join(monthDir, a.file), Type: a.typ, Title: a.title, Roles: []string{a.role}}

@@ -1,13 +1,20 @@
 // Package report writes a month's human-readable report beside its data:
-// report.md with the month's budget and the annual table, the GCB-style
-// annual chart, the monthly series and the land and ocean flux (or
-// anomaly) maps as PNG. It reads only published values (internal/lake).
+// report.md with the month's budget and the annual table, and its figures
+// as PNG and SVG (gonum/plot, laid out by internal/figure so no legend or
+// colorbar covers data): the annual budget in the Global Carbon Budget's
+// style, the monthly series with ±1σ bands, the month's sink anomalies by
+// RECCAP2 region and the land and ocean flux and anomaly maps. It reads
+// only published values (internal/lake).
+//
+// Why gonum/plot: it is already the module's, it is maintained, one
+// canvas gives both PNG and SVG, and it has axes, ticks and a colorbar;
+// what it lacks (hatching, grouped bars with whiskers, ±1σ bands, a key
+// beside the plot rather than on it) is the few plotters in plotters.go
+// and internal/figure, less than another library would cost.
 package report
 
 import (
-	"bytes"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"os"
@@ -15,14 +22,9 @@ import (
 	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/durable"
-	"github.com/carbonbudget/carbonbudget/internal/lake"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-
+	"github.com/carbonbudget/carbonbudget/internal/figure"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/mapimg"
+	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 )
 
@@ -47,46 +49,87 @@ type Inputs struct {
 	// Projection is the month's year as projected from the months up to
 	// this one (internal/nowcast); nil in December or without one.
 	Projection *lake.ProjectionDoc
+	// Regional are the month's regional rows with their anomalies (NaN
+	// until the baseline is published); the regional figure shows the
+	// RECCAP2 land and ocean sinks. Rows of other months are ignored.
+	Regional []lake.RegionRow
 }
 
-var termColors = map[string]color.RGBA{
-	"E_FOS": {107, 107, 107, 255}, "E_LUC": {181, 101, 29, 255}, "G_ATM": {74, 144, 217, 255},
-	"S_OCEAN": {31, 78, 156, 255}, "S_LAND": {46, 139, 87, 255}, "S_CEMENT": {153, 153, 102, 255},
-}
-
-// Write writes report.md and its PNG charts into dir.
+// Write writes report.md and its figures, each as PNG and SVG, into dir.
 func Write(dir string, in Inputs) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	charts := []struct {
-		file string
-		draw func() ([]byte, error)
-	}{
-		{"annual_budget.png", func() ([]byte, error) { return annualChart(in.Annual) }},
-		{"monthly_budget.png", func() ([]byte, error) { return monthlyChart(in.Monthly, 48) }},
-		{"map_land.png", func() ([]byte, error) { return fluxMap(in.LandAnomaly, in.Grid, "nbp_mean") }},
-		{"map_ocean.png", func() ([]byte, error) { return fluxMap(in.OceanAnomaly, in.Grid, "ocean_uptake_mean") }},
+	figs, err := figures(in)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", in.Month, err)
 	}
-	for _, c := range charts {
-		b, err := c.draw()
-		if err != nil {
-			return fmt.Errorf("report %s: %s: %w", in.Month, c.file, err)
-		}
-		if b == nil {
+	for _, f := range figs {
+		if f.fig == nil {
 			continue
 		}
-		if err := durable.WriteFile(filepath.Join(dir, c.file), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
-			return err
+		for _, enc := range []struct {
+			ext  string
+			draw func() ([]byte, figure.Layout, error)
+		}{{".png", f.fig.PNG}, {".svg", f.fig.SVG}} {
+			b, _, err := enc.draw()
+			if err != nil {
+				return fmt.Errorf("report %s: %s%s: %w", in.Month, f.name, enc.ext, err)
+			}
+			if err := durable.WriteFile(filepath.Join(dir, f.name+enc.ext), func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+				return err
+			}
 		}
 	}
+	drawn := map[string]bool{}
+	for _, f := range figs {
+		drawn[f.name] = f.fig != nil
+	}
 	return durable.WriteFile(filepath.Join(dir, "report.md"), func(w io.Writer) error {
-		_, err := io.WriteString(w, reportMarkdown(in))
+		_, err := io.WriteString(w, reportMarkdown(in, drawn))
 		return err
 	})
 }
 
-func reportMarkdown(in Inputs) string {
+// namedFigure is one figure of the report and its file name without
+// extension; fig is nil when the month has nothing to show in it.
+type namedFigure struct {
+	name string
+	fig  *figure.Figure
+}
+
+// figures are the report's figures, in the order report.md shows them:
+// the anomaly maps only when the baseline is published.
+func figures(in Inputs) ([]namedFigure, error) {
+	figs := []namedFigure{
+		{"annual_budget", annualFigure(in.Annual)},
+		{"monthly_budget", monthlyFigure(in.Monthly, 48)},
+		{"regional_anomaly", regionalFigure(in.Month.String(), in.Regional)},
+	}
+	for _, mp := range []struct {
+		name, column, term, per string
+		anomaly                 *grid.Field
+	}{
+		{"map_land", "nbp_mean", "Land", "land", nil},
+		{"map_ocean", "ocean_uptake_mean", "Ocean", "ocean", nil},
+		{"map_land_anomaly", "nbp_mean", "Land", "land", in.LandAnomaly},
+		{"map_ocean_anomaly", "ocean_uptake_mean", "Ocean", "ocean", in.OceanAnomaly},
+	} {
+		if strings.HasSuffix(mp.name, "_anomaly") && mp.anomaly == nil {
+			continue
+		}
+		f, err := mapFigure(in.Month, mp.anomaly, in.Grid, mp.column, mp.term, mp.per)
+		if err != nil {
+			return nil, err
+		}
+		figs = append(figs, namedFigure{mp.name, f})
+	}
+	return figs, nil
+}
+
+// reportMarkdown is report.md; it shows the figures drawn[name] says were
+// written, and no other.
+func reportMarkdown(in Inputs, drawn map[string]bool) string {
 	var b strings.Builder
 	bud := in.Budget
 	fmt.Fprintf(&b, "# Carbon budget, %s\n\n", in.Month)
@@ -135,13 +178,33 @@ func reportMarkdown(in Inputs) string {
 				r.EFos, r.EFosSigma, r.ELUC, r.ELUCSigma, r.GAtm, r.GAtmSigma, r.SOcean, r.SOceanSigma, r.SLand, r.SLandSigma, r.SCement, r.BIm, fmtNaN(r.SLandAnomaly))
 		}
 	}
-	b.WriteString("\n![Annual sources and sinks](annual_budget.png)\n\n![Monthly budget](monthly_budget.png)\n\n")
-	what := "anomaly against the baseline mean of the same calendar month"
-	if in.LandAnomaly == nil {
-		what = "flux (the baseline is not yet published, so no anomaly)"
-	}
-	fmt.Fprintf(&b, "Maps: %s, g C m⁻² month⁻¹; red = more carbon to the air, blue = more uptake.\n\n![Land](map_land.png)\n\n![Ocean](map_ocean.png)\n", what)
+	figuresMarkdown(&b, in, drawn)
 	return b.String()
+}
+
+// figuresMarkdown shows each drawn figure with its text alternative.
+func figuresMarkdown(b *strings.Builder, in Inputs, drawn map[string]bool) {
+	show := func(name, alt string) {
+		if drawn[name] {
+			fmt.Fprintf(b, "![%s](%s.png)\n\n", alt, name)
+		}
+	}
+	bud := in.Budget
+	fmt.Fprintf(b, "\n## Figures\n\nEach figure is also an SVG beside its PNG (same name). Whiskers and bands are ±1σ; hatching marks provisional values.\n\n")
+	show("annual_budget", annualAlt(in.Annual))
+	show("monthly_budget", fmt.Sprintf("Monthly budget terms with ±1σ bands; the last month, %s: E_FOS %.3f, G_ATM %.3f, S_OCEAN %.3f, S_LAND %.3f GtC",
+		in.Month, bud.EFos.GtC, bud.GAtm.GtC, bud.SOcean.GtC, bud.SLand.GtC))
+	show("regional_anomaly", regionalAlt(in.Month.String(), in.Regional))
+	b.WriteString("Maps: g C per m² per month; red = more carbon to the air, blue = more uptake (ColorBrewer RdBu, readable with colour-blindness); coastlines and borders from Natural Earth (data/regions).\n\n")
+	show("map_land", fmt.Sprintf("Map of the land's net flux to the atmosphere, %s", in.Month))
+	show("map_ocean", fmt.Sprintf("Map of the ocean's net flux to the atmosphere, %s", in.Month))
+	if !drawn["map_land_anomaly"] && !drawn["map_ocean_anomaly"] {
+		b.WriteString("No anomaly maps: the baseline is not yet published.\n")
+		return
+	}
+	b.WriteString("Anomalies against the baseline mean of the same calendar month:\n\n")
+	show("map_land_anomaly", fmt.Sprintf("Map of the land flux anomaly, %s", in.Month))
+	show("map_ocean_anomaly", fmt.Sprintf("Map of the ocean flux anomaly, %s", in.Month))
 }
 
 func fmtNaN(v float64) string {
@@ -149,149 +212,4 @@ func fmtNaN(v float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%+.2f", v)
-}
-
-// annualChart draws sources above and sinks below zero for each calendar
-// year, as the Global Carbon Budget's figure does.
-func annualChart(rows []lake.Row) ([]byte, error) {
-	var years []string
-	var series = map[string]plotter.Values{}
-	for _, r := range rows {
-		if r.Window != "calendar-year" {
-			continue
-		}
-		years = append(years, r.Period)
-		series["E_FOS"] = append(series["E_FOS"], r.EFos)
-		series["E_LUC"] = append(series["E_LUC"], r.ELUC)
-		series["G_ATM"] = append(series["G_ATM"], -r.GAtm)
-		series["S_OCEAN"] = append(series["S_OCEAN"], -r.SOcean)
-		series["S_LAND"] = append(series["S_LAND"], -r.SLand)
-		series["S_CEMENT"] = append(series["S_CEMENT"], -r.SCement)
-	}
-	if len(years) == 0 {
-		return nil, nil
-	}
-	p := plot.New()
-	p.Title.Text = "Global carbon budget: sources (+) and sinks (-)"
-	p.Y.Label.Text = "GtC/yr"
-	w := vg.Points(math.Max(4, 360/float64(len(years))))
-	var prevUp, prevDown *plotter.BarChart
-	for _, name := range []string{"E_FOS", "E_LUC", "G_ATM", "S_OCEAN", "S_LAND", "S_CEMENT"} {
-		bc, err := plotter.NewBarChart(series[name], w)
-		if err != nil {
-			return nil, err
-		}
-		bc.Color, bc.LineStyle.Width = termColors[name], 0
-		if strings.HasPrefix(name, "E_") {
-			if prevUp != nil {
-				bc.StackOn(prevUp)
-			}
-			prevUp = bc
-		} else {
-			if prevDown != nil {
-				bc.StackOn(prevDown)
-			}
-			prevDown = bc
-		}
-		p.Add(bc)
-		p.Legend.Add(name, bc)
-	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.NominalX(thin(years, 10)...)
-	p.Add(plotter.NewGrid())
-	return render(p, 24*vg.Centimeter, 12*vg.Centimeter)
-}
-
-// thin blanks all but every k-th label so long axes stay legible.
-func thin(labels []string, max int) []string {
-	k := (len(labels) + max - 1) / max
-	out := make([]string, len(labels))
-	for i := range labels {
-		if i%k == 0 {
-			out[i] = labels[i]
-		}
-	}
-	return out
-}
-
-// monthlyChart draws the last n months of the main terms.
-func monthlyChart(rows []lake.Row, n int) ([]byte, error) {
-	if len(rows) > n {
-		rows = rows[len(rows)-n:]
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	p := plot.New()
-	p.Title.Text = "Monthly budget terms"
-	p.Y.Label.Text = "GtC per month"
-	labels := make([]string, len(rows))
-	for i, r := range rows {
-		labels[i] = r.Period
-	}
-	for _, t := range []struct {
-		name string
-		get  func(lake.Row) float64
-	}{{"E_FOS", func(r lake.Row) float64 { return r.EFos }}, {"G_ATM", func(r lake.Row) float64 { return r.GAtm }},
-		{"S_OCEAN", func(r lake.Row) float64 { return r.SOcean }}, {"S_LAND", func(r lake.Row) float64 { return r.SLand }},
-		{"B_IM", func(r lake.Row) float64 { return r.BIm }}} {
-		pts := make(plotter.XYs, len(rows))
-		for i, r := range rows {
-			pts[i] = plotter.XY{X: float64(i), Y: t.get(r)}
-		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return nil, err
-		}
-		if c, ok := termColors[t.name]; ok {
-			l.Color = c
-		} else {
-			l.Color = color.RGBA{200, 0, 0, 255}
-		}
-		l.Width = vg.Points(1.5)
-		p.Add(l)
-		p.Legend.Add(t.name, l)
-	}
-	p.NominalX(thin(labels, 8)...)
-	p.Add(plotter.NewGrid())
-	return render(p, 24*vg.Centimeter, 10*vg.Centimeter)
-}
-
-func render(p *plot.Plot, w, h vg.Length) ([]byte, error) {
-	wt, err := p.WriterTo(w, h, "png")
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// fluxMap maps the anomaly field, or the month's flux column when there is
-// no anomaly.
-func fluxMap(anomaly *grid.Field, gm output.GridMonth, column string) ([]byte, error) {
-	var values []float32
-	nlon := gm.Grid.NLon
-	if anomaly != nil {
-		values, nlon = anomaly.Values, anomaly.Grid.NLon
-	} else {
-		for _, c := range gm.Columns {
-			if c.Name == column {
-				values = c.Values
-			}
-		}
-	}
-	if values == nil {
-		return nil, nil
-	}
-	// Uptake columns are positive into the surface; flip them so red is
-	// always carbon to the air.
-	flipped := make([]float32, len(values))
-	for i, v := range values {
-		flipped[i] = -v
-	}
-	b, _, err := mapimg.Render(flipped, nlon, mapimg.Options{})
-	return b, err
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,6 +71,9 @@ func TestWrite(t *testing.T) {
 		if len(colours) < 5 {
 			t.Errorf("%s has %d colours in a sample: nothing drawn", f, len(colours))
 		}
+		if svg, err := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(f, ".png")+".svg")); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s has no SVG beside it: %v", f, err)
+		}
 	}
 }
 
@@ -81,7 +85,7 @@ func TestTopDownSection(t *testing.T) {
 		TopDown: &lake.TopDown{Products: []string{"CAMS", "CT-NRT"}, Missing: []string{"OCO2-MIP"},
 			NetLand: lake.Term{GtC: 0.07, SigmaGtC: 0.04}, Ocean: lake.Term{GtC: 0.25, SigmaGtC: 0.03}, RiverAdjustmentGtC: 0.055}},
 		Disagreements: []lake.AgreementRow{{Text: "North America, land, 2023-07: CT-NRT sees a 0.130 GtC weaker sink than the land emulators"}}}
-	md := reportMarkdown(in)
+	md := reportMarkdown(in, nil)
 	for _, want := range []string{"## Top-down", "CAMS, CT-NRT", "not yet available: OCO2-MIP", "| 0.110 ± 0.050 | 0.070 ± 0.040 |",
 		"- North America, land, 2023-07: CT-NRT sees a 0.130 GtC weaker sink"} {
 		if !strings.Contains(md, want) {
@@ -89,7 +93,32 @@ func TestTopDownSection(t *testing.T) {
 		}
 	}
 	in.Budget.TopDown = nil
-	if md := reportMarkdown(in); strings.Contains(md, "Top-down") {
+	if md := reportMarkdown(in, nil); strings.Contains(md, "Top-down") {
 		t.Error("a month without inversions has a top-down section")
+	}
+}
+
+// TestMarkdownShowsOnlyWrittenFigures: every image report.md shows was
+// written, and a figure that could not be drawn (no ocean column) is not
+// shown.
+func TestMarkdownShowsOnlyWrittenFigures(t *testing.T) {
+	in := figureInputs()
+	in.Grid.Columns = in.Grid.Columns[:1] // nbp_mean only
+	dir := t.TempDir()
+	if err := Write(dir, in); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	shown := regexp.MustCompile(`\]\(([a-z_]+\.png)\)`).FindAllStringSubmatch(string(md), -1)
+	if len(shown) < 4 {
+		t.Fatalf("report.md shows %d figures:\n%s", len(shown), md)
+	}
+	for _, m := range shown {
+		if _, err := os.Stat(filepath.Join(dir, m[1])); err != nil {
+			t.Errorf("report.md shows %s, which was not written", m[1])
+		}
+	}
+	if strings.Contains(string(md), "map_ocean.png") {
+		t.Error("report.md shows an ocean map without an ocean column")
 	}
 }

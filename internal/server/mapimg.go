@@ -2,7 +2,7 @@ package server
 
 import (
 	"context"
-	"math"
+	"fmt"
 	"net/http"
 	"regexp"
 
@@ -45,8 +45,9 @@ func (s *Server) mapPNG(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// renderMap renders one map under a heavy slot, stopping as soon as the
-// client has gone.
+// renderMap renders one map figure (title, coastlines and borders,
+// colorbar with units; internal/mapimg) under a heavy slot, stopping as
+// soon as the client has gone.
 func (s *Server) renderMap(r *http.Request, snap *snapshot, m grid.Month, v string, wantAnomaly bool) ([]byte, error) {
 	release, err := s.acquire(r)
 	if err != nil {
@@ -62,20 +63,34 @@ func (s *Server) renderMap(r *http.Request, snap *snapshot, m grid.Month, v stri
 	if !ok {
 		return nil, errBadRequest("unknown variable %q", v)
 	}
+	anomaly := false
 	if wantAnomaly {
 		base, err := s.baselineMean(ctx, snap, m, v)
 		if err != nil {
 			return nil, err
 		}
 		if base != nil {
-			values = subtract(values, base)
+			values, anomaly = subtract(values, base), true
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	nlat := int(math.Round(math.Sqrt(float64(len(values)) / 2))) // global grids have 2·nlat columns
-	b, _, err := mapimg.Render(values, 2*nlat, mapimg.Options{})
+	g := gridOf(len(values))
+	o, err := mapimg.OutlineOf(g)
+	if err != nil {
+		return nil, err
+	}
+	what := "value"
+	if wantAnomaly && anomaly {
+		what = "anomaly against the baseline"
+	}
+	units := gf.Units[v]
+	if units == "" {
+		units = "units not recorded"
+	}
+	b, _, err := mapimg.Map{Grid: g, Values: values, Outline: o, Title: fmt.Sprintf("%s, %s: %s", v, m, what),
+		Units: units + " (as published: check the column's sign in docs/format.md)"}.Figure().PNG()
 	return b, err
 }
 

@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/runs", s.runs)
 	s.handle("GET /api/v1/months", s.months)
 	s.handle("GET /api/v1/months/{month}/manifest", s.manifest)
+	s.dashboardRoutes()
 	s.handle("GET /api/v1/openapi.json", s.openapi)
 	s.handle("GET /api/v1/releases", s.releaseList)
 	s.handle("GET /api/v1/diff", s.diff)

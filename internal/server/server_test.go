@@ -133,7 +133,7 @@ func TestAPIContract(t *testing.T) {
 		{"/api/v1/openapi.json", 200, "application/json", `"openapi"`, -1},
 		{"/healthz", 200, "application/json", `"latest":"2024-02"`, -1},
 		{"/", 200, "text/html", "Global carbon budget", -1},
-		{"/app.js", 200, "text/javascript", "showRegion", -1},
+		{"/app.js", 200, "text/javascript", "regionPanel", -1},
 		{"/findings.js", 200, "text/javascript", "drawWaterfall", -1},
 		{"/../../etc/passwd", 404, "", "", -1},
 		{"/nope.html", 404, "application/json", "no page", -1},

@@ -6,7 +6,7 @@
 
 async function showFindings() {
   const list = document.getElementById("findings");
-  const all = await getJSON("/api/v1/findings");
+  const all = await api("/api/v1/findings");
   list.innerHTML = "";
   if (!all.length) { list.textContent = "No findings yet: they need the baseline years published."; return; }
   const latest = all[all.length - 1].period;
@@ -39,9 +39,6 @@ function drawWaterfall(f) {
   if (steps.length > 1) steps.push({ label: "other", v: f.anomaly_gtc - sum });
   else steps.push({ label: "anomaly", v: f.anomaly_gtc });
   steps.push({ label: "value", v: f.value_gtc, base: true });
-  const W = 1000, H = 300, L = 60, R = 10, T = 20, B = 60;
-  const svg = frame(box, W, H);
-  el("title", {}, svg).textContent = `Waterfall of ${f.name}'s ${f.component} anomaly in ${f.period} by driver`;
   let run = 0, lo = 0, hi = 0;
   const bars = steps.map(s => {
     const from = s.base ? 0 : run, to = s.base ? s.v : run + s.v;
@@ -49,16 +46,19 @@ function drawWaterfall(f) {
     lo = Math.min(lo, from, to); hi = Math.max(hi, from, to);
     return { ...s, from, to };
   });
-  if (hi === lo) hi = lo + 1;
-  const y = v => T + (hi - v) / (hi - lo) * (H - T - B);
-  axisY(svg, y, lo, hi, L, W - R);
-  const bw = (W - L - R) / bars.length;
+  const W = 1000, H = 300;
+  const alt = `Waterfall of ${f.name}'s ${f.component.replace("_", " ")} anomaly in ${f.period} by driver: ` +
+    bars.map(b => `${b.label} ${(b.base ? "" : b.v >= 0 ? "+" : "") + b.v.toFixed(3)}`).join(", ") + " GtC";
+  // Okabe–Ito colours, safe for colour-blind readers.
+  const svg = chartFrame(box, [{ label: "baseline and value", color: "#777" }, { label: "raises the value", color: "#0072b2" }, { label: "lowers the value", color: "#d55e00" }], alt, W, H);
+  const g = geometry(W, H, lo, hi, bars.length);
+  axes(svg, g, "GtC in the period");
+  const bw = g.slot * 0.7;
   bars.forEach((b, i) => {
-    const x = L + i * bw + bw * 0.15;
-    const fill = b.base ? "#777" : (b.to >= b.from ? "#0072b2" : "#d55e00"); // colour-blind safe (Okabe–Ito)
-    el("rect", { x, y: y(Math.max(b.from, b.to)), width: bw * 0.7, height: Math.max(1, Math.abs(y(b.from) - y(b.to))), fill, class: "step" }, svg);
-    el("text", { x: x + bw * 0.35, y: H - B + 14, "text-anchor": "middle", "font-size": 11 }, svg).textContent = b.label;
-    el("text", { x: x + bw * 0.35, y: H - B + 28, "text-anchor": "middle", "font-size": 10 }, svg).textContent = (b.base ? "" : (b.v >= 0 ? "+" : "")) + b.v.toFixed(3);
+    const x = g.x(i) - bw / 2;
+    const fill = b.base ? "#777" : (b.to >= b.from ? "#0072b2" : "#d55e00");
+    el("rect", { x, y: g.y(Math.max(b.from, b.to)), width: bw, height: Math.max(1, Math.abs(g.y(b.from) - g.y(b.to))), fill, class: "step" }, svg);
+    el("text", { x: g.x(i), y: H - g.B + 14, "text-anchor": "middle", "font-size": 11 }, svg).textContent = b.label;
+    el("text", { x: g.x(i), y: H - g.B + 28, "text-anchor": "middle", "font-size": 10 }, svg).textContent = (b.base ? "" : (b.v >= 0 ? "+" : "")) + b.v.toFixed(3);
   });
-  el("text", { x: L, y: 12, "font-size": 11 }, svg).textContent = "GtC in the period; blue raises the value, orange lowers it";
 }
