@@ -276,6 +276,21 @@ func (b *Builder) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
 	return c, nil
 }
 
+// Open returns the cube of month m as Cube does, but a stored cube comes
+// back partial (cube.Store.Open): its fields are read as its Field asks
+// for them. Training opens every past month once per member and reads
+// a few of its fields; a month's run wants the whole cube (Cube).
+func (b *Builder) Open(ctx context.Context, m grid.Month) (*cube.Cube, error) {
+	cat, err := b.catalogue(m)
+	if err != nil {
+		return nil, err
+	}
+	if b.store.Has(m, cat.key) {
+		return b.store.Open(ctx, m, cat.key)
+	}
+	return b.Cube(ctx, m)
+}
+
 // HasField reports whether the cube of month m has the named field. A
 // cube already stored answers from its sidecar, without reading its
 // fields; otherwise the cube is built (and stored) as Cube would.

@@ -58,6 +58,11 @@ type Cube struct {
 
 	// Key is the SHA-256 of inputs and configuration the cube was built from.
 	Key string
+
+	// partial, when set, makes this a cube opened by Store.Open: Fields
+	// holds only the fields Field has read so far, and Field reads the
+	// others from the stored cube as they are asked for.
+	partial *partialFields
 }
 
 // CO2Record is NOAA's global monthly CO2 record (co2_mm_gl) around a
@@ -141,6 +146,9 @@ type Entry struct {
 
 // Field returns the named field, or an error naming it and the month.
 func (c *Cube) Field(name string) (*grid.Field, error) {
+	if c.partial != nil {
+		return c.partial.field(c, name)
+	}
 	f, ok := c.Fields[name]
 	if !ok {
 		return nil, fmt.Errorf("cube %s: no field %q (have %s)", c.Month, name, strings.Join(c.FieldNames(), ", "))
@@ -148,8 +156,12 @@ func (c *Cube) Field(name string) (*grid.Field, error) {
 	return f, nil
 }
 
-// FieldNames lists the fields in sorted order.
+// FieldNames lists the fields in sorted order (of a partial cube, all the
+// stored cube has, read or not).
 func (c *Cube) FieldNames() []string {
+	if c.partial != nil {
+		return c.partial.names()
+	}
 	names := make([]string, 0, len(c.Fields))
 	for n := range c.Fields {
 		names = append(names, n)

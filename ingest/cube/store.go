@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -92,7 +93,7 @@ func (s *Store) monthDir(m grid.Month) string { return filepath.Join(s.Dir, "cub
 
 // Has reports whether a cube with key is stored for m.
 func (s *Store) Has(m grid.Month, key string) bool {
-	if _, ok := s.cached(m, key); ok {
+	if _, ok := s.cached(m, key, true); ok {
 		return true
 	}
 	_, err := os.Stat(filepath.Join(s.monthDir(m), key, "cube.json"))
@@ -158,7 +159,7 @@ var ErrNoCube = errors.New("no cube stored")
 // month's latest), from memory when it was loaded or saved before, and
 // keeps it in memory.
 func (s *Store) Load(ctx context.Context, m grid.Month, key string) (*Cube, error) {
-	if c, ok := s.cached(m, key); ok && key != "" {
+	if c, ok := s.cached(m, key, false); ok && key != "" {
 		return c, nil
 	}
 	dir := s.monthDir(m)
@@ -179,11 +180,87 @@ func (s *Store) Load(ctx context.Context, m grid.Month, key string) (*Cube, erro
 	return c, err
 }
 
+// Open returns the cube stored for m under key as Load does, but reads
+// each field only when the cube's Field asks for it (a cube in memory,
+// whole or partial, is returned as it is). Training reads every past
+// month once per member, and a member needs 9 or 10 of a 1° cube's 24
+// fields: reading whole cubes back cost a sixth of the 1° demo's
+// training. Read a partial cube's fields through Field and FieldNames,
+// never the Fields map, which holds only those read so far.
+func (s *Store) Open(ctx context.Context, m grid.Month, key string) (*Cube, error) {
+	if key == "" {
+		return nil, fmt.Errorf("open cube %s: no key", m)
+	}
+	if c, ok := s.cached(m, key, true); ok {
+		return c, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cube %s: %w", m, err)
+	}
+	dir := filepath.Join(s.monthDir(m), key)
+	sc, err := s.readSidecar(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, fieldsFile)
+	if err := checkSize(path, m, sc); err != nil {
+		return nil, err
+	}
+	c := fromSidecar(sc, m)
+	c.partial = &partialFields{store: s, path: path, meta: sc.Fields}
+	s.remember(c)
+	return c, nil
+}
+
+// partialFields reads the fields of a cube opened by Store.Open.
+type partialFields struct {
+	store *Store
+	path  string
+	meta  []fieldMeta // in fields.bin's order
+	mu    sync.Mutex  // guards the cube's Fields map
+	bytes int64       // of the fields read; guarded by store.mu
+}
+
+func (p *partialFields) names() []string {
+	names := make([]string, len(p.meta))
+	for i, fm := range p.meta {
+		names[i] = fm.Name
+	}
+	return names // the sidecar lists them sorted, as writeCube wrote them
+}
+
+// field returns c's field name, reading it from fields.bin the first time.
+func (p *partialFields) field(c *Cube, name string) (*grid.Field, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if f, ok := c.Fields[name]; ok {
+		return f, nil
+	}
+	i := slices.IndexFunc(p.meta, func(fm fieldMeta) bool { return fm.Name == name })
+	if i < 0 {
+		return nil, fmt.Errorf("cube %s: no field %q (have %s)", c.Month, name, strings.Join(p.names(), ", "))
+	}
+	file, err := os.Open(p.path)
+	if err != nil {
+		return nil, fmt.Errorf("cube %s: %w", c.Month, err)
+	}
+	defer file.Close()
+	n := c.Grid.Cells()
+	v := make([]float32, n)
+	if err := grid.ReadFloat32s(file, int64(i)*int64(n)*4, v); err != nil {
+		return nil, fmt.Errorf("cube %s: field %q: %w", c.Month, name, err)
+	}
+	f := &grid.Field{Name: name, Units: p.meta[i].Units, Grid: c.Grid, Values: v}
+	c.Fields[name] = f
+	p.store.grew(c, int64(n)*4)
+	return f, nil
+}
+
 // FieldNames lists the fields of the cube stored for m under key, from
 // its sidecar alone: asking whether a month has a model's output need not
 // read a million cells of every field.
 func (s *Store) FieldNames(m grid.Month, key string) ([]string, error) {
-	if c, ok := s.cached(m, key); ok {
+	if c, ok := s.cached(m, key, true); ok {
 		return c.FieldNames(), nil
 	}
 	sc, err := s.readSidecar(filepath.Join(s.monthDir(m), key), m)
@@ -239,18 +316,17 @@ func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, 
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(dir, fieldsFile))
+	path := filepath.Join(dir, fieldsFile)
+	if err := checkSize(path, m, sc); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("cube %s: %w", m, err)
 	}
 	defer f.Close()
 	n := sc.Grid.Cells()
-	if st, err := f.Stat(); err != nil || st.Size() != int64(len(sc.Fields))*int64(n)*4 {
-		return nil, fmt.Errorf("cube %s: %s is not %d fields of %d cells (truncated?)", m, filepath.Join(dir, fieldsFile), len(sc.Fields), n)
-	}
-	c := &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
-		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement, NOAAGrowth: sc.NOAAGrowth,
-		Fields: map[string]*grid.Field{}}
+	c := fromSidecar(sc, m)
 	for i, fm := range sc.Fields {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("cube %s: %w", m, err)
@@ -264,8 +340,28 @@ func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, 
 	return c, nil
 }
 
-// cached returns the in-memory cube of m when it was built from key.
-func (s *Store) cached(m grid.Month, key string) (*Cube, bool) {
+// checkSize fails when fields.bin at path does not hold sc's fields.
+func checkSize(path string, m grid.Month, sc *sidecar) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("cube %s: %w", m, err)
+	}
+	if st.Size() != int64(len(sc.Fields))*int64(sc.Grid.Cells())*4 {
+		return fmt.Errorf("cube %s: %s is not %d fields of %d cells (truncated?)", m, path, len(sc.Fields), sc.Grid.Cells())
+	}
+	return nil
+}
+
+// fromSidecar is the cube sc describes, without its fields.
+func fromSidecar(sc *sidecar, m grid.Month) *Cube {
+	return &Cube{Month: m, Grid: sc.Grid, Key: sc.Key, XCO2PPM: sc.XCO2PPM, XCO2TrendPPM: sc.XCO2TrendPPM,
+		Missing: sc.Missing, Catalogue: sc.Catalogue, CO2: sc.CO2, Fossil: sc.Fossil, ELUC: sc.ELUC, SCement: sc.SCement, NOAAGrowth: sc.NOAAGrowth,
+		Fields: map[string]*grid.Field{}}
+}
+
+// cached returns the in-memory cube of m when it was built from key; a
+// partial cube (Open's) only when partialOK.
+func (s *Store) cached(m grid.Month, key string, partialOK bool) (*Cube, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.cache[m]
@@ -273,7 +369,7 @@ func (s *Store) cached(m grid.Month, key string) (*Cube, bool) {
 		return nil, false
 	}
 	c := e.Value.(*Cube)
-	if c.Key != key {
+	if c.Key != key || (c.partial != nil && !partialOK) {
 		return c, false
 	}
 	s.lru.MoveToFront(e)
@@ -292,6 +388,25 @@ func (s *Store) remember(c *Cube) {
 	}
 	s.cache[c.Month] = s.lru.PushFront(c)
 	s.bytes += cubeBytes(c)
+	s.evict()
+}
+
+// grew counts n more bytes read into the partial cube c, when the store
+// keeps it, and lets others go to stay within MaxBytes.
+func (s *Store) grew(c *Cube, n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.partial.bytes += n
+	if e, ok := s.cache[c.Month]; ok && e.Value.(*Cube) == c {
+		s.bytes += n
+		s.lru.MoveToFront(e)
+		s.evict()
+	}
+}
+
+// evict lets the least recently used cubes go until the store is within
+// MaxBytes, keeping the most recent one. s.mu must be held.
+func (s *Store) evict() {
 	limit := s.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
@@ -305,8 +420,12 @@ func (s *Store) remember(c *Cube) {
 	}
 }
 
-// cubeBytes is the memory of c's field values.
+// cubeBytes is the memory of c's field values (of a partial cube, those
+// read so far). s.mu must be held.
 func cubeBytes(c *Cube) int64 {
+	if c.partial != nil {
+		return c.partial.bytes
+	}
 	var n int64
 	for _, f := range c.Fields {
 		n += int64(len(f.Values)) * 4

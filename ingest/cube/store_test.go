@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,7 +132,7 @@ func TestStoreMemoryBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for mo, want := range map[int]bool{1: false, 2: false, 3: true, 4: false, 5: true, 6: true} {
-		if _, ok := s.cached(grid.Month{Year: 2023, Month: time.Month(mo)}, "abc123"); ok != want {
+		if _, ok := s.cached(grid.Month{Year: 2023, Month: time.Month(mo)}, "abc123", false); ok != want {
 			t.Errorf("month %d in memory: %v, want %v", mo, ok, want)
 		}
 	}
@@ -181,3 +182,66 @@ func TestStoreGrowthYear(t *testing.T) {
 }
 
 func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+
+// TestStoreOpenReadsFieldsAsAsked: a cube opened partially carries the
+// sidecar's values and names at once, reads a field only when Field asks
+// (each one's values equal the saved ones, and a field never asked for is
+// never read), counts what it read against MaxBytes, and a whole Load of
+// the month afterwards returns every field, not the partial cube.
+func TestStoreOpenReadsFieldsAsAsked(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := grid.Month{Year: 2023, Month: 4}
+	saved := testCube(m)
+	if err := NewStore(dir).Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(dir) // a new process: nothing in memory
+	c, err := s.Open(ctx, m, "abc123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Fields) != 0 || s.bytes != 0 {
+		t.Fatalf("Open read %d fields (%d bytes) before any was asked for", len(c.Fields), s.bytes)
+	}
+	if c.XCO2PPM != saved.XCO2PPM || !reflect.DeepEqual(c.Missing, saved.Missing) || !reflect.DeepEqual(c.FieldNames(), saved.FieldNames()) {
+		t.Errorf("partial cube: xco2 %v missing %v fields %v; saved %v %v %v", c.XCO2PPM, c.Missing, c.FieldNames(), saved.XCO2PPM, saved.Missing, saved.FieldNames())
+	}
+	f, err := c.Field("sst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(f.Values, saved.Fields["sst"].Values, func(a, b float32) bool { return sameFloat(float64(a), float64(b)) }) || f.Units != "degC" {
+		t.Error("the field read from a partial cube differs from the one saved")
+	}
+	if again, _ := c.Field("sst"); again != f {
+		t.Error("a field asked for twice was read twice")
+	}
+	if _, ok := c.Fields["nbp/LPJ"]; ok || s.bytes != int64(4*c.Grid.Cells()) {
+		t.Errorf("after one field: nbp/LPJ read %v, %d bytes counted; want unread, %d", ok, s.bytes, 4*c.Grid.Cells())
+	}
+	if _, err := c.Field("nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "2023-04") {
+		t.Errorf("missing field: %v", err)
+	}
+	if again, err := s.Open(ctx, m, "abc123"); err != nil || again != c {
+		t.Errorf("a second Open did not return the cube in memory: %v", err)
+	}
+	whole, err := s.Load(ctx, m, "abc123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole == c || whole.partial != nil || len(whole.Fields) != 2 {
+		t.Errorf("Load after Open: partial %v, %d fields; want the whole cube", whole.partial != nil, len(whole.Fields))
+	}
+	if s.bytes != cubeBytes(whole) {
+		t.Errorf("store counts %d bytes, the whole cube has %d: the partial cube's were not released", s.bytes, cubeBytes(whole))
+	}
+	// A truncated fields.bin is refused when opened, not when a field is read.
+	s2 := NewStore(dir)
+	if err := os.Truncate(filepath.Join(dir, "cubes", "2023-04", "abc123", fieldsFile), 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.Open(ctx, m, "abc123"); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("truncated cube opened: %v", err)
+	}
+}

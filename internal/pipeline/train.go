@@ -124,7 +124,7 @@ func LastInputYear(ctx context.Context, a Cubes, first int) (int, error) {
 	last := 0
 	var why error
 	for y := first; y < first+200; y++ {
-		_, err := a.Cube(ctx, grid.Month{Year: y, Month: 12})
+		_, err := openCube(ctx, a, grid.Month{Year: y, Month: 12})
 		if err != nil && !NotYetAvailable(err) {
 			return 0, fmt.Errorf("inputs of %d: %w", y, err)
 		}
@@ -184,7 +184,7 @@ func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 	}
 	for _, m := range months {
 		bar.Begin(m.String(), "ingest")
-		if _, err := a.Cube(ctx, m); err != nil {
+		if _, err := openCube(ctx, a, m); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
 		bar.Step()
@@ -307,7 +307,24 @@ type archiveAt struct {
 	a   Cubes
 }
 
-func (a archiveAt) Cube(m grid.Month) (*cube.Cube, error) { return a.a.Cube(a.ctx, m) }
+func (a archiveAt) Cube(m grid.Month) (*cube.Cube, error) { return openCube(a.ctx, a.a, m) }
+
+// opener is the optional side of Cubes that training prefers: a stored
+// cube opened partially, its fields read as they are asked for
+// (ingest/builder's Builder). Each member reads every past month, and
+// 9 or 10 of a 1° cube's 24 fields.
+type opener interface {
+	Open(ctx context.Context, m grid.Month) (*cube.Cube, error)
+}
+
+// openCube is month m's cube from a, partial when a can open one: for
+// reading fields through Field, never the Fields map.
+func openCube(ctx context.Context, a Cubes, m grid.Month) (*cube.Cube, error) {
+	if o, ok := a.(opener); ok {
+		return o.Open(ctx, m)
+	}
+	return a.Cube(ctx, m)
+}
 
 type noProgress struct{}
 
