@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
+	"sync"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -182,12 +183,8 @@ func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 	if spec.Progress != nil {
 		bar = spec.Progress(len(months) + len(comps))
 	}
-	for _, m := range months {
-		bar.Begin(m.String(), "ingest")
-		if _, err := openCube(ctx, a, m); err != nil {
-			return nil, fmt.Errorf("train: %w", err)
-		}
-		bar.Step()
+	if err := ingestMonths(ctx, a, months, bar); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	archive := archiveAt{ctx, a}
 	var rows []SkillRow
@@ -207,6 +204,63 @@ func Train(ctx context.Context, a Cubes, spec TrainSpec) ([]SkillRow, error) {
 		bar.Step()
 	}
 	return rows, nil
+}
+
+// ingestWorkers is how many months ingestMonths builds at once. Reading
+// a month is a third netCDF (serialised by nclock), the rest GeoTIFF,
+// text, regridding and the cube's durable write, which overlap: on 2
+// cores two workers built the 1° demo's 300 months in % less time.
+const ingestWorkers = 2
+
+// ingestMonths builds (or finds stored) the cube of every month, a few at
+// a time, telling bar of each as it is done. The error is the earliest
+// month's, whichever worker met it first.
+func ingestMonths(parent context.Context, a Cubes, months []grid.Month, bar TrainProgress) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	next := make(chan int)
+	done := make(chan int)
+	errs := make([]error, len(months))
+	var wg sync.WaitGroup
+	for range min(ingestWorkers, len(months)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if _, errs[i] = openCube(ctx, a, months[i]); errs[i] != nil {
+					cancel()
+				}
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := range months {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	for i := range done {
+		bar.Begin(months[i].String(), "ingest")
+		bar.Step()
+	}
+	var first error
+	for _, err := range errs {
+		// A month cancelled because another failed says only "context
+		// canceled"; the failure itself is the one to report.
+		if err != nil && (first == nil || errors.Is(first, context.Canceled)) {
+			first = err
+		}
+	}
+	if first == nil {
+		first = parent.Err() // cancelled before every month was sent
+	}
+	return first
 }
 
 func trainOcean(ctx context.Context, a archiveAt, spec TrainSpec, heldOut int) ([]SkillRow, error) {

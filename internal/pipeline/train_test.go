@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/carbonbudget/carbonbudget/ingest"
 	"github.com/carbonbudget/carbonbudget/ingest/cube"
@@ -102,5 +104,70 @@ func TestManifestInputsRelativeToInputDir(t *testing.T) {
 		if e.Path != want[i] {
 			t.Errorf("entry %d: %q, want %q", i, e.Path, want[i])
 		}
+	}
+}
+
+// countingArchive records the months asked for and how many were being
+// built at once; month fail fails (after a pause, so the other worker is
+// busy), and months after it wait for cancellation.
+type countingArchive struct {
+	mu           sync.Mutex
+	asked        map[grid.Month]int
+	now, most    int
+	fail         grid.Month
+	failErr      error
+	slowAfterErr bool
+}
+
+func (a *countingArchive) Cube(ctx context.Context, m grid.Month) (*cube.Cube, error) {
+	a.mu.Lock()
+	a.asked[m]++
+	a.now++
+	a.most = max(a.most, a.now)
+	a.mu.Unlock()
+	defer func() { a.mu.Lock(); a.now--; a.mu.Unlock() }()
+	time.Sleep(2 * time.Millisecond)
+	if m == a.fail {
+		return nil, a.failErr
+	}
+	if a.slowAfterErr && a.fail.Before(m) {
+		<-ctx.Done()
+		return nil, fmt.Errorf("cube %s: %w", m, ctx.Err())
+	}
+	return &cube.Cube{Month: m}, nil
+}
+
+type countingBar struct{ begun, steps int }
+
+func (b *countingBar) Begin(string, string) { b.begun++ }
+func (b *countingBar) Step()                { b.steps++ }
+
+// TestIngestMonths: every month is built once, two at a time, and the
+// progress hears of each; a broken month's error is the one returned (not
+// the "context canceled" of the months its failure stopped).
+func TestIngestMonths(t *testing.T) {
+	months := grid.Range(grid.Month{Year: 2020, Month: 1}, grid.Month{Year: 2021, Month: 12})
+	a := &countingArchive{asked: map[grid.Month]int{}}
+	bar := &countingBar{}
+	if err := ingestMonths(context.Background(), a, months, bar); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range months {
+		if a.asked[m] != 1 {
+			t.Errorf("%s built %d times, want once", m, a.asked[m])
+		}
+	}
+	if a.most != ingestWorkers || bar.steps != len(months) || bar.begun != len(months) {
+		t.Errorf("%d months at once (want %d), progress %d begun %d steps (want %d)", a.most, ingestWorkers, bar.begun, bar.steps, len(months))
+	}
+
+	broken := &ingest.SourceError{Path: "era5/era5_monthly_2020.nc", Variable: "t2m", Month: grid.Month{Year: 2020, Month: 7}, Err: errors.New("41% of cells are _FillValue")}
+	a = &countingArchive{asked: map[grid.Month]int{}, fail: grid.Month{Year: 2020, Month: 7}, failErr: broken, slowAfterErr: true}
+	err := ingestMonths(context.Background(), a, months, &countingBar{})
+	if !errors.Is(err, broken) {
+		t.Fatalf("err = %v, want the broken July", err)
+	}
+	if a.asked[grid.Month{Year: 2021, Month: 12}] != 0 {
+		t.Error("months after the failure were still built")
 	}
 }
