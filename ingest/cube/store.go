@@ -197,13 +197,8 @@ func (s *Store) Open(ctx context.Context, m grid.Month, key string) (*Cube, erro
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cube %s: %w", m, err)
 	}
-	dir := filepath.Join(s.monthDir(m), key)
-	sc, err := s.readSidecar(dir, m)
+	sc, path, err := s.stored(filepath.Join(s.monthDir(m), key), m)
 	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, fieldsFile)
-	if err := checkSize(path, m, sc); err != nil {
 		return nil, err
 	}
 	c := fromSidecar(sc, m)
@@ -311,13 +306,27 @@ func parseSidecar(dir string, m grid.Month) (*sidecar, error) {
 	return &sc, nil
 }
 
-func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
+// stored is the sidecar of the cube stored in dir and the path of its
+// fields, checked to hold every field the sidecar lists.
+func (s *Store) stored(dir string, m grid.Month) (*sidecar, string, error) {
 	sc, err := s.readSidecar(dir, m)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	path := filepath.Join(dir, fieldsFile)
-	if err := checkSize(path, m, sc); err != nil {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("cube %s: %w", m, err)
+	}
+	if st.Size() != int64(len(sc.Fields))*int64(sc.Grid.Cells())*4 {
+		return nil, "", fmt.Errorf("cube %s: %s is not %d fields of %d cells (truncated?)", m, path, len(sc.Fields), sc.Grid.Cells())
+	}
+	return sc, path, nil
+}
+
+func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, error) {
+	sc, path, err := s.stored(dir, m)
+	if err != nil {
 		return nil, err
 	}
 	f, err := os.Open(path)
@@ -338,18 +347,6 @@ func (s *Store) readCube(ctx context.Context, dir string, m grid.Month) (*Cube, 
 		c.Fields[fm.Name] = &grid.Field{Name: fm.Name, Units: fm.Units, Grid: sc.Grid, Values: v}
 	}
 	return c, nil
-}
-
-// checkSize fails when fields.bin at path does not hold sc's fields.
-func checkSize(path string, m grid.Month, sc *sidecar) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("cube %s: %w", m, err)
-	}
-	if st.Size() != int64(len(sc.Fields))*int64(sc.Grid.Cells())*4 {
-		return fmt.Errorf("cube %s: %s is not %d fields of %d cells (truncated?)", m, path, len(sc.Fields), sc.Grid.Cells())
-	}
-	return nil
 }
 
 // fromSidecar is the cube sc describes, without its fields.

@@ -252,16 +252,7 @@ func nonEmpty(s, def string) string {
 }
 
 func (s *Server) regionList(w http.ResponseWriter, r *http.Request) error {
-	snap := s.data.get()
-	format, err := parseFormat(r)
-	if err != nil {
-		return err
-	}
-	key := reqKey(snap.etag, r.URL.Path, "format="+format)
-	if notModified(w, r, snap, key) {
-		return nil
-	}
-	return s.writeTable(w, r, "regions", key, format, func() any { return snap.regions })
+	return s.wholeTable(w, r, "regions", func(snap *snapshot) (any, error) { return snap.regions, nil })
 }
 
 func (s *Server) region(w http.ResponseWriter, r *http.Request) error {

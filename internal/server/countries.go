@@ -24,20 +24,7 @@ type countryInfo struct {
 // countries serves GET /api/v1/countries: population and land area per
 // country (data/countries), for per-capita and per-area views.
 func (s *Server) countries(w http.ResponseWriter, r *http.Request) error {
-	snap := s.data.get()
-	format, err := parseFormat(r)
-	if err != nil {
-		return err
-	}
-	key := reqKey(snap.etag, r.URL.Path, "format="+format)
-	if notModified(w, r, snap, key) {
-		return nil
-	}
-	rows, err := readCountryInfo()
-	if err != nil {
-		return err
-	}
-	return s.writeTable(w, r, "countries", key, format, func() any { return rows })
+	return s.wholeTable(w, r, "countries", func(*snapshot) (any, error) { return readCountryInfo() })
 }
 
 func readCountryInfo() ([]countryInfo, error) {

@@ -21,6 +21,26 @@ import (
 // from parseFormat). Column names are the json tags; NaN becomes null in
 // JSON and an empty cell in CSV. Encoded bodies are cached under key (see
 // reqKey); rowsFn, which filters the tables, only runs on a cache miss.
+// wholeTable serves a table that takes no parameter but its format and
+// changes only with a publication: rows makes its rows when the cache has
+// no body for them.
+func (s *Server) wholeTable(w http.ResponseWriter, r *http.Request, name string, rows func(*snapshot) (any, error)) error {
+	snap := s.data.get()
+	format, err := parseFormat(r)
+	if err != nil {
+		return err
+	}
+	key := reqKey(snap.etag, r.URL.Path, "format="+format)
+	if notModified(w, r, snap, key) {
+		return nil
+	}
+	v, err := rows(snap)
+	if err != nil {
+		return err
+	}
+	return s.writeTable(w, r, name, key, format, func() any { return v })
+}
+
 func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, name, key, format string, rowsFn func() any) error {
 	ctype := formatTypes[format]
 	if format != "json" {
