@@ -153,6 +153,11 @@ func TestReportPage(t *testing.T) {
 	if resp, b := get(t, ts, imgURL.Path); resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 		t.Errorf("figure at %s (src %q): %d %s", imgURL.Path, src[1], resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	// A release's page asks for the release's figures, not the live ones.
+	if html := markdownHTML("![Annual](annual_budget.png)", "report/", "?release=abc"); !strings.Contains(html, `src="report/annual_budget.png?release=abc"`) ||
+		!strings.Contains(html, `href="report/annual_budget.svg?release=abc"`) {
+		t.Errorf("a release's report page links its figures as %s", html)
+	}
 	for _, bad := range []string{"budget.json", "manifest.json", "..%2Fbudget.json"} {
 		if resp, _ := get(t, ts, "/api/v1/months/2023-01/report/"+bad); resp.StatusCode != 400 {
 			t.Errorf("report/%s: status %d, want 400", bad, resp.StatusCode)

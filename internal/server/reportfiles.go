@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -65,9 +66,13 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	if notModified(w, r, snap, reqKey(snap.etag, r.URL.Path, "sha256="+hex.EncodeToString(h[:]))) {
 		return nil
 	}
+	query := ""
+	if rel := r.URL.Query().Get("release"); rel != "" {
+		query = "?release=" + url.QueryEscape(rel)
+	}
 	page := fmt.Sprintf("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"+
 		"<title>carbonbudget report %s</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"report\">%s</main>"+
-		"<footer><a href=\"/\">dashboard</a> · <a href=\"%s\">report.md</a></footer></body></html>", m, markdownHTML(string(b), "report/"), "report/report.md")
+		"<footer><a href=\"/\">dashboard</a> · <a href=\"%s\">report.md</a></footer></body></html>", m, markdownHTML(string(b), "report/", query), "report/report.md"+query)
 	return s.send(w, r, "text/html; charset=utf-8", []byte(page), "")
 }
 
@@ -75,8 +80,9 @@ var mdImage = regexp.MustCompile(`^!\[([^\]]*)\]\(([a-z0-9_]+\.png)\)$`)
 
 // markdownHTML renders the subset of Markdown that report.md uses
 // (headings, paragraphs, pipe tables, list items, images on a line of
-// their own), escaping all text; image paths get prefix.
-func markdownHTML(md, prefix string) string {
+// their own), escaping all text; image paths get prefix and query (a
+// release's page asks for that release's figures).
+func markdownHTML(md, prefix, query string) string {
 	var b strings.Builder
 	inTable, inList := false, false
 	closeBlocks := func() {
@@ -128,7 +134,7 @@ func markdownHTML(md, prefix string) string {
 			closeBlocks()
 			if mm := mdImage.FindStringSubmatch(t); mm != nil {
 				fmt.Fprintf(&b, "<figure><img src=\"%s\" alt=\"%s\"><figcaption><a href=\"%s\">SVG</a></figcaption></figure>\n",
-					html.EscapeString(prefix+mm[2]), html.EscapeString(mm[1]), html.EscapeString(prefix+strings.TrimSuffix(mm[2], ".png")+".svg"))
+					html.EscapeString(prefix+mm[2]+query), html.EscapeString(mm[1]), html.EscapeString(prefix+strings.TrimSuffix(mm[2], ".png")+".svg"+query))
 				continue
 			}
 			fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(t))

@@ -261,7 +261,7 @@ async function mapPanel() {
   const month = document.getElementById("mapmonth").value;
   if (!month) return;
   const term = document.getElementById("mapterm").value, anomaly = document.getElementById("mapmode").value;
-  document.getElementById("reportlink").href = `/api/v1/months/${month}/report`;
+  document.getElementById("reportlink").href = withRelease(`/api/v1/months/${month}/report`);
   let d;
   try {
     d = await api(`/api/v1/mapdata/${month}?term=${term}&anomaly=${anomaly}`);
@@ -476,7 +476,7 @@ function reportsPanel() {
   ul.innerHTML = "";
   state.months.slice().reverse().forEach(m => {
     const li = html("li", {}, ul);
-    html("a", { href: `/api/v1/months/${m}/report` }, li, m);
+    html("a", { href: withRelease(`/api/v1/months/${m}/report`) }, li, m);
   });
 }
 
