@@ -3,19 +3,20 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/carbonbudget/carbonbudget/internal/config"
 	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/validation"
 )
 
 func runValidate(ctx context.Context, env *Env, args []string) error {
-	fs, c := newFlagSet(env, "validate", "validate --truth DIR [--config FILE] [--out DIR]", true)
+	fs, c := newFlagSet(env, "validate", "validate --truth DIR [--unmatched] [--config FILE] [--out DIR]", true)
 	truthDir := fs.String("truth", "", "the twin world's truth directory (DIR/truth of 'carbonbudget synth')")
+	unmatched := fs.Bool("unmatched", false, "also list every finding that matches no planted extreme, with the truth's own anomaly there")
 	if err := parse(fs, c, env, args, false); err != nil {
 		return err
 	}
@@ -29,13 +30,13 @@ func runValidate(ctx context.Context, env *Env, args []string) error {
 	if err := validate(ctx, env, cfg.OutputDir, *truthDir, cfg.Grid()); err != nil {
 		return err
 	}
-	return validateFindings(ctx, env, cfg.OutputDir, *truthDir, cfg)
+	return validateFindings(ctx, env, cfg.OutputDir, *truthDir, cfg, *unmatched)
 }
 
 // validateFindings prints how the published findings saw the twin's
 // planted extremes: recall, precision and whether the top driver named is
 // the extreme's kind. Outputs without findings.parquet are skipped.
-func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *config.Config) error {
+func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *config.Config, listUnmatched bool) error {
 	if _, err := os.Stat(filepath.Join(out, "findings.parquet")); err != nil {
 		return nil
 	}
@@ -60,7 +61,25 @@ func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *
 	tw.Flush()
 	fmt.Fprintf(env.Stdout, "findings: recall %.2f, precision %.2f (%d of %d findings match a planted extreme), top driver matches the kind for %.2f of the land extremes found\n",
 		sk.Recall, sk.Precision, sk.Matched, sk.Findings, sk.DriverMatch)
+	fmt.Fprintf(env.Stdout, "findings against the truth's own anomalies: precision %.2f (%d more are real: the truth departs by ≥ %g σ the same way, unlisted in world.json; %d are the estimate's error)\n",
+		sk.PrecisionTruth, sk.Real, k, len(sk.Unmatched)-sk.Real)
+	if listUnmatched {
+		printUnmatched(env, sk.Unmatched)
+	}
 	return nil
+}
+
+// printUnmatched lists the findings that match no planted extreme with
+// the truth's anomaly in the same region, component and period.
+func printUnmatched(env *Env, us []validation.UnmatchedFinding) {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(env.Stdout)
+	fmt.Fprintln(tw, "UNMATCHED FINDING\tREGION KIND\tANOMALY (GtC)\tZ\tTRUTH ANOMALY (GtC)\tTRUTH Z\tREAL\tTOP DRIVER\t")
+	for _, u := range us {
+		fmt.Fprintf(tw, "%s %s %s\t%s\t%+.4f\t%+.1f\t%+.4f\t%+.1f\t%t\t%s\t\n", u.Period, u.RegionID, u.Component, u.RegionKind,
+			u.AnomalyGtC, u.Z, u.TruthAnomalyGtC, u.TruthZ, u.Real, u.TopDriver)
+	}
+	tw.Flush()
 }
 
 // validate prints the skill of the published budget against the truth:

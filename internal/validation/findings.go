@@ -54,6 +54,25 @@ type FindingSkill struct {
 	// of findings that match one, DriverMatch the share of found land
 	// extremes whose top driver is their kind.
 	Recall, Precision, DriverMatch float64
+	// Unmatched are the findings that match no planted extreme, each with
+	// the truth's own anomaly in the same region, component and period.
+	// Real of them are real: the truth departs from its baseline by at
+	// least k σ of its own year-to-year variability, the same way (the
+	// twin's natural variability, which world.json does not list); the
+	// others are the estimate's error. PrecisionTruth is the share of
+	// findings that match a planted extreme or are real.
+	Unmatched      []UnmatchedFinding
+	Real           int
+	PrecisionTruth float64
+}
+
+// UnmatchedFinding is a finding that matches no planted extreme, beside
+// the truth's anomaly there (GtC, and Z in σ of the truth's baseline
+// year-to-year variability) and whether that makes it Real.
+type UnmatchedFinding struct {
+	lake.Finding
+	TruthAnomalyGtC, TruthZ float64
+	Real                    bool
 }
 
 // driverOfKind is the driver group a kind of extreme should be blamed on.
@@ -173,14 +192,25 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 			}
 		}
 	}
-	for _, m := range matched {
+	treg := newTruthRegional(set)
+	for j, m := range matched {
 		sk.Findings++
 		if m {
 			sk.Matched++
+			continue
 		}
+		u := UnmatchedFinding{Finding: fs[j]}
+		if an, z, err := treg.anomalyZ(set, truth, fs[j], base); err == nil {
+			u.TruthAnomalyGtC, u.TruthZ, u.Real = an, z, truthAgrees(fs[j], z, k)
+		}
+		if u.Real {
+			sk.Real++
+		}
+		sk.Unmatched = append(sk.Unmatched, u)
 	}
 	sk.Recall = ratio(found, scored)
 	sk.Precision = ratio(sk.Matched, sk.Findings)
+	sk.PrecisionTruth = ratio(sk.Matched+sk.Real, sk.Findings)
 	sk.DriverMatch = ratio(driverOK, landFound)
 	return sk, nil
 }
@@ -305,7 +335,7 @@ func (t *truthColumns) column(m grid.Month, name string) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"]}
+	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"], "fire": gf.Columns["fire"]}
 	return t.cols[m][name], nil
 }
 
