@@ -11,6 +11,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 )
 
 // FindingOptions tunes Findings. The zero value is the production setting.
@@ -100,32 +101,42 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		k := key{p.region, p.comp, p.group}
 		series[k] = append(series[k], p)
 	}
-	need := base.ToYear - base.FromYear + 1
+	tb := trend.Baseline{FromYear: base.FromYear, ToYear: base.ToYear}
 	type stats struct {
-		mean, sd  float64
-		ok        bool
-		min, max  float64
+		trend.Expected
 		firstYear int
+		weight    map[int]float64
+	}
+	yearsVals := func(ps []*point) ([]int, []float64) {
+		years, vals := make([]int, len(ps)), make([]float64, len(ps))
+		for i, p := range ps {
+			years[i], vals[i] = p.year, p.gtc
+		}
+		return years, vals
 	}
 	st := map[key]stats{}
 	for k, ps := range series {
-		var vals []float64
-		s := stats{min: math.Inf(1), max: math.Inf(-1), firstYear: math.MaxInt}
-		for _, p := range ps {
-			if p.year >= base.FromYear && p.year <= base.ToYear {
-				vals = append(vals, p.gtc)
-			}
-			s.firstYear = min(s.firstYear, p.year)
+		if !slices.Contains(findingComponents, k.comp) {
+			continue
 		}
-		if len(vals) == need && need >= 3 {
-			s.mean, s.sd = meanSD(vals)
-			s.ok = true
-		}
+		years, vals := yearsVals(ps)
+		s := stats{firstYear: slices.Min(years), weight: trend.RobustWeights(years, vals, tb)}
+		s.Expected = trend.Fit(years, vals, tb, s.weight)
 		st[k] = s
 	}
+	// A land driver's anomaly is taken against its line fitted with the
+	// land sink's weights, so that the drivers add up to the sink's
+	// anomaly.
+	driverExp := map[key]trend.Expected{}
 	anomaly := func(p *point) (float64, bool) {
-		s := st[key{p.region, p.comp, p.group}]
-		return p.gtc - s.mean, s.ok
+		k := key{p.region, p.comp, p.group}
+		e, ok := driverExp[k]
+		if !ok {
+			years, vals := yearsVals(series[k])
+			e = trend.Fit(years, vals, tb, st[key{p.region, lake.CompLand, p.group}].weight)
+			driverExp[k] = e
+		}
+		return p.gtc - e.At(p.year), e.OK
 	}
 	// drivers indexes the land drivers and the fire by period and region.
 	type pr struct{ period, region string }
@@ -143,21 +154,22 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			continue
 		}
 		s := st[key{p.region, p.comp, p.group}]
-		if !s.ok || !(s.sd > 0) {
+		if !s.OK || !(s.SDGtC > 0) {
 			continue
 		}
-		an := p.gtc - s.mean
+		want := s.At(p.year)
+		an := p.gtc - want
 		minGtC := opt.MinGtC
 		if p.group == yearGroup {
 			minGtC *= 12
 		}
-		if math.Abs(an) < opt.K*s.sd || math.Abs(an) < minGtC {
+		if math.Abs(an) < opt.K*s.SDGtC || math.Abs(an) < minGtC {
 			continue
 		}
 		f := lake.Finding{Period: p.period, Kind: "anomaly", RegionID: p.region, Name: p.name, RegionKind: p.kind,
-			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: s.mean, BaselineSDGtC: s.sd,
-			AnomalyGtC: an, Z: an / s.sd, Maturity: maturity(p)}
-		if p.comp != lake.CompFire && s.mean != 0 && p.gtc != 0 && math.Signbit(s.mean) != math.Signbit(p.gtc) {
+			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: want, BaselineSDGtC: s.SDGtC, TrendGtCPerYear: s.SlopeGtCPerYear,
+			AnomalyGtC: an, Z: an / s.SDGtC, Maturity: maturity(p)}
+		if p.comp != lake.CompFire && want != 0 && p.gtc != 0 && math.Signbit(want) != math.Signbit(p.gtc) {
 			f.Kind = "sign_change"
 		}
 		if len(series[key{p.region, p.comp, p.group}]) >= 3 {
@@ -319,7 +331,8 @@ func driverText(ds []lake.DriverShare) string {
 
 // findingText says a finding in words, from one template: "2023-07,
 // Canada: land sink −0.021 ± 0.100 GtC, 0.499 GtC below its 2015–2022
-// July mean (8.3 σ of the baseline's year-to-year variability); the lowest
+// July mean on its trend (8.3 σ of the baseline's year-to-year
+// variability); the lowest
 // July since 2002; it turned from a sink into a source. Leading drivers:
 // … (emulated)".
 func findingText(f lake.Finding, base Baseline) string {
@@ -336,7 +349,7 @@ func findingText(f lake.Finding, base Baseline) string {
 	if f.SigmaGtC > 0 {
 		fmt.Fprintf(&b, " ± %.3f", f.SigmaGtC)
 	}
-	fmt.Fprintf(&b, " GtC, %.3f GtC %s its %d–%d %s mean (%.1f σ of the baseline's year-to-year variability)",
+	fmt.Fprintf(&b, " GtC, %.3f GtC %s its %d–%d %s mean on its trend (%.1f σ of the baseline's year-to-year variability)",
 		math.Abs(f.AnomalyGtC), dir, base.FromYear, base.ToYear, when, math.Abs(f.Z))
 	if f.Record != "" {
 		fmt.Fprintf(&b, "; the %s %s since %d", f.Record, when, f.RecordSinceYear)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/config"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 	"github.com/carbonbudget/carbonbudget/internal/validation"
 )
 
@@ -44,7 +45,8 @@ func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *
 	if k == 0 {
 		k = 2
 	}
-	sk, err := validation.Findings(ctx, out, truthDir, cfg.Grid(), [2]int{cfg.Baseline.FromYear, cfg.Baseline.ToYear}, k)
+	sk, err := validation.Findings(ctx, out, truthDir, cfg.Grid(), validation.Scoring{
+		Base: trend.Baseline{FromYear: cfg.Baseline.FromYear, ToYear: cfg.Baseline.ToYear}, FirstYear: cfg.StartMonth().Year, K: k})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 )
 
 // Extreme is a planted extreme of the twin world as truth/world.json
@@ -78,6 +79,15 @@ type UnmatchedFinding struct {
 // driverOfKind is the driver group a kind of extreme should be blamed on.
 var driverOfKind = map[string]string{"heat": "heat", "drought": "water", "fire": "fire"}
 
+// Scoring is the findings' rule, for applying it to the truth: the
+// baseline, the first year of the published record (where the trend fit
+// starts) and the threshold K in σ.
+type Scoring struct {
+	Base      trend.Baseline
+	FirstYear int
+	K         float64
+}
+
 // Findings scores findings.parquet under out against truthDir/world.json's
 // extremes. A finding matches an extreme when its period falls in the
 // extreme's months (or up to three months after: the land responds late)
@@ -85,7 +95,8 @@ var driverOfKind = map[string]string{"heat": "heat", "drought": "water", "fire":
 // marine heatwave; land sink or fire otherwise), and its region overlaps
 // the footprint: at least a quarter of the region lies in it, or at least
 // a quarter of the footprint lies in the region.
-func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]int, k float64) (FindingSkill, error) {
+func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring) (FindingSkill, error) {
+	k := sc.K
 	var world struct {
 		Extremes []Extreme `json:"extremes"`
 	}
@@ -141,7 +152,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 		if x.Ocean {
 			frac = set.OceanFraction()
 		}
-		es.TruthZ, err = truthZ(truth, g, fp, frac, x, from, to, base)
+		es.TruthZ, err = truthZ(truth, g, fp, frac, x, from, to, sc)
 		if err != nil {
 			return FindingSkill{}, err
 		}
@@ -200,7 +211,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 			continue
 		}
 		u := UnmatchedFinding{Finding: fs[j]}
-		if an, z, err := treg.anomalyZ(set, truth, fs[j], base); err == nil {
+		if an, z, err := treg.anomalyZ(set, truth, fs[j], sc); err == nil {
 			u.TruthAnomalyGtC, u.TruthZ, u.Real = an, z, truthAgrees(fs[j], z, k)
 		}
 		if u.Real {
@@ -274,8 +285,9 @@ func footprint(set *regions.Set, g grid.Grid, x Extreme) ([]float32, error) {
 // truthZ is the largest |anomaly| of the truth's sink (nbp, or ocean_sink
 // for a marine extreme) summed over the footprint in the extreme's months,
 // in standard deviations of the same calendar month over the baseline
-// years (base: first and last year).
-func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, base [2]int) (float64, error) {
+// years about its trend: the findings' rule (trend.Fit) applied to the
+// truth.
+func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, sc Scoring) (float64, error) {
 	col := "nbp"
 	if x.Ocean {
 		col = "ocean_sink"
@@ -299,24 +311,54 @@ func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, fro
 	}
 	best := 0.0
 	for m := from; !to.Before(m); m = m.Add(1) {
-		var vals []float64
-		for y := base[0]; y <= base[1]; y++ {
-			v, err := total(grid.Month{Year: y, Month: m.Month})
-			if err != nil {
-				return 0, nil // baseline truth not written: not scored
-			}
-			vals = append(vals, v)
-		}
-		v, err := total(m)
+		z, err := trendZ(sc, m.Year, func(y int) (float64, error) { return total(grid.Month{Year: y, Month: m.Month}) })
 		if err != nil {
-			return 0, nil
+			return 0, nil // truth not written: not scored
 		}
-		mu, sd := meanSD(vals)
-		if sd > 0 {
-			best = max(best, math.Abs(v-mu)/sd)
-		}
+		best = max(best, math.Abs(z))
 	}
 	return best, nil
+}
+
+// trendZ is the anomaly of value(year) in σ of the series value(y) for
+// the years from sc.FirstYear to the baseline's end, by trend.Fit.
+func trendZ(sc Scoring, year int, value func(y int) (float64, error)) (float64, error) {
+	an, sd, err := trendAnomaly(sc, year, value)
+	if err != nil || !(sd > 0) {
+		return 0, err
+	}
+	return an / sd, nil
+}
+
+// trendAnomaly is value(year) less the line trend.Fit draws through the
+// series value(y) of the years from sc.FirstYear to the baseline's end,
+// and the baseline's standard deviation about it.
+func trendAnomaly(sc Scoring, year int, value func(y int) (float64, error)) (anomaly, sd float64, err error) {
+	first := min(sc.FirstYear, sc.Base.FromYear)
+	if first == 0 {
+		first = sc.Base.FromYear
+	}
+	var years []int
+	var vals []float64
+	for y := first; y <= sc.Base.ToYear; y++ {
+		v, err := value(y)
+		if err != nil {
+			if y < sc.Base.FromYear {
+				continue // the record before the baseline may be shorter
+			}
+			return 0, 0, err
+		}
+		years, vals = append(years, y), append(vals, v)
+	}
+	v, err := value(year)
+	if err != nil {
+		return 0, 0, err
+	}
+	e := trend.Fit(years, vals, sc.Base, nil)
+	if !e.OK {
+		return 0, 0, fmt.Errorf("incomplete baseline")
+	}
+	return v - e.At(year), e.SDGtC, nil
 }
 
 // truthColumns reads the truth's monthly grids once each, keeping only

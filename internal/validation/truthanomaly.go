@@ -115,27 +115,25 @@ func sameCalendar(period string, y int) string {
 }
 
 // anomalyZ is the truth's anomaly of the finding's region, component and
-// period against the same calendar month (or year) over the baseline
-// years, GtC and in σ of the truth's year-to-year variability there: the
-// finding's own rule applied to the truth.
-func (t *truthRegional) anomalyZ(set *regions.Set, cols *truthColumns, f lake.Finding, base [2]int) (anomalyGtC, z float64, err error) {
-	v, ok := t.value(set, cols, f.Period, f.RegionID, f.Component)
-	if !ok {
-		return 0, 0, fmt.Errorf("truth has no %s of %s in %s", f.Component, f.RegionID, f.Period)
+// period against the same calendar month (or year) of the other years,
+// GtC and in σ of the truth's year-to-year variability about its trend:
+// the finding's own rule (trend.Fit) applied to the truth.
+func (t *truthRegional) anomalyZ(set *regions.Set, cols *truthColumns, f lake.Finding, sc Scoring) (anomalyGtC, z float64, err error) {
+	y, err := strconv.Atoi(f.Period[:min(4, len(f.Period))])
+	if err != nil {
+		return 0, 0, fmt.Errorf("finding period %q: %w", f.Period, err)
 	}
-	var vals []float64
-	for y := base[0]; y <= base[1]; y++ {
-		b, ok := t.value(set, cols, sameCalendar(f.Period, y), f.RegionID, f.Component)
+	an, sd, err := trendAnomaly(sc, y, func(y int) (float64, error) {
+		v, ok := t.value(set, cols, sameCalendar(f.Period, y), f.RegionID, f.Component)
 		if !ok {
-			return 0, 0, fmt.Errorf("truth has no baseline %s of %s in %d", f.Component, f.RegionID, y)
+			return 0, fmt.Errorf("truth has no %s of %s in %s", f.Component, f.RegionID, sameCalendar(f.Period, y))
 		}
-		vals = append(vals, b)
+		return v, nil
+	})
+	if err != nil || !(sd > 0) {
+		return an, 0, err
 	}
-	mu, sd := meanSD(vals)
-	if !(sd > 0) {
-		return v - mu, 0, nil
-	}
-	return v - mu, (v - mu) / sd, nil
+	return an, an / sd, nil
 }
 
 // truthAgrees reports whether the truth's own anomaly (z, in σ of its

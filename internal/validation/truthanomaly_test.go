@@ -9,6 +9,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 )
 
 // TestTruthAnomalyZ: the truth's anomaly of a finding's region and period
@@ -24,7 +25,7 @@ func TestTruthAnomalyZ(t *testing.T) {
 	// Uniform fluxes (g C m⁻² of land or ocean per month): July of year y
 	// has land flux julyLand[y], every other month 1; ocean and fire are
 	// constant.
-	julyLand := map[int]float32{2015: 1, 2016: 2, 2017: 1, 2018: 2, 2019: 1, 2020: 2, 2021: 1, 2022: 2, 2023: -4}
+	julyLand := map[int]float32{2015: 1, 2016: 2, 2017: 2, 2018: 1, 2019: 1, 2020: 2, 2021: 2, 2022: 1, 2023: -4}
 	cols := &truthColumns{ctx: context.Background(), cols: map[grid.Month]map[string][]float32{}}
 	fill := func(v float32) []float32 {
 		f := make([]float32, g.Cells())
@@ -49,7 +50,7 @@ func TestTruthAnomalyZ(t *testing.T) {
 		gi[r.ID] = i
 	}
 	globeLandGtC := landArea[gi[regions.GlobalID]] / 1e15
-	// Baseline Julys alternate 1 and 2: mean 1.5, sample sd sqrt(8·0.25/7)
+	// Baseline Julys 1, 2, 2, 1, 1, 2, 2, 1: no trend, mean 1.5, sample sd sqrt(8·0.25/7)
 	// per unit flux.
 	sdUnit := math.Sqrt(8 * 0.25 / 7)
 	tests := []struct {
@@ -64,7 +65,7 @@ func TestTruthAnomalyZ(t *testing.T) {
 	treg := newTruthRegional(set)
 	for _, tt := range tests {
 		f := lake.Finding{Period: tt.period, RegionID: regions.GlobalID, Component: tt.comp, AnomalyGtC: -1}
-		an, z, err := treg.anomalyZ(set, cols, f, [2]int{2015, 2022})
+		an, z, err := treg.anomalyZ(set, cols, f, Scoring{Base: trend.Baseline{FromYear: 2015, ToYear: 2022}, FirstYear: 2015, K: 2})
 		if err != nil {
 			t.Fatalf("%s %s: %v", tt.period, tt.comp, err)
 		}
@@ -73,7 +74,7 @@ func TestTruthAnomalyZ(t *testing.T) {
 			t.Errorf("%s %s: got anomaly %g GtC, z %g; want %g GtC, z %g", tt.period, tt.comp, an, z, tt.anomaly, tt.z)
 		}
 	}
-	if _, _, err := treg.anomalyZ(set, cols, lake.Finding{Period: "2024-07", RegionID: regions.GlobalID, Component: lake.CompLand}, [2]int{2015, 2022}); err == nil {
+	if _, _, err := treg.anomalyZ(set, cols, lake.Finding{Period: "2024-07", RegionID: regions.GlobalID, Component: lake.CompLand}, Scoring{Base: trend.Baseline{FromYear: 2015, ToYear: 2022}, FirstYear: 2015, K: 2}); err == nil {
 		t.Error("a period without truth scored")
 	}
 }
