@@ -56,9 +56,21 @@ func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
 	return out
 }
 
-// findingRow reports whether Findings reads rows of component c.
+// findingRow reports whether Findings reads rows of component c: the
+// findings' components, the land drivers and the sinks' members.
 func findingRow(c string) bool {
-	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":")
+	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":") || memberOf(c) != ""
+}
+
+// memberOf is the sink a member's row is of (land_sink:NAME, ocean_sink:NAME),
+// or "".
+func memberOf(c string) string {
+	for _, sink := range []string{lake.CompLand, lake.CompOcean} {
+		if strings.HasPrefix(c, sink+":") {
+			return sink
+		}
+	}
+	return ""
 }
 
 // point is one value of a region's component in a period: a month, or a
@@ -127,25 +139,50 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 	// A land driver's anomaly is taken against its line fitted with the
 	// land sink's weights, so that the drivers add up to the sink's
 	// anomaly.
-	driverExp := map[key]trend.Expected{}
-	anomaly := func(p *point) (float64, bool) {
+	// fitted is p's anomaly against the line of its series fitted with
+	// the given weights.
+	partExp := map[key]trend.Expected{}
+	fitted := func(p *point, weight map[int]float64) (float64, bool) {
 		k := key{p.region, p.comp, p.group}
-		e, ok := driverExp[k]
+		e, ok := partExp[k]
 		if !ok {
 			years, vals := yearsVals(series[k])
-			e = trend.Fit(years, vals, tb, st[key{p.region, lake.CompLand, p.group}].weight)
-			driverExp[k] = e
+			e = trend.Fit(years, vals, tb, weight)
+			partExp[k] = e
 		}
 		return p.gtc - e.At(p.year), e.OK
 	}
-	// drivers indexes the land drivers and the fire by period and region.
+	anomaly := func(p *point) (float64, bool) { return fitted(p, st[key{p.region, lake.CompLand, p.group}].weight) }
+	// drivers indexes the land drivers and the fire by period and region,
+	// members the sinks' members by period, region and sink.
 	type pr struct{ period, region string }
 	drivers := map[pr][]*point{}
+	type prc struct{ period, region, comp string }
+	members := map[prc][]*point{}
 	for i := range pts {
 		p := &pts[i]
 		if p.comp == lake.CompFire || strings.HasPrefix(p.comp, lake.CompLandDriver+":") {
 			drivers[pr{p.period, p.region}] = append(drivers[pr{p.period, p.region}], p)
 		}
+		if sink := memberOf(p.comp); sink != "" {
+			members[prc{p.period, p.region, sink}] = append(members[prc{p.period, p.region, sink}], p)
+		}
+	}
+	// anomalySigma is the members' spread of p's anomaly, each member's
+	// taken against its own line with the sink's weights: how well the
+	// estimate knows the anomaly (0 without two members: the observed fire).
+	anomalySigma := func(p *point) float64 {
+		var ans []float64
+		for _, mp := range members[prc{p.period, p.region, p.comp}] {
+			if an, ok := fitted(mp, st[key{p.region, p.comp, p.group}].weight); ok {
+				ans = append(ans, an)
+			}
+		}
+		if len(ans) < 2 {
+			return 0
+		}
+		_, sd := meanSD(ans)
+		return sd
 	}
 	byPeriod := map[string][]lake.Finding{}
 	for i := range pts {
@@ -166,8 +203,16 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		if math.Abs(an) < opt.K*s.SDGtC || math.Abs(an) < minGtC {
 			continue
 		}
+		// The anomaly must also stand out from what the estimate does not
+		// know: k σ of the year-to-year variability and the members'
+		// spread of the anomaly together (independent errors add in
+		// quadrature).
+		anSigma := anomalySigma(p)
+		if math.Abs(an) < opt.K*math.Hypot(s.SDGtC, anSigma) {
+			continue
+		}
 		f := lake.Finding{Period: p.period, Kind: "anomaly", RegionID: p.region, Name: p.name, RegionKind: p.kind,
-			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: want, BaselineSDGtC: s.SDGtC, TrendGtCPerYear: s.SlopeGtCPerYear,
+			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: want, BaselineSDGtC: s.SDGtC, TrendGtCPerYear: s.SlopeGtCPerYear, AnomalySigmaGtC: anSigma,
 			AnomalyGtC: an, Z: an / s.SDGtC, Maturity: maturity(p)}
 		if p.comp != lake.CompFire && want != 0 && p.gtc != 0 && math.Signbit(want) != math.Signbit(p.gtc) {
 			f.Kind = "sign_change"

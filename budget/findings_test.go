@@ -172,3 +172,41 @@ func TestFindingsOnTrend(t *testing.T) {
 		t.Errorf("expected %.4f GtC in 2008, want about 0.30 on the trend", f.BaselineGtC)
 	}
 }
+
+// TestFindingsMembersDisagree: an anomaly of the ensemble mean that one
+// member makes alone, and the others do not share, is not a finding; the
+// same anomaly made by every member is, with the members' spread of it.
+func TestFindingsMembersDisagree(t *testing.T) {
+	noise := []float64{0.004, -0.006, 0.002, 0.007, -0.003, -0.005, 0.001, 0.004, -0.002, 0.003, -0.001}
+	world := func(memberDips [3]float64) []lake.RegionRow {
+		var rows []lake.RegionRow
+		for i, y := range []int{2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023} {
+			m := fmt.Sprintf("%d-07", y)
+			var mean float64
+			for j, dip := range memberDips {
+				v := 0.5 + noise[(i+j)%11]/4
+				if y == 2023 {
+					v += dip
+				}
+				mean += v / 3
+				rows = append(rows, lake.RegionRow{Month: m, RegionID: "r", Name: "R", Kind: "special",
+					Component: lake.ProductComponent(lake.CompOcean, fmt.Sprint("m", j)), GtC: v, AnomalyGtC: math.NaN()})
+			}
+			rows = append(rows, lake.RegionRow{Month: m, RegionID: "r", Name: "R", Kind: "special", Component: lake.CompOcean,
+				GtC: mean, AnomalyGtC: math.NaN()})
+		}
+		return rows
+	}
+	base := Baseline{FromYear: 2015, ToYear: 2022}
+	if fs := Findings(world([3]float64{-0.09, 0, 0}), base, FindingOptions{}); len(fs) != 0 {
+		t.Errorf("one member's dip (mean −0.03 GtC, members' spread 0.05) found: %+v", fs)
+	}
+	fs := Findings(world([3]float64{-0.03, -0.03, -0.03}), base, FindingOptions{})
+	if len(fs) != 1 {
+		t.Fatalf("every member's dip: %d findings, want 1", len(fs))
+	}
+	// 2e-3 GtC: the members' noise differs by a few 1e-3 in 2023.
+	if fs[0].AnomalySigmaGtC > 2e-3 || math.Abs(fs[0].AnomalyGtC+0.03) > 2e-3 {
+		t.Errorf("anomaly %.4f ± %.4f GtC, want −0.03 ± ~0", fs[0].AnomalyGtC, fs[0].AnomalySigmaGtC)
+	}
+}

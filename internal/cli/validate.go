@@ -63,6 +63,7 @@ func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *
 	tw.Flush()
 	fmt.Fprintf(env.Stdout, "findings: recall %.2f, precision %.2f (%d of %d findings match a planted extreme), top driver matches the kind for %.2f of the land extremes found\n",
 		sk.Recall, sk.Precision, sk.Matched, sk.Findings, sk.DriverMatch)
+	fmt.Fprintf(env.Stdout, "recall with every strong ENSO phase counted whatever its truth anomaly: %.2f\n", sk.RecallAllENSO)
 	fmt.Fprintf(env.Stdout, "findings against the truth's own anomalies: precision %.2f (%d more are real: the truth departs by ≥ %g σ the same way, unlisted in world.json; %d are the estimate's error)\n",
 		sk.PrecisionTruth, sk.Real, k, len(sk.Unmatched)-sk.Real)
 	if listUnmatched {
@@ -76,10 +77,10 @@ func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *
 func printUnmatched(env *Env, us []validation.UnmatchedFinding) {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(env.Stdout)
-	fmt.Fprintln(tw, "UNMATCHED FINDING\tREGION KIND\tANOMALY (GtC)\tZ\tTRUTH ANOMALY (GtC)\tTRUTH Z\tREAL\tTOP DRIVER\t")
+	fmt.Fprintln(tw, "UNMATCHED FINDING\tREGION KIND\tANOMALY (GtC)\tσ (GtC)\tZ\tTRUTH ANOMALY (GtC)\tTRUTH Z\tREAL\tTOP DRIVER\t")
 	for _, u := range us {
-		fmt.Fprintf(tw, "%s %s %s\t%s\t%+.4f\t%+.1f\t%+.4f\t%+.1f\t%t\t%s\t\n", u.Period, u.RegionID, u.Component, u.RegionKind,
-			u.AnomalyGtC, u.Z, u.TruthAnomalyGtC, u.TruthZ, u.Real, u.TopDriver)
+		fmt.Fprintf(tw, "%s %s %s\t%s\t%+.4f\t%.4f\t%+.1f\t%+.4f\t%+.1f\t%t\t%s\t\n", u.Period, u.RegionID, u.Component, u.RegionKind,
+			u.AnomalyGtC, u.SigmaGtC, u.Z, u.TruthAnomalyGtC, u.TruthZ, u.Real, u.TopDriver)
 	}
 	tw.Flush()
 }

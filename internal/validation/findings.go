@@ -33,11 +33,14 @@ type Extreme struct {
 type ExtremeScore struct {
 	Extreme
 	// TruthZ is the largest |anomaly| of the truth's sink over the
-	// extreme's footprint in its months, in σ of the truth's baseline
-	// variability; Scored says it reached the findings' threshold and the
+	// extreme's footprint in its months (of either sink for ENSO), in σ of
+	// the truth's baseline variability; Scored says it reached the findings' threshold and the
 	// baseline was published, so recall counts it.
 	TruthZ float64
 	Scored bool
+	// scoredAnyway: an ENSO phase, which the rule before scored whatever
+	// its truth anomaly (RecallAllENSO).
+	scoredAnyway bool
 	// Found is the matching finding with the largest |Z| (nil: missed);
 	// DriverMatch says its top driver is the extreme's kind (heat: heat;
 	// drought: water; fire: fire).
@@ -55,6 +58,10 @@ type FindingSkill struct {
 	// of findings that match one, DriverMatch the share of found land
 	// extremes whose top driver is their kind.
 	Recall, Precision, DriverMatch float64
+	// RecallAllENSO is the recall when every strong ENSO phase counts,
+	// whatever its truth anomaly (the rule before both sinks' truth
+	// anomalies were measured for them).
+	RecallAllENSO float64
 	// Unmatched are the findings that match no planted extreme, each with
 	// the truth's own anomaly in the same region, component and period.
 	// Real of them are real: the truth departs from its baseline by at
@@ -156,6 +163,17 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 		if err != nil {
 			return FindingSkill{}, err
 		}
+		if x.Both {
+			// An extreme of land and ocean is above the threshold when
+			// either sink's truth is.
+			xo := x
+			xo.Ocean = true
+			zo, err := truthZ(truth, g, fp, set.OceanFraction(), xo, from, to, sc)
+			if err != nil {
+				return FindingSkill{}, err
+			}
+			es.TruthZ = max(es.TruthZ, zo)
+		}
 		for j, f := range fs {
 			if !matchesPeriod(f.Period, from, to) || (!x.Both && (f.Component == lake.CompOcean) != x.Ocean) {
 				continue
@@ -180,13 +198,24 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 				es.Found = &fs[j]
 			}
 		}
-		es.Scored = (es.TruthZ >= k || x.Both) && baselinePublished(fs, from)
+		es.Scored = es.TruthZ >= k && baselinePublished(fs, from)
+		es.scoredAnyway = x.Both && baselinePublished(fs, from)
 		if es.Found != nil {
 			es.DriverMatch = es.Found.TopDriver == driverOfKind[x.Kind] ||
 				(x.Kind == "fire" && es.Found.Component == lake.CompFire)
 		}
 		sk.Extremes = append(sk.Extremes, es)
 	}
+	var allScored, allFound int
+	for _, es := range sk.Extremes {
+		if es.Scored || es.scoredAnyway {
+			allScored++
+			if es.Found != nil {
+				allFound++
+			}
+		}
+	}
+	sk.RecallAllENSO = ratio(allFound, allScored)
 	var scored, found, landFound, driverOK int
 	for _, es := range sk.Extremes {
 		if !es.Scored {
