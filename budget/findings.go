@@ -253,16 +253,9 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			slices.SortStableFunc(f.DriverShares, func(a, b lake.DriverShare) int {
 				return cmp.Compare(dir*b.AnomalyGtC, dir*a.AnomalyGtC)
 			})
-			// The top driver is never the mean state: its features do not
-			// change from year to year, and what anomaly the path
-			// attributions credit to them is interaction with the weather
-			// features above them in the trees.
-			for _, d := range f.DriverShares {
-				if d.Driver != "seasonality" {
-					f.TopDriver, f.TopDriverGtC = d.Driver, d.AnomalyGtC
-					break
-				}
-			}
+			fs := st[key{p.region, lake.CompFire, p.group}]
+			fireUnusual := fs.OK && fs.SDGtC > 0 && math.Abs(firePoint(drivers[pr{p.period, p.region}])-fs.At(p.year)) >= opt.K*fs.SDGtC
+			f.TopDriver, f.TopDriverGtC = topDriver(f.DriverShares, dir, fireUnusual)
 		}
 		f.Drivers = driverText(f.DriverShares)
 		f.Text = findingText(f, base)
@@ -285,6 +278,49 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		out = append(out, fs...)
 	}
 	return out
+}
+
+// topDriver names the driver that moved the sink most in the anomaly's
+// direction dir (±1), of shares sorted so (the leading first), among those
+// that are causes:
+//   - never the mean state (seasonality): its features do not change from
+//     year to year, and what anomaly the path attributions credit to them
+//     is interaction with the weather features above them in the trees;
+//   - never the vegetation state (NDVI): greenness is itself a response to
+//     the weather of the months before (heat, drought), so crediting it
+//     names the symptom; the emulators' vegetation share stays in the
+//     shares, and the weather drivers that follow it are the causes;
+//   - the observed fire only when the fire's own anomaly is unusual
+//     (fireUnusual: k σ of its baseline variability): in a drought the fire
+//     share of an ordinary fire season can lead the sink's anomaly without
+//     anything unusual about the fire.
+//
+// When no share qualifies, the leading share that is not the mean state.
+func topDriver(shares []lake.DriverShare, dir float64, fireUnusual bool) (string, float64) {
+	for _, d := range shares {
+		switch {
+		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "fire" && !fireUnusual, dir*d.AnomalyGtC <= 0:
+			continue
+		}
+		return d.Driver, d.AnomalyGtC
+	}
+	for _, d := range shares {
+		if d.Driver != "seasonality" {
+			return d.Driver, d.AnomalyGtC
+		}
+	}
+	return "", 0
+}
+
+// firePoint is the observed fire among a period's and region's driver
+// points, GtC (NaN without one).
+func firePoint(ps []*point) float64 {
+	for _, p := range ps {
+		if p.comp == lake.CompFire {
+			return p.gtc
+		}
+	}
+	return math.NaN()
 }
 
 // yearGroup is the group of calendar-year points.

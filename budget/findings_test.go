@@ -210,3 +210,35 @@ func TestFindingsMembersDisagree(t *testing.T) {
 		t.Errorf("anomaly %.4f ± %.4f GtC, want −0.03 ± ~0", fs[0].AnomalyGtC, fs[0].AnomalySigmaGtC)
 	}
 }
+
+// TestTopDriver: the top driver is a cause that moved the sink the
+// anomaly's way: never the mean state or the vegetation state (a response
+// to the weather), the fire only when its own anomaly is unusual.
+func TestTopDriver(t *testing.T) {
+	share := func(pairs ...any) []lake.DriverShare {
+		var out []lake.DriverShare
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, lake.DriverShare{Driver: pairs[i].(string), AnomalyGtC: pairs[i+1].(float64)})
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		shares      []lake.DriverShare
+		dir         float64
+		fireUnusual bool
+		want        string
+	}{
+		{"seasonality and vegetation pass to heat", share("seasonality", -0.3, "vegetation", -0.2, "heat", -0.1, "water", -0.05), -1, false, "heat"},
+		{"an unusual fire leads", share("fire", -0.3, "water", -0.1), -1, true, "fire"},
+		{"an ordinary fire season does not", share("fire", -0.3, "water", -0.1), -1, false, "water"},
+		{"a driver the other way is no cause", share("vegetation", 0.2, "heat", -0.01), 1, false, "vegetation"},
+		{"nothing but the mean state", share("seasonality", -0.3), -1, false, ""},
+		{"an uptake anomaly", share("radiation", 0.05, "water", 0.03), 1, false, "radiation"},
+	}
+	for _, tt := range tests {
+		if got, _ := topDriver(tt.shares, tt.dir, tt.fireUnusual); got != tt.want {
+			t.Errorf("%s: top driver %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
