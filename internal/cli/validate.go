@@ -52,17 +52,25 @@ func validateFindings(ctx context.Context, env *Env, out, truthDir string, cfg *
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(env.Stdout)
-	fmt.Fprintln(tw, "PLANTED EXTREME\tKIND\tTRUTH σ\tSCORED\tFOUND AS\tZ\tTOP DRIVER\tMATCH\t")
+	fmt.Fprintln(tw, "PLANTED EXTREME\tKIND\tCAUSE\tTRUTH σ\tSCORED\tFOUND AS\tZ\tTOP DRIVER\tMATCH KIND\tMATCH CAUSE\t")
 	for _, e := range sk.Extremes {
-		found, z, top, match := "-", "-", "-", "-"
+		found, z, top, match, cmatch := "-", "-", "-", "-", "-"
 		if f := e.Found; f != nil {
 			found, z, top, match = f.Period+" "+f.RegionID+" "+f.Component, fmt.Sprintf("%+.1f", f.Z), f.TopDriver, strconv.FormatBool(e.DriverMatch)
+			if e.Cause != "" {
+				cmatch = strconv.FormatBool(e.CauseMatch)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%t\t%s\t%s\t%s\t%s\t\n", e.Name, e.Kind, e.TruthZ, e.Scored, found, z, top, match)
+		cause := e.Cause
+		if cause == "" {
+			cause = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%t\t%s\t%s\t%s\t%s\t%s\t\n", e.Name, e.Kind, cause, e.TruthZ, e.Scored, found, z, top, match, cmatch)
 	}
 	tw.Flush()
 	fmt.Fprintf(env.Stdout, "findings: recall %.2f, precision %.2f (%d of %d findings match a planted extreme), top driver matches the kind for %.2f of the land extremes found\n",
 		sk.Recall, sk.Precision, sk.Matched, sk.Findings, sk.DriverMatch)
+	fmt.Fprintf(env.Stdout, "top driver matches the twin's own main cause (counterfactual worlds, truth/world.json \"cause\") for %.2f of the land extremes found\n", sk.CauseMatch)
 	fmt.Fprintf(env.Stdout, "recall with every strong ENSO phase counted whatever its truth anomaly: %.2f\n", sk.RecallAllENSO)
 	fmt.Fprintf(env.Stdout, "findings against the truth's own anomalies: precision %.2f (%d more are real: the truth departs by ≥ %g σ the same way, unlisted in world.json; %d are the estimate's error)\n",
 		sk.PrecisionTruth, sk.Real, k, len(sk.Unmatched)-sk.Real)

@@ -27,6 +27,12 @@ type Extreme struct {
 	Box    *[4]float64 `json:"box,omitempty"` // lat0, lat1, lon0, lon1
 	Ocean  bool        `json:"ocean,omitempty"`
 	Both   bool        `json:"both,omitempty"` // land and ocean (ENSO)
+	// Cause is the part of a land event's perturbation (heat, water,
+	// fire) that moved the truth's carbon most, from the twin's
+	// counterfactual worlds (Shapley values in Effects, GtC); empty in
+	// worlds written before the twin measured it.
+	Cause   string             `json:"cause,omitempty"`
+	Effects map[string]float64 `json:"effects,omitempty"`
 }
 
 // ExtremeScore is how the findings saw one planted extreme.
@@ -46,6 +52,9 @@ type ExtremeScore struct {
 	// drought: water; fire: fire).
 	Found       *lake.Finding
 	DriverMatch bool
+	// CauseMatch says the found finding's top driver is the twin's own
+	// Cause (the observed fire counting as fire).
+	CauseMatch bool
 }
 
 // FindingSkill scores the published findings against the planted extremes.
@@ -58,6 +67,9 @@ type FindingSkill struct {
 	// of findings that match one, DriverMatch the share of found land
 	// extremes whose top driver is their kind.
 	Recall, Precision, DriverMatch float64
+	// CauseMatch is the share of found land extremes with a Cause whose
+	// top driver is that cause (NaN when the world recorded none).
+	CauseMatch float64
 	// RecallAllENSO is the recall when every strong ENSO phase counts,
 	// whatever its truth anomaly (the rule before both sinks' truth
 	// anomalies were measured for them).
@@ -203,6 +215,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 		if es.Found != nil {
 			es.DriverMatch = es.Found.TopDriver == driverOfKind[x.Kind] ||
 				(x.Kind == "fire" && es.Found.Component == lake.CompFire)
+			es.CauseMatch = x.Cause != "" && (es.Found.TopDriver == x.Cause || (x.Cause == "fire" && es.Found.Component == lake.CompFire))
 		}
 		sk.Extremes = append(sk.Extremes, es)
 	}
@@ -216,7 +229,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 		}
 	}
 	sk.RecallAllENSO = ratio(allFound, allScored)
-	var scored, found, landFound, driverOK int
+	var scored, found, landFound, driverOK, causeFound, causeOK int
 	for _, es := range sk.Extremes {
 		if !es.Scored {
 			continue
@@ -228,6 +241,12 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 				landFound++
 				if es.DriverMatch {
 					driverOK++
+				}
+			}
+			if es.Cause != "" {
+				causeFound++
+				if es.CauseMatch {
+					causeOK++
 				}
 			}
 		}
@@ -252,6 +271,7 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring
 	sk.Precision = ratio(sk.Matched, sk.Findings)
 	sk.PrecisionTruth = ratio(sk.Matched+sk.Real, sk.Findings)
 	sk.DriverMatch = ratio(driverOK, landFound)
+	sk.CauseMatch = ratio(causeOK, causeFound)
 	return sk, nil
 }
 
