@@ -11,6 +11,7 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/lake"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 )
 
 // FindingOptions tunes Findings. The zero value is the production setting.
@@ -55,9 +56,21 @@ func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
 	return out
 }
 
-// findingRow reports whether Findings reads rows of component c.
+// findingRow reports whether Findings reads rows of component c: the
+// findings' components, the land drivers and the sinks' members.
 func findingRow(c string) bool {
-	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":")
+	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":") || memberOf(c) != ""
+}
+
+// memberOf is the sink a member's row is of (land_sink:NAME, ocean_sink:NAME),
+// or "".
+func memberOf(c string) string {
+	for _, sink := range []string{lake.CompLand, lake.CompOcean} {
+		if strings.HasPrefix(c, sink+":") {
+			return sink
+		}
+	}
+	return ""
 }
 
 // point is one value of a region's component in a period: a month, or a
@@ -100,41 +113,76 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		k := key{p.region, p.comp, p.group}
 		series[k] = append(series[k], p)
 	}
-	need := base.ToYear - base.FromYear + 1
+	tb := trend.Baseline{FromYear: base.FromYear, ToYear: base.ToYear}
 	type stats struct {
-		mean, sd  float64
-		ok        bool
-		min, max  float64
+		trend.Expected
 		firstYear int
+		weight    map[int]float64
+	}
+	yearsVals := func(ps []*point) ([]int, []float64) {
+		years, vals := make([]int, len(ps)), make([]float64, len(ps))
+		for i, p := range ps {
+			years[i], vals[i] = p.year, p.gtc
+		}
+		return years, vals
 	}
 	st := map[key]stats{}
 	for k, ps := range series {
-		var vals []float64
-		s := stats{min: math.Inf(1), max: math.Inf(-1), firstYear: math.MaxInt}
-		for _, p := range ps {
-			if p.year >= base.FromYear && p.year <= base.ToYear {
-				vals = append(vals, p.gtc)
-			}
-			s.firstYear = min(s.firstYear, p.year)
+		if !slices.Contains(findingComponents, k.comp) {
+			continue
 		}
-		if len(vals) == need && need >= 3 {
-			s.mean, s.sd = meanSD(vals)
-			s.ok = true
-		}
+		years, vals := yearsVals(ps)
+		s := stats{firstYear: slices.Min(years), weight: trend.RobustWeights(years, vals, tb)}
+		s.Expected = trend.Fit(years, vals, tb, s.weight)
 		st[k] = s
 	}
-	anomaly := func(p *point) (float64, bool) {
-		s := st[key{p.region, p.comp, p.group}]
-		return p.gtc - s.mean, s.ok
+	// A land driver's anomaly is taken against its line fitted with the
+	// land sink's weights, so that the drivers add up to the sink's
+	// anomaly.
+	// fitted is p's anomaly against the line of its series fitted with
+	// the given weights.
+	partExp := map[key]trend.Expected{}
+	fitted := func(p *point, weight map[int]float64) (float64, bool) {
+		k := key{p.region, p.comp, p.group}
+		e, ok := partExp[k]
+		if !ok {
+			years, vals := yearsVals(series[k])
+			e = trend.Fit(years, vals, tb, weight)
+			partExp[k] = e
+		}
+		return p.gtc - e.At(p.year), e.OK
 	}
-	// drivers indexes the land drivers and the fire by period and region.
+	anomaly := func(p *point) (float64, bool) { return fitted(p, st[key{p.region, lake.CompLand, p.group}].weight) }
+	// drivers indexes the land drivers and the fire by period and region,
+	// members the sinks' members by period, region and sink.
 	type pr struct{ period, region string }
 	drivers := map[pr][]*point{}
+	type prc struct{ period, region, comp string }
+	members := map[prc][]*point{}
 	for i := range pts {
 		p := &pts[i]
 		if p.comp == lake.CompFire || strings.HasPrefix(p.comp, lake.CompLandDriver+":") {
 			drivers[pr{p.period, p.region}] = append(drivers[pr{p.period, p.region}], p)
 		}
+		if sink := memberOf(p.comp); sink != "" {
+			members[prc{p.period, p.region, sink}] = append(members[prc{p.period, p.region, sink}], p)
+		}
+	}
+	// anomalySigma is the members' spread of p's anomaly, each member's
+	// taken against its own line with the sink's weights: how well the
+	// estimate knows the anomaly (0 without two members: the observed fire).
+	anomalySigma := func(p *point) float64 {
+		var ans []float64
+		for _, mp := range members[prc{p.period, p.region, p.comp}] {
+			if an, ok := fitted(mp, st[key{p.region, p.comp, p.group}].weight); ok {
+				ans = append(ans, an)
+			}
+		}
+		if len(ans) < 2 {
+			return 0
+		}
+		_, sd := meanSD(ans)
+		return sd
 	}
 	byPeriod := map[string][]lake.Finding{}
 	for i := range pts {
@@ -143,21 +191,30 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			continue
 		}
 		s := st[key{p.region, p.comp, p.group}]
-		if !s.ok || !(s.sd > 0) {
+		if !s.OK || !(s.SDGtC > 0) {
 			continue
 		}
-		an := p.gtc - s.mean
+		want := s.At(p.year)
+		an := p.gtc - want
 		minGtC := opt.MinGtC
 		if p.group == yearGroup {
 			minGtC *= 12
 		}
-		if math.Abs(an) < opt.K*s.sd || math.Abs(an) < minGtC {
+		if math.Abs(an) < opt.K*s.SDGtC || math.Abs(an) < minGtC {
+			continue
+		}
+		// The anomaly must also stand out from what the estimate does not
+		// know: k σ of the year-to-year variability and the members'
+		// spread of the anomaly together (independent errors add in
+		// quadrature).
+		anSigma := anomalySigma(p)
+		if math.Abs(an) < opt.K*math.Hypot(s.SDGtC, anSigma) {
 			continue
 		}
 		f := lake.Finding{Period: p.period, Kind: "anomaly", RegionID: p.region, Name: p.name, RegionKind: p.kind,
-			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: s.mean, BaselineSDGtC: s.sd,
-			AnomalyGtC: an, Z: an / s.sd, Maturity: maturity(p)}
-		if p.comp != lake.CompFire && s.mean != 0 && p.gtc != 0 && math.Signbit(s.mean) != math.Signbit(p.gtc) {
+			Component: p.comp, ValueGtC: p.gtc, SigmaGtC: p.sigma, BaselineGtC: want, BaselineSDGtC: s.SDGtC, TrendGtCPerYear: s.SlopeGtCPerYear, AnomalySigmaGtC: anSigma,
+			AnomalyGtC: an, Z: an / s.SDGtC, Maturity: maturity(p)}
+		if p.comp != lake.CompFire && want != 0 && p.gtc != 0 && math.Signbit(want) != math.Signbit(p.gtc) {
 			f.Kind = "sign_change"
 		}
 		if len(series[key{p.region, p.comp, p.group}]) >= 3 {
@@ -196,16 +253,9 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 			slices.SortStableFunc(f.DriverShares, func(a, b lake.DriverShare) int {
 				return cmp.Compare(dir*b.AnomalyGtC, dir*a.AnomalyGtC)
 			})
-			// The top driver is never the mean state: its features do not
-			// change from year to year, and what anomaly the path
-			// attributions credit to them is interaction with the weather
-			// features above them in the trees.
-			for _, d := range f.DriverShares {
-				if d.Driver != "seasonality" {
-					f.TopDriver, f.TopDriverGtC = d.Driver, d.AnomalyGtC
-					break
-				}
-			}
+			fs := st[key{p.region, lake.CompFire, p.group}]
+			fireUnusual := fs.OK && fs.SDGtC > 0 && math.Abs(firePoint(drivers[pr{p.period, p.region}])-fs.At(p.year)) >= opt.K*fs.SDGtC
+			f.TopDriver, f.TopDriverGtC = topDriver(f.DriverShares, dir, fireUnusual)
 		}
 		f.Drivers = driverText(f.DriverShares)
 		f.Text = findingText(f, base)
@@ -228,6 +278,49 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		out = append(out, fs...)
 	}
 	return out
+}
+
+// topDriver names the driver that moved the sink most in the anomaly's
+// direction dir (±1), of shares sorted so (the leading first), among those
+// that are causes:
+//   - never the mean state (seasonality): its features do not change from
+//     year to year, and what anomaly the path attributions credit to them
+//     is interaction with the weather features above them in the trees;
+//   - never the vegetation state (NDVI): greenness is itself a response to
+//     the weather of the months before (heat, drought), so crediting it
+//     names the symptom; the emulators' vegetation share stays in the
+//     shares, and the weather drivers that follow it are the causes;
+//   - the observed fire only when the fire's own anomaly is unusual
+//     (fireUnusual: k σ of its baseline variability): in a drought the fire
+//     share of an ordinary fire season can lead the sink's anomaly without
+//     anything unusual about the fire.
+//
+// When no share qualifies, the leading share that is not the mean state.
+func topDriver(shares []lake.DriverShare, dir float64, fireUnusual bool) (string, float64) {
+	for _, d := range shares {
+		switch {
+		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "fire" && !fireUnusual, dir*d.AnomalyGtC <= 0:
+			continue
+		}
+		return d.Driver, d.AnomalyGtC
+	}
+	for _, d := range shares {
+		if d.Driver != "seasonality" {
+			return d.Driver, d.AnomalyGtC
+		}
+	}
+	return "", 0
+}
+
+// firePoint is the observed fire among a period's and region's driver
+// points, GtC (NaN without one).
+func firePoint(ps []*point) float64 {
+	for _, p := range ps {
+		if p.comp == lake.CompFire {
+			return p.gtc
+		}
+	}
+	return math.NaN()
 }
 
 // yearGroup is the group of calendar-year points.
@@ -319,7 +412,8 @@ func driverText(ds []lake.DriverShare) string {
 
 // findingText says a finding in words, from one template: "2023-07,
 // Canada: land sink −0.021 ± 0.100 GtC, 0.499 GtC below its 2015–2022
-// July mean (8.3 σ of the baseline's year-to-year variability); the lowest
+// July mean on its trend (8.3 σ of the baseline's year-to-year
+// variability); the lowest
 // July since 2002; it turned from a sink into a source. Leading drivers:
 // … (emulated)".
 func findingText(f lake.Finding, base Baseline) string {
@@ -336,7 +430,7 @@ func findingText(f lake.Finding, base Baseline) string {
 	if f.SigmaGtC > 0 {
 		fmt.Fprintf(&b, " ± %.3f", f.SigmaGtC)
 	}
-	fmt.Fprintf(&b, " GtC, %.3f GtC %s its %d–%d %s mean (%.1f σ of the baseline's year-to-year variability)",
+	fmt.Fprintf(&b, " GtC, %.3f GtC %s its %d–%d %s mean on its trend (%.1f σ of the baseline's year-to-year variability)",
 		math.Abs(f.AnomalyGtC), dir, base.FromYear, base.ToYear, when, math.Abs(f.Z))
 	if f.Record != "" {
 		fmt.Fprintf(&b, "; the %s %s since %d", f.Record, when, f.RecordSinceYear)

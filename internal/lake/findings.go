@@ -20,13 +20,22 @@ type Finding struct {
 	Component  string  `parquet:"component" json:"component"`
 	ValueGtC   float64 `parquet:"value_gtc" json:"value_gtc"`
 	SigmaGtC   float64 `parquet:"sigma_gtc" json:"sigma_gtc"` // the value's own 1σ
-	// BaselineGtC and BaselineSDGtC are the mean and the interannual
-	// standard deviation of the calendar month over the baseline years;
-	// Z is AnomalyGtC / BaselineSDGtC.
-	BaselineGtC   float64 `parquet:"baseline_gtc" json:"baseline_gtc"`
-	BaselineSDGtC float64 `parquet:"baseline_sd_gtc" json:"baseline_sd_gtc"`
-	AnomalyGtC    float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"`
-	Z             float64 `parquet:"z" json:"z"`
+	// BaselineGtC is what the period was expected to be: the mean of the
+	// calendar month (or year) over the baseline years carried along the
+	// series' trend (TrendGtCPerYear, a robust line through the years up to
+	// the baseline's end) to the period's year; BaselineSDGtC is the
+	// interannual standard deviation of the baseline years about that
+	// line. Z is AnomalyGtC / BaselineSDGtC.
+	BaselineGtC     float64 `parquet:"baseline_gtc" json:"baseline_gtc"`
+	BaselineSDGtC   float64 `parquet:"baseline_sd_gtc" json:"baseline_sd_gtc"`
+	TrendGtCPerYear float64 `parquet:"trend_gtc_per_year" json:"trend_gtc_per_year"`
+	AnomalyGtC      float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"`
+	// AnomalySigmaGtC is the members' spread of the anomaly (each
+	// member's against its own line): how well the estimate knows it; 0
+	// for the observed fire. A finding's |AnomalyGtC| is at least K times
+	// the quadrature sum of BaselineSDGtC and AnomalySigmaGtC.
+	AnomalySigmaGtC float64 `parquet:"anomaly_sigma_gtc" json:"anomaly_sigma_gtc"`
+	Z               float64 `parquet:"z" json:"z"`
 	// Record is "lowest" or "highest" when the value is the extreme of
 	// the calendar month in the published record, which starts in
 	// RecordSinceYear; empty otherwise.
@@ -60,7 +69,7 @@ type DriverShare struct {
 
 // FindingHeader is findings.csv's header; FindingRecords its rows.
 var FindingHeader = []string{"period", "rank", "kind", "region_id", "name", "region_kind", "component",
-	"value_gtc", "sigma_gtc", "baseline_gtc", "baseline_sd_gtc", "anomaly_gtc", "z",
+	"value_gtc", "sigma_gtc", "baseline_gtc", "baseline_sd_gtc", "trend_gtc_per_year", "anomaly_gtc", "anomaly_sigma_gtc", "z",
 	"record", "record_since_year", "top_driver", "top_driver_gtc", "drivers", "maturity", "text"}
 
 // FindingRecords are findings as CSV records.
@@ -68,7 +77,7 @@ func FindingRecords(fs []Finding) [][]string {
 	out := make([][]string, len(fs))
 	for i, f := range fs {
 		rec := []string{f.Period, strconv.Itoa(f.Rank), f.Kind, f.RegionID, f.Name, f.RegionKind, f.Component}
-		for _, v := range []float64{f.ValueGtC, f.SigmaGtC, f.BaselineGtC, f.BaselineSDGtC, f.AnomalyGtC, f.Z} {
+		for _, v := range []float64{f.ValueGtC, f.SigmaGtC, f.BaselineGtC, f.BaselineSDGtC, f.TrendGtCPerYear, f.AnomalyGtC, f.AnomalySigmaGtC, f.Z} {
 			rec = append(rec, num(v))
 		}
 		since := ""

@@ -81,8 +81,10 @@ func eventWeights(geo *geography, e *event) []float32 {
 	return w
 }
 
-// extremesOf collects the active events of month m.
-func extremesOf(geo *geography, weights [][]float32, m grid.Month) *extremes {
+// extremesOf collects the active events of month m, without the parts
+// in off (a set of causeParts bits; 0 for none): the counterfactual
+// worlds of extremeCauses.
+func extremesOf(geo *geography, weights [][]float32, m grid.Month, off partSet) *extremes {
 	var x *extremes
 	for j := range events {
 		e := &events[j]
@@ -102,9 +104,15 @@ func extremesOf(geo *geography, weights [][]float32, m grid.Month) *extremes {
 				x.oceanDTC[i] += float32(f * e.dTC)
 				continue
 			}
-			x.landDTC[i] += float32(f * e.dTC)
-			x.precipFactor[i] *= float32(1 + f*(e.precipFactor-1))
-			x.fireFactor[i] *= float32(1 + f*(e.fireFactor-1))
+			if !off.has(partHeat) {
+				x.landDTC[i] += float32(f * e.dTC)
+			}
+			if !off.has(partWater) {
+				x.precipFactor[i] *= float32(1 + f*(e.precipFactor-1))
+			}
+			if !off.has(partFire) {
+				x.fireFactor[i] *= float32(1 + f*(e.fireFactor-1))
+			}
 		}
 	}
 	return x

@@ -17,12 +17,16 @@ import (
 // month to month (soil water, snow, atmospheric CO2 and its lagged forms).
 // Next advances it one month.
 type World struct {
+	masks  LandMasks // for the counterfactual worlds of extremeCauses
 	opt    Options
 	geo    *geography
 	st     *statics
 	toa    [][12]float32
 	oni    *oniSeries
 	eventW [][]float32
+	// off are the parts of the events' perturbations this world leaves
+	// out (extremeCauses' counterfactuals); none in every world written.
+	off    partSet
 	noise  noiseSet
 	land   landState
 	ocean  oceanCalib
@@ -50,13 +54,14 @@ func New(masks LandMasks, opt Options) (*World, error) {
 		return nil, err
 	}
 	w := &World{
-		opt:  opt,
-		geo:  geo,
-		st:   newStatics(geo, opt.Seed),
-		toa:  monthlyInsolation(geo.latDeg),
-		oni:  newONISeries(opt.Seed, opt.ToYear),
-		next: grid.Month{Year: opt.FromYear, Month: time.January},
-		last: grid.Month{Year: opt.ToYear, Month: time.December},
+		masks: masks,
+		opt:   opt,
+		geo:   geo,
+		st:    newStatics(geo, opt.Seed),
+		toa:   monthlyInsolation(geo.latDeg),
+		oni:   newONISeries(opt.Seed, opt.ToYear),
+		next:  grid.Month{Year: opt.FromYear, Month: time.January},
+		last:  grid.Month{Year: opt.ToYear, Month: time.December},
 	}
 	for j := range events {
 		w.eventW = append(w.eventW, eventWeights(geo, &events[j]))
@@ -170,7 +175,7 @@ func (w *World) monthContext(m grid.Month, clim bool) *monthCtx {
 	if mc.oniLandT < 0 {
 		mc.oniLandT *= 0.7
 	}
-	mc.ext = extremesOf(w.geo, w.eventW, m)
+	mc.ext = extremesOf(w.geo, w.eventW, m, w.off)
 	mc.co2PPM = w.atm.co2PPM
 	for p, lp := range landSets {
 		mc.gppCO2[p] = 1 + lp.beta*math.Log(w.atm.co2PPM/preindustrialPPM)

@@ -92,8 +92,10 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 		simErr <- w.simulate(ctx, months, free)
 	}()
 	mw := &monthWriter{w: w, dir: dir, models: models, inv: inv, log: log, progress: p}
+	eventSums := map[string]float64{}
 	for f := range months {
 		if err == nil {
+			w.addEventNBP(eventSums, f)
 			err = mw.write(f)
 			if err != nil {
 				cancel()
@@ -116,7 +118,15 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 	if err := inv.writeTruth(); err != nil {
 		return err
 	}
-	return w.writeFinal(dir, mw.budgets)
+	var causes map[string]map[string]float64
+	if !w.opt.NoTruthGrid {
+		start := time.Now()
+		if causes, err = extremeCauses(ctx, w.opt, w.masks, eventSums); err != nil {
+			return err
+		}
+		log.Info("twin extremes attributed", "elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	return w.writeFinal(dir, mw.budgets, causes)
 }
 
 // simulate sends every month to out, reusing the months the writer has
@@ -230,7 +240,7 @@ func (mw *monthWriter) writeOthers(f *MonthFields) error {
 // writeFinal writes the files that need the whole run: NOAA's records,
 // Carbon Monitor's table, the land-use and cement carbonation tables, the truth budgets, the
 // manifest and the configuration.
-func (w *World) writeFinal(dir string, budgets []MonthBudget) error {
+func (w *World) writeFinal(dir string, budgets []MonthBudget, causes map[string]map[string]float64) error {
 	steps := []func() error{
 		func() error { return newNOAARecord(budgets, w.opt.Seed).write(dir, w.opt) },
 		func() error { return w.oni.writeCPC(dir, w.opt) },
@@ -238,7 +248,7 @@ func (w *World) writeFinal(dir string, budgets []MonthBudget) error {
 		func() error { return writeLandUse(dir, w.opt) },
 		func() error { return writeCement(dir, w.opt) },
 		func() error { return writeBudgets(dir, budgets) },
-		func() error { return writeManifest(dir, w.opt) },
+		func() error { return writeManifest(dir, w.opt, causes) },
 		func() error { return writeConfig(dir, w.opt) },
 	}
 	for _, s := range steps {

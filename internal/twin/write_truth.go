@@ -169,12 +169,20 @@ func annualMeanCO2(months []MonthBudget, year int) float64 {
 }
 
 // writeManifest records what the world is: options, models, the model lag
-// and the extremes, for whoever validates against the truth.
-func writeManifest(dir string, opt Options) error {
+// and the extremes with their causes (nil: not measured), for whoever
+// validates against the truth.
+func writeManifest(dir string, opt Options, causes map[string]map[string]float64) error {
 	var evs []Extreme
 	for _, e := range events {
 		if e.to.Year >= opt.FromYear && e.from.Year <= opt.ToYear {
 			x := Extreme{Name: e.name, Kind: e.kind, From: e.from.String(), To: e.to.String(), Region: e.region, Ocean: e.ocean}
+			if c := causes[e.name]; c != nil {
+				x.Effects = map[string]float64{}
+				for part, v := range c {
+					x.Effects[part] = math.Round(v*1e4) / 1e4
+				}
+				x.Cause = mainCause(c)
+			}
 			if e.region == "" {
 				x.Box = &[4]float64{e.box[0], e.box[1], e.box[2], e.box[3]}
 			}
@@ -207,6 +215,13 @@ type Extreme struct {
 	Ocean  bool        `json:"ocean,omitempty"`
 	// Both marks an extreme of land and ocean alike (ENSO).
 	Both bool `json:"both,omitempty"`
+	// Effects is, for a land event, the change of the truth's NBP over its
+	// cells in its months and the three after that each part of its
+	// perturbation made (heat, water, fire; GtC, negative: carbon lost),
+	// from counterfactual worlds without that part; Cause is the part
+	// with the largest effect the way they moved it together (extremeCauses).
+	Effects map[string]float64 `json:"effects,omitempty"`
+	Cause   string             `json:"cause,omitempty"`
 }
 
 // ensoStrongC is the |ONI| from which the twin's ENSO phase counts as a

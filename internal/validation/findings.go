@@ -13,6 +13,7 @@ import (
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 	"github.com/carbonbudget/carbonbudget/internal/output"
 	"github.com/carbonbudget/carbonbudget/internal/regions"
+	"github.com/carbonbudget/carbonbudget/internal/trend"
 )
 
 // Extreme is a planted extreme of the twin world as truth/world.json
@@ -26,22 +27,34 @@ type Extreme struct {
 	Box    *[4]float64 `json:"box,omitempty"` // lat0, lat1, lon0, lon1
 	Ocean  bool        `json:"ocean,omitempty"`
 	Both   bool        `json:"both,omitempty"` // land and ocean (ENSO)
+	// Cause is the part of a land event's perturbation (heat, water,
+	// fire) that moved the truth's carbon most, from the twin's
+	// counterfactual worlds (Shapley values in Effects, GtC); empty in
+	// worlds written before the twin measured it.
+	Cause   string             `json:"cause,omitempty"`
+	Effects map[string]float64 `json:"effects,omitempty"`
 }
 
 // ExtremeScore is how the findings saw one planted extreme.
 type ExtremeScore struct {
 	Extreme
 	// TruthZ is the largest |anomaly| of the truth's sink over the
-	// extreme's footprint in its months, in σ of the truth's baseline
-	// variability; Scored says it reached the findings' threshold and the
+	// extreme's footprint in its months (of either sink for ENSO), in σ of
+	// the truth's baseline variability; Scored says it reached the findings' threshold and the
 	// baseline was published, so recall counts it.
 	TruthZ float64
 	Scored bool
+	// scoredAnyway: an ENSO phase, which the rule before scored whatever
+	// its truth anomaly (RecallAllENSO).
+	scoredAnyway bool
 	// Found is the matching finding with the largest |Z| (nil: missed);
 	// DriverMatch says its top driver is the extreme's kind (heat: heat;
 	// drought: water; fire: fire).
 	Found       *lake.Finding
 	DriverMatch bool
+	// CauseMatch says the found finding's top driver is the twin's own
+	// Cause (the observed fire counting as fire).
+	CauseMatch bool
 }
 
 // FindingSkill scores the published findings against the planted extremes.
@@ -54,10 +67,45 @@ type FindingSkill struct {
 	// of findings that match one, DriverMatch the share of found land
 	// extremes whose top driver is their kind.
 	Recall, Precision, DriverMatch float64
+	// CauseMatch is the share of found land extremes with a Cause whose
+	// top driver is that cause (NaN when the world recorded none).
+	CauseMatch float64
+	// RecallAllENSO is the recall when every strong ENSO phase counts,
+	// whatever its truth anomaly (the rule before both sinks' truth
+	// anomalies were measured for them).
+	RecallAllENSO float64
+	// Unmatched are the findings that match no planted extreme, each with
+	// the truth's own anomaly in the same region, component and period.
+	// Real of them are real: the truth departs from its baseline by at
+	// least k σ of its own year-to-year variability, the same way (the
+	// twin's natural variability, which world.json does not list); the
+	// others are the estimate's error. PrecisionTruth is the share of
+	// findings that match a planted extreme or are real.
+	Unmatched      []UnmatchedFinding
+	Real           int
+	PrecisionTruth float64
+}
+
+// UnmatchedFinding is a finding that matches no planted extreme, beside
+// the truth's anomaly there (GtC, and Z in σ of the truth's baseline
+// year-to-year variability) and whether that makes it Real.
+type UnmatchedFinding struct {
+	lake.Finding
+	TruthAnomalyGtC, TruthZ float64
+	Real                    bool
 }
 
 // driverOfKind is the driver group a kind of extreme should be blamed on.
 var driverOfKind = map[string]string{"heat": "heat", "drought": "water", "fire": "fire"}
+
+// Scoring is the findings' rule, for applying it to the truth: the
+// baseline, the first year of the published record (where the trend fit
+// starts) and the threshold K in σ.
+type Scoring struct {
+	Base      trend.Baseline
+	FirstYear int
+	K         float64
+}
 
 // Findings scores findings.parquet under out against truthDir/world.json's
 // extremes. A finding matches an extreme when its period falls in the
@@ -66,7 +114,8 @@ var driverOfKind = map[string]string{"heat": "heat", "drought": "water", "fire":
 // marine heatwave; land sink or fire otherwise), and its region overlaps
 // the footprint: at least a quarter of the region lies in it, or at least
 // a quarter of the footprint lies in the region.
-func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]int, k float64) (FindingSkill, error) {
+func Findings(ctx context.Context, out, truthDir string, g grid.Grid, sc Scoring) (FindingSkill, error) {
+	k := sc.K
 	var world struct {
 		Extremes []Extreme `json:"extremes"`
 	}
@@ -122,9 +171,20 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 		if x.Ocean {
 			frac = set.OceanFraction()
 		}
-		es.TruthZ, err = truthZ(truth, g, fp, frac, x, from, to, base)
+		es.TruthZ, err = truthZ(truth, g, fp, frac, x, from, to, sc)
 		if err != nil {
 			return FindingSkill{}, err
+		}
+		if x.Both {
+			// An extreme of land and ocean is above the threshold when
+			// either sink's truth is.
+			xo := x
+			xo.Ocean = true
+			zo, err := truthZ(truth, g, fp, set.OceanFraction(), xo, from, to, sc)
+			if err != nil {
+				return FindingSkill{}, err
+			}
+			es.TruthZ = max(es.TruthZ, zo)
 		}
 		for j, f := range fs {
 			if !matchesPeriod(f.Period, from, to) || (!x.Both && (f.Component == lake.CompOcean) != x.Ocean) {
@@ -150,14 +210,26 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 				es.Found = &fs[j]
 			}
 		}
-		es.Scored = (es.TruthZ >= k || x.Both) && baselinePublished(fs, from)
+		es.Scored = es.TruthZ >= k && baselinePublished(fs, from)
+		es.scoredAnyway = x.Both && baselinePublished(fs, from)
 		if es.Found != nil {
 			es.DriverMatch = es.Found.TopDriver == driverOfKind[x.Kind] ||
 				(x.Kind == "fire" && es.Found.Component == lake.CompFire)
+			es.CauseMatch = x.Cause != "" && (es.Found.TopDriver == x.Cause || (x.Cause == "fire" && es.Found.Component == lake.CompFire))
 		}
 		sk.Extremes = append(sk.Extremes, es)
 	}
-	var scored, found, landFound, driverOK int
+	var allScored, allFound int
+	for _, es := range sk.Extremes {
+		if es.Scored || es.scoredAnyway {
+			allScored++
+			if es.Found != nil {
+				allFound++
+			}
+		}
+	}
+	sk.RecallAllENSO = ratio(allFound, allScored)
+	var scored, found, landFound, driverOK, causeFound, causeOK int
 	for _, es := range sk.Extremes {
 		if !es.Scored {
 			continue
@@ -171,17 +243,35 @@ func Findings(ctx context.Context, out, truthDir string, g grid.Grid, base [2]in
 					driverOK++
 				}
 			}
+			if es.Cause != "" {
+				causeFound++
+				if es.CauseMatch {
+					causeOK++
+				}
+			}
 		}
 	}
-	for _, m := range matched {
+	treg := newTruthRegional(set)
+	for j, m := range matched {
 		sk.Findings++
 		if m {
 			sk.Matched++
+			continue
 		}
+		u := UnmatchedFinding{Finding: fs[j]}
+		if an, z, err := treg.anomalyZ(set, truth, fs[j], sc); err == nil {
+			u.TruthAnomalyGtC, u.TruthZ, u.Real = an, z, truthAgrees(fs[j], z, k)
+		}
+		if u.Real {
+			sk.Real++
+		}
+		sk.Unmatched = append(sk.Unmatched, u)
 	}
 	sk.Recall = ratio(found, scored)
 	sk.Precision = ratio(sk.Matched, sk.Findings)
+	sk.PrecisionTruth = ratio(sk.Matched+sk.Real, sk.Findings)
 	sk.DriverMatch = ratio(driverOK, landFound)
+	sk.CauseMatch = ratio(causeOK, causeFound)
 	return sk, nil
 }
 
@@ -244,8 +334,9 @@ func footprint(set *regions.Set, g grid.Grid, x Extreme) ([]float32, error) {
 // truthZ is the largest |anomaly| of the truth's sink (nbp, or ocean_sink
 // for a marine extreme) summed over the footprint in the extreme's months,
 // in standard deviations of the same calendar month over the baseline
-// years (base: first and last year).
-func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, base [2]int) (float64, error) {
+// years about its trend: the findings' rule (trend.Fit) applied to the
+// truth.
+func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, from, to grid.Month, sc Scoring) (float64, error) {
 	col := "nbp"
 	if x.Ocean {
 		col = "ocean_sink"
@@ -269,24 +360,54 @@ func truthZ(truth *truthColumns, g grid.Grid, fp, frac []float32, x Extreme, fro
 	}
 	best := 0.0
 	for m := from; !to.Before(m); m = m.Add(1) {
-		var vals []float64
-		for y := base[0]; y <= base[1]; y++ {
-			v, err := total(grid.Month{Year: y, Month: m.Month})
-			if err != nil {
-				return 0, nil // baseline truth not written: not scored
-			}
-			vals = append(vals, v)
-		}
-		v, err := total(m)
+		z, err := trendZ(sc, m.Year, func(y int) (float64, error) { return total(grid.Month{Year: y, Month: m.Month}) })
 		if err != nil {
-			return 0, nil
+			return 0, nil // truth not written: not scored
 		}
-		mu, sd := meanSD(vals)
-		if sd > 0 {
-			best = max(best, math.Abs(v-mu)/sd)
-		}
+		best = max(best, math.Abs(z))
 	}
 	return best, nil
+}
+
+// trendZ is the anomaly of value(year) in σ of the series value(y) for
+// the years from sc.FirstYear to the baseline's end, by trend.Fit.
+func trendZ(sc Scoring, year int, value func(y int) (float64, error)) (float64, error) {
+	an, sd, err := trendAnomaly(sc, year, value)
+	if err != nil || !(sd > 0) {
+		return 0, err
+	}
+	return an / sd, nil
+}
+
+// trendAnomaly is value(year) less the line trend.Fit draws through the
+// series value(y) of the years from sc.FirstYear to the baseline's end,
+// and the baseline's standard deviation about it.
+func trendAnomaly(sc Scoring, year int, value func(y int) (float64, error)) (anomaly, sd float64, err error) {
+	first := min(sc.FirstYear, sc.Base.FromYear)
+	if first == 0 {
+		first = sc.Base.FromYear
+	}
+	var years []int
+	var vals []float64
+	for y := first; y <= sc.Base.ToYear; y++ {
+		v, err := value(y)
+		if err != nil {
+			if y < sc.Base.FromYear {
+				continue // the record before the baseline may be shorter
+			}
+			return 0, 0, err
+		}
+		years, vals = append(years, y), append(vals, v)
+	}
+	v, err := value(year)
+	if err != nil {
+		return 0, 0, err
+	}
+	e := trend.Fit(years, vals, sc.Base, nil)
+	if !e.OK {
+		return 0, 0, fmt.Errorf("incomplete baseline")
+	}
+	return v - e.At(year), e.SDGtC, nil
 }
 
 // truthColumns reads the truth's monthly grids once each, keeping only
@@ -305,7 +426,7 @@ func (t *truthColumns) column(m grid.Month, name string) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"]}
+	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"], "fire": gf.Columns["fire"]}
 	return t.cols[m][name], nil
 }
 

@@ -1,0 +1,171 @@
+package twin
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+)
+
+// The parts of a planted event's perturbation: its warming (heat), its
+// precipitation factor (water) and its fire factor (fire).
+const (
+	causeHeat  = "heat"
+	causeWater = "water"
+	causeFire  = "fire"
+)
+
+// A partSet is a set of the parts, one bit each.
+type partSet uint8
+
+const (
+	partHeat partSet = 1 << iota
+	partWater
+	partFire
+	allParts = partHeat | partWater | partFire
+)
+
+func (s partSet) has(p partSet) bool { return s&p != 0 }
+
+// causeParts names the parts in bit order.
+var causeParts = []struct {
+	name string
+	bit  partSet
+}{{causeHeat, partHeat}, {causeWater, partWater}, {causeFire, partFire}}
+
+// causeLagMonths is how long after an event its effect on the land is
+// counted: the findings look up to three months after (the land responds
+// late: soil water, greenness).
+const causeLagMonths = 3
+
+// extremeCauses measures what moved the truth's land carbon in each land
+// event. Every event perturbs temperature, precipitation and fire at once,
+// as real compound events do, and its kind says what it is known for, not
+// which perturbation moved the carbon most (on seed 42 the Europe 2003
+// "heatwave" lost about 0.7 GtC to its rain deficit and 0.1 GtC to its
+// warmth). The world of opt is run with every subset of the parts (full:
+// the world's own sums with all of them, addEventNBP), and each part's
+// effect is its Shapley value: its marginal effect on the truth's NBP over
+// the event's cells in its months and the three after, averaged over the
+// orders in which the parts can be added, which shares their interactions
+// (a drought's dryness feeds its boosted fires) fairly and adds up to the
+// event's whole effect. GtC per event name and part; negative: land lost
+// carbon.
+func extremeCauses(ctx context.Context, opt Options, masks LandMasks, full map[string]float64) (map[string]map[string]float64, error) {
+	v := map[partSet]map[string]float64{allParts: full}
+	for on := partSet(0); on < allParts; on++ {
+		sums, err := eventNBP(ctx, opt, masks, allParts&^on)
+		if err != nil {
+			return nil, err
+		}
+		v[on] = sums
+	}
+	out := map[string]map[string]float64{}
+	for name := range full {
+		byParts := map[partSet]float64{}
+		for s, sums := range v {
+			byParts[s] = sums[name]
+		}
+		out[name] = shapley(byParts)
+	}
+	return out, nil
+}
+
+// shapley is each part's Shapley value of the game v (a value for every
+// set of parts on): its marginal effect averaged over the orders in which
+// the parts can be added. The values add up to v(all) − v(none).
+func shapley(v map[partSet]float64) map[string]float64 {
+	out := map[string]float64{}
+	for _, p := range causeParts {
+		var phi float64
+		for s := partSet(0); s <= allParts; s++ {
+			if !s.has(p.bit) {
+				phi += shapleyWeight(s) * (v[s|p.bit] - v[s])
+			}
+		}
+		out[p.name] = phi
+	}
+	return out
+}
+
+// shapleyWeight is |S|!(n−|S|−1)!/n! for n = 3 parts.
+func shapleyWeight(s partSet) float64 {
+	switch bitsOn(s) {
+	case 1:
+		return 1.0 / 6
+	default: // 0 or 2
+		return 1.0 / 3
+	}
+}
+
+func bitsOn(s partSet) int {
+	n := 0
+	for ; s != 0; s &= s - 1 {
+		n++
+	}
+	return n
+}
+
+// eventNBP runs the world without the parts in off and sums the truth's
+// NBP (GtC) over each land event's weights in its months and the
+// causeLagMonths after.
+func eventNBP(ctx context.Context, opt Options, masks LandMasks, off partSet) (map[string]float64, error) {
+	w, err := New(masks, opt)
+	if err != nil {
+		return nil, err
+	}
+	w.off = off
+	out := map[string]float64{}
+	for {
+		f, err := w.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		w.addEventNBP(out, f)
+	}
+}
+
+// addEventNBP adds month f's truth NBP over each land event's weights to
+// sums (GtC), in the event's months and the causeLagMonths after.
+func (w *World) addEventNBP(sums map[string]float64, f *MonthFields) {
+	for j := range events {
+		e := &events[j]
+		if e.ocean || f.Month.Before(e.from) || e.to.Add(causeLagMonths).Before(f.Month) {
+			continue
+		}
+		sums[e.name] += w.weightedLandGtC(f.NBP, w.eventW[j])
+	}
+}
+
+// weightedLandGtC is Σ v·weight·area·land over the cells, v in g C m⁻² of
+// land, in GtC.
+func (w *World) weightedLandGtC(v, weight []float32) float64 {
+	var s float64
+	n := w.geo.g.NLon
+	for i, wt := range weight {
+		if wt == 0 || v[i] != v[i] {
+			continue
+		}
+		s += float64(v[i]) * float64(wt) * float64(w.geo.land[i]) * w.geo.areaM2[i/n]
+	}
+	return s / 1e15
+}
+
+// mainCause is the part whose effect is the largest the way the parts
+// together moved the carbon, or "" without any.
+func mainCause(effects map[string]float64) string {
+	var total float64
+	for _, v := range effects {
+		total += v
+	}
+	best, bv := "", 0.0
+	for _, p := range causeParts {
+		if v := effects[p.name] * math.Copysign(1, total); v > bv {
+			best, bv = p.name, v
+		}
+	}
+	return best
+}
