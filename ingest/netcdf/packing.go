@@ -129,20 +129,48 @@ func (p *packing) validRange(v *variable) error {
 }
 
 func (s typedSlab[T]) unpack(p *packing, out []float32) {
-	nan := nan32()
-	for i, r := range s {
-		x := float64(r)
-		if x != x || p.isFill(x) || (p.rawValid && (x < p.validMin || x > p.validMax)) {
-			out[i] = nan
-			continue
+	// 16-bit values, the common packing (ERA5's), go through a table of
+	// every raw value's result when the slab is large enough to pay for
+	// it: the same values, at a third of the time of working each out.
+	if len(s) >= 1<<18 {
+		switch raw := any(s).(type) {
+		case typedSlab[int16]:
+			unpackTable(raw, p, out)
+			return
+		case typedSlab[uint16]:
+			unpackTable(raw, p, out)
+			return
 		}
-		y := x*p.scale + p.offset
-		if !p.rawValid && (y < p.validMin || y > p.validMax) {
-			out[i] = nan
-			continue
-		}
-		out[i] = float32(y)
 	}
+	for i, r := range s {
+		out[i] = p.value(float64(r))
+	}
+}
+
+// unpackTable unpacks 16-bit raw values by looking each up in a table of
+// p.value over every raw value, indexed by its 16 bits.
+func unpackTable[T int16 | uint16](s []T, p *packing, out []float32) {
+	var table [1 << 16]float32
+	for b := range 1 << 16 {
+		table[b] = p.value(float64(T(b)))
+	}
+	out = out[:len(s)]
+	for i, r := range s {
+		out[i] = table[uint16(r)]
+	}
+}
+
+// value is one raw value unpacked (CF 8.1): NaN where it is NaN, a fill
+// value or outside the valid range.
+func (p *packing) value(x float64) float32 {
+	if x != x || p.isFill(x) || (p.rawValid && (x < p.validMin || x > p.validMax)) {
+		return nan32()
+	}
+	y := x*p.scale + p.offset
+	if !p.rawValid && (y < p.validMin || y > p.validMax) {
+		return nan32()
+	}
+	return float32(y)
 }
 
 // isFill compares a raw value with _FillValue and missing_value, before

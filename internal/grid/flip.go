@@ -12,12 +12,14 @@ func RollLon[T any](values []T, nlon, shift int) {
 	if shift == 0 {
 		return
 	}
+	// Each row's last shift values move to its front: two copies rather
+	// than a division per value, which had made the roll a quarter of
+	// reading a 0.25° file.
 	buf := make([]T, nlon)
 	for off := 0; off+nlon <= len(values); off += nlon {
 		row := values[off : off+nlon]
-		for c, v := range row {
-			buf[(c+shift)%nlon] = v
-		}
+		copy(buf, row[nlon-shift:])
+		copy(buf[shift:], row[:nlon-shift])
 		copy(row, buf)
 	}
 }

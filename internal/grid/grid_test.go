@@ -3,6 +3,7 @@ package grid
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -198,6 +199,24 @@ func TestRollLonRoundTrip(t *testing.T) {
 			if v[i] != orig[i] && !(v[i] != v[i] && orig[i] != orig[i]) {
 				t.Fatalf("%v: roll round trip differs at %d", g, i)
 			}
+		}
+	}
+}
+
+func TestRollLon(t *testing.T) {
+	for _, tc := range []struct {
+		shift int
+		want  []int
+	}{
+		{0, []int{0, 1, 2, 3, 4, 10, 11, 12, 13, 14}},
+		{2, []int{3, 4, 0, 1, 2, 13, 14, 10, 11, 12}},
+		{-1, []int{1, 2, 3, 4, 0, 11, 12, 13, 14, 10}},
+		{7, []int{3, 4, 0, 1, 2, 13, 14, 10, 11, 12}},
+	} {
+		v := []int{0, 1, 2, 3, 4, 10, 11, 12, 13, 14}
+		RollLon(v, 5, tc.shift)
+		if !slices.Equal(v, tc.want) {
+			t.Errorf("RollLon(shift %d) = %v, want %v", tc.shift, v, tc.want)
 		}
 	}
 }
