@@ -39,22 +39,29 @@ var causeParts = []struct {
 const causeLagMonths = 3
 
 // extremeCauses measures what moved the truth's land carbon in each land
-// event. Every event perturbs temperature, precipitation and fire at once,
-// as real compound events do, and its kind says what it is known for, not
-// which perturbation moved the carbon most (on seed 42 the Europe 2003
-// "heatwave" lost about 0.7 GtC to its rain deficit and 0.1 GtC to its
-// warmth). The world of opt is run with every subset of the parts (full:
-// the world's own sums with all of them, addEventNBP), and each part's
-// effect is its Shapley value: its marginal effect on the truth's NBP over
-// the event's cells in its months and the three after, averaged over the
-// orders in which the parts can be added, which shares their interactions
-// (a drought's dryness feeds its boosted fires) fairly and adds up to the
-// event's whole effect. GtC per event name and part; negative: land lost
-// carbon.
-func extremeCauses(ctx context.Context, opt Options, masks LandMasks, full map[string]float64) (map[string]map[string]float64, error) {
+// event of w, the world just written (full: its sums with every part,
+// addEventNBP). Every event perturbs temperature, precipitation and fire
+// at once, as real compound events do, and its kind says what it is known
+// for, not which perturbation moved the carbon most (on seed 42 the
+// Europe 2003 "heatwave" lost about 0.7 GtC to its rain deficit and
+// 0.1 GtC to its warmth). The world is run again with every other subset
+// of the parts, and each part's effect is its Shapley value: its marginal
+// effect on the truth's NBP over the event's cells in its months and the
+// three after, averaged over the orders in which the parts can be added,
+// which shares their interactions (a drought's dryness feeds its boosted
+// fires) fairly and adds up to the event's whole effect. GtC per event
+// name and part; negative: land lost carbon.
+//
+// The counterfactual worlds compute only the chunks of rows under a land
+// event and replay the written world's sums for the others, which at 1°
+// halves their cost; the global sums that drive the atmosphere still
+// see the events' changes, and the cells left out are those no event sum
+// reads (they would differ only through the small change of CO₂).
+func (w *World) extremeCauses(ctx context.Context, full map[string]float64) (map[string]map[string]float64, error) {
 	v := map[partSet]map[string]float64{allParts: full}
+	only := w.eventChunks()
 	for on := partSet(0); on < allParts; on++ {
-		sums, err := eventNBP(ctx, opt, masks, allParts&^on)
+		sums, err := eventNBP(ctx, w.masks, w.opt, &counterfactual{off: allParts &^ on, only: only, replay: w.chunkLog})
 		if err != nil {
 			return nil, err
 		}
@@ -69,6 +76,39 @@ func extremeCauses(ctx context.Context, opt Options, masks LandMasks, full map[s
 		out[name] = shapley(byParts)
 	}
 	return out, nil
+}
+
+// A counterfactual is one of extremeCauses' worlds: the parts of the
+// events it leaves out, the chunks of rows it computes, and the written
+// world's chunk sums of every runChunks call, replayed for the others.
+type counterfactual struct {
+	off    partSet
+	only   []bool
+	replay [][]sums
+}
+
+// eventWeightCut is the least event weight a cell counts with in the
+// events' sums: the weights fall off smoothly (ramp) and are nowhere quite
+// zero, and this keeps the counterfactuals' chunks to about 7° around the
+// events' footprints.
+const eventWeightCut = 1e-6
+
+// eventChunks marks the chunks of rows (chunkRows each) in which a land
+// event has weight.
+func (w *World) eventChunks() []bool {
+	n := w.geo.g.NLon
+	only := make([]bool, (w.geo.g.NLat+chunkRows-1)/chunkRows)
+	for j := range events {
+		if events[j].ocean {
+			continue
+		}
+		for i, wt := range w.eventW[j] {
+			if wt >= eventWeightCut {
+				only[i/n/chunkRows] = true
+			}
+		}
+	}
+	return only
 }
 
 // shapley is each part's Shapley value of the game v (a value for every
@@ -106,18 +146,19 @@ func bitsOn(s partSet) int {
 	return n
 }
 
-// eventNBP runs the world without the parts in off and sums the truth's
+// eventNBP runs the counterfactual world cf of opt and sums the truth's
 // NBP (GtC) over each land event's weights in its months and the
 // causeLagMonths after.
-func eventNBP(ctx context.Context, opt Options, masks LandMasks, off partSet) (map[string]float64, error) {
-	w, err := New(masks, opt)
+func eventNBP(ctx context.Context, masks LandMasks, opt Options, cf *counterfactual) (map[string]float64, error) {
+	w, err := newWorld(masks, opt, cf)
 	if err != nil {
 		return nil, err
 	}
-	w.off = off
 	out := map[string]float64{}
+	var f *MonthFields
 	for {
-		f, err := w.Next(ctx)
+		// Each month is summed before the next, so one set of fields serves.
+		f, err = w.step(ctx, f)
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
@@ -140,13 +181,13 @@ func (w *World) addEventNBP(sums map[string]float64, f *MonthFields) {
 	}
 }
 
-// weightedLandGtC is Σ v·weight·area·land over the cells, v in g C m⁻² of
-// land, in GtC.
+// weightedLandGtC is Σ v·weight·area·land over the cells of weight at
+// least eventWeightCut, v in g C m⁻² of land, in GtC.
 func (w *World) weightedLandGtC(v, weight []float32) float64 {
 	var s float64
 	n := w.geo.g.NLon
 	for i, wt := range weight {
-		if wt == 0 || v[i] != v[i] {
+		if wt < eventWeightCut || v[i] != v[i] {
 			continue
 		}
 		s += float64(v[i]) * float64(wt) * float64(w.geo.land[i]) * w.geo.areaM2[i/n]

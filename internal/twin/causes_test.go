@@ -1,8 +1,15 @@
 package twin
 
 import (
+	"context"
+	"errors"
+	"io"
 	"math"
+	"slices"
 	"testing"
+
+	"github.com/carbonbudget/carbonbudget/internal/grid"
+	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
 // TestShapley: the parts' Shapley values add up to the whole effect and
@@ -55,6 +62,60 @@ func TestMainCause(t *testing.T) {
 	for _, tt := range tests {
 		if got := mainCause(tt.effects); got != tt.want {
 			t.Errorf("mainCause(%v) = %q, want %q", tt.effects, got, tt.want)
+		}
+	}
+}
+
+// TestCounterfactualReplay: a counterfactual world that computes only the
+// chunks under the land events, replaying the written world's sums for
+// the others, sums the events' NBP as one that computes every chunk does
+// (they differ only through the small change of CO₂ in the cells left
+// out), and far from the world with every part, so the test can fail.
+func TestCounterfactualReplay(t *testing.T) {
+	opt := smallOptions() // 2022–2023: the Canadian fires and the 2023 Amazon drought
+	set, err := regions.Load(grid.MustNew(opt.ResDeg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := New(set, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := map[string]float64{}
+	for {
+		f, err := w.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.addEventNBP(full, f)
+	}
+	only := w.eventChunks()
+	if !slices.Contains(only, false) {
+		t.Fatal("every chunk is under an event: the replay is not exercised")
+	}
+	all := make([]bool, len(only))
+	for i := range all {
+		all[i] = true
+	}
+	ctx := context.Background()
+	replayed, err := eventNBP(ctx, set, opt, &counterfactual{off: partWater, only: only, replay: w.chunkLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	computed, err := eventNBP(ctx, set, opt, &counterfactual{off: partWater, only: all, replay: w.chunkLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Canadian wildfires 2023", "Amazon drought 2023-24"} {
+		r, c, f := replayed[name], computed[name], full[name]
+		if math.Abs(r-c) > 1e-4*math.Abs(f-c) {
+			t.Errorf("%s: replayed %.6f GtC, computed %.6f (with water %.6f)", name, r, c, f)
+		}
+		if math.Abs(f-c) < 0.05 {
+			t.Errorf("%s: without the water part %.4f GtC, with it %.4f: the drought should matter", name, c, f)
 		}
 	}
 }

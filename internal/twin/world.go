@@ -24,16 +24,20 @@ type World struct {
 	toa    [][12]float32
 	oni    *oniSeries
 	eventW [][]float32
-	// off are the parts of the events' perturbations this world leaves
-	// out (extremeCauses' counterfactuals); none in every world written.
-	off    partSet
-	noise  noiseSet
-	land   landState
-	ocean  oceanCalib
-	fossil *fossilWorld
-	atm    atmosphere
-	next   grid.Month
-	last   grid.Month
+	// cf makes this world one of extremeCauses' counterfactuals (nil in
+	// every world written); chunkLog is, in every other world, the sums
+	// of each chunk of each runChunks call, which the counterfactuals
+	// replay for the chunks they do not compute.
+	cf       *counterfactual
+	chunkLog [][]sums
+	calls    int
+	noise    noiseSet
+	land     landState
+	ocean    oceanCalib
+	fossil   *fossilWorld
+	atm      atmosphere
+	next     grid.Month
+	last     grid.Month
 }
 
 // noiseSet holds the weather: smooth AR(1) anomaly fields, one per driver.
@@ -45,6 +49,12 @@ type noiseSet struct {
 // New builds the world for opt on the land of masks (whose grid must be
 // the one of opt.ResDeg) and runs its climatology to calibrate it.
 func New(masks LandMasks, opt Options) (*World, error) {
+	return newWorld(masks, opt, nil)
+}
+
+// newWorld is New, for one of extremeCauses' counterfactuals when cf is
+// not nil.
+func newWorld(masks LandMasks, opt Options, cf *counterfactual) (*World, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,6 +65,7 @@ func New(masks LandMasks, opt Options) (*World, error) {
 	}
 	w := &World{
 		masks: masks,
+		cf:    cf,
 		opt:   opt,
 		geo:   geo,
 		st:    newStatics(geo, opt.Seed),
@@ -175,7 +186,11 @@ func (w *World) monthContext(m grid.Month, clim bool) *monthCtx {
 	if mc.oniLandT < 0 {
 		mc.oniLandT *= 0.7
 	}
-	mc.ext = extremesOf(w.geo, w.eventW, m, w.off)
+	var off partSet
+	if w.cf != nil {
+		off = w.cf.off
+	}
+	mc.ext = extremesOf(w.geo, w.eventW, m, off)
 	mc.co2PPM = w.atm.co2PPM
 	for p, lp := range landSets {
 		mc.gppCO2[p] = 1 + lp.beta*math.Log(w.atm.co2PPM/preindustrialPPM)
@@ -197,7 +212,8 @@ func daysInYear(y int) float64 {
 const chunkRows = 8
 
 // runChunks evaluates every cell of the month in parallel and returns the
-// global sums.
+// global sums. A counterfactual world evaluates only the chunks under a
+// land event and takes the others' sums from the written world's.
 func (w *World) runChunks(mc *monthCtx, out *MonthFields) sums {
 	nrow := w.geo.g.NLat
 	nchunk := (nrow + chunkRows - 1) / chunkRows
@@ -215,10 +231,18 @@ func (w *World) runChunks(mc *monthCtx, out *MonthFields) sums {
 		}()
 	}
 	for ch := range nchunk {
+		if w.cf != nil && !w.cf.only[ch] {
+			parts[ch] = w.cf.replay[w.calls][ch]
+			continue
+		}
 		work <- ch
 	}
 	close(work)
 	wg.Wait()
+	if w.cf == nil {
+		w.chunkLog = append(w.chunkLog, parts)
+	}
+	w.calls++
 	var total sums
 	for i := range parts {
 		total.add(&parts[i])

@@ -121,7 +121,7 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 	var causes map[string]map[string]float64
 	if !w.opt.NoTruthGrid {
 		start := time.Now()
-		if causes, err = extremeCauses(ctx, w.opt, w.masks, eventSums); err != nil {
+		if causes, err = w.extremeCauses(ctx, eventSums); err != nil {
 			return err
 		}
 		log.Info("twin extremes attributed", "elapsed", time.Since(start).Round(time.Millisecond))
