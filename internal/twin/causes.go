@@ -40,28 +40,37 @@ const causeLagMonths = 3
 
 // extremeCauses measures what moved the truth's land carbon in each land
 // event of w, the world just written (full: its sums with every part,
-// addEventNBP). Every event perturbs temperature, precipitation and fire
-// at once, as real compound events do, and its kind says what it is known
-// for, not which perturbation moved the carbon most (on seed 42 the
-// Europe 2003 "heatwave" lost about 0.7 GtC to its rain deficit and
+// addEventCarbon). Every event perturbs temperature, precipitation and
+// fire at once, as real compound events do, and its kind says what it is
+// known for, not which perturbation moved the carbon most (on seed 42 the
+// Europe 2003 "heatwave" lost about 0.6 GtC to its rain deficit and
 // 0.1 GtC to its warmth). The world is run again with every other subset
-// of the parts, and each part's effect is its Shapley value: its marginal
-// effect on the truth's NBP over the event's cells in its months and the
-// three after, averaged over the orders in which the parts can be added,
-// which shares their interactions (a drought's dryness feeds its boosted
-// fires) fairly and adds up to the event's whole effect. GtC per event
-// name and part; negative: land lost carbon.
+// of the parts, and the change of the truth's NBP over the event's cells
+// in its months and the three after is split in the terms the findings
+// use, where the observed fire emissions are a driver of their own:
+//   - fire: the change of the fire emissions (NBP counts them as a loss),
+//     whatever made them burn: the boosted fire factor, and the dry and
+//     hot fuel;
+//   - heat, water and fire again: the change of the rest of NBP (NBP plus
+//     the fire emissions: productivity, respiration, drought mortality),
+//     each part's Shapley value: its marginal effect averaged over the
+//     orders in which the parts can be added, which shares their
+//     interactions fairly and adds up to the whole change.
+//
+// GtC per event name and part, adding up to the event's change of NBP;
+// negative: land lost carbon.
 //
 // The counterfactual worlds compute only the chunks of rows under a land
 // event and replay the written world's sums for the others, which at 1°
-// halves their cost; the global sums that drive the atmosphere still
-// see the events' changes, and the cells left out are those no event sum
-// reads (they would differ only through the small change of CO₂).
-func (w *World) extremeCauses(ctx context.Context, full map[string]float64) (map[string]map[string]float64, error) {
-	v := map[partSet]map[string]float64{allParts: full}
+// cuts their cost by a quarter; the global sums that drive the
+// atmosphere still see the events' changes, and the cells left out are
+// those no event sum reads (they would differ only through the small
+// change of CO₂).
+func (w *World) extremeCauses(ctx context.Context, full map[string]eventCarbon) (map[string]map[string]float64, error) {
+	v := map[partSet]map[string]eventCarbon{allParts: full}
 	only := w.eventChunks()
 	for on := partSet(0); on < allParts; on++ {
-		sums, err := eventNBP(ctx, w.masks, w.opt, &counterfactual{off: allParts &^ on, only: only, replay: w.chunkLog})
+		sums, err := eventSums(ctx, w.masks, w.opt, &counterfactual{off: allParts &^ on, only: only, replay: w.chunkLog})
 		if err != nil {
 			return nil, err
 		}
@@ -69,14 +78,20 @@ func (w *World) extremeCauses(ctx context.Context, full map[string]float64) (map
 	}
 	out := map[string]map[string]float64{}
 	for name := range full {
-		byParts := map[partSet]float64{}
+		rest := map[partSet]float64{}
 		for s, sums := range v {
-			byParts[s] = sums[name]
+			rest[s] = sums[name].nbpGtC + sums[name].fireGtC
 		}
-		out[name] = shapley(byParts)
+		effects := shapley(rest)
+		effects[causeFire] -= v[allParts][name].fireGtC - v[0][name].fireGtC
+		out[name] = effects
 	}
 	return out, nil
 }
+
+// eventCarbon is the truth's NBP (into the land) and fire emissions (out
+// of it) over an event's cells and months, GtC.
+type eventCarbon struct{ nbpGtC, fireGtC float64 }
 
 // A counterfactual is one of extremeCauses' worlds: the parts of the
 // events it leaves out, the chunks of rows it computes, and the written
@@ -146,15 +161,15 @@ func bitsOn(s partSet) int {
 	return n
 }
 
-// eventNBP runs the counterfactual world cf of opt and sums the truth's
-// NBP (GtC) over each land event's weights in its months and the
+// eventSums runs the counterfactual world cf of opt and sums the truth's
+// carbon over each land event's weights in its months and the
 // causeLagMonths after.
-func eventNBP(ctx context.Context, masks LandMasks, opt Options, cf *counterfactual) (map[string]float64, error) {
+func eventSums(ctx context.Context, masks LandMasks, opt Options, cf *counterfactual) (map[string]eventCarbon, error) {
 	w, err := newWorld(masks, opt, cf)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]float64{}
+	out := map[string]eventCarbon{}
 	var f *MonthFields
 	for {
 		// Each month is summed before the next, so one set of fields serves.
@@ -165,19 +180,23 @@ func eventNBP(ctx context.Context, masks LandMasks, opt Options, cf *counterfact
 		if err != nil {
 			return nil, err
 		}
-		w.addEventNBP(out, f)
+		w.addEventCarbon(out, f)
 	}
 }
 
-// addEventNBP adds month f's truth NBP over each land event's weights to
-// sums (GtC), in the event's months and the causeLagMonths after.
-func (w *World) addEventNBP(sums map[string]float64, f *MonthFields) {
+// addEventCarbon adds month f's truth NBP and fire emissions over each
+// land event's weights to sums, in the event's months and the
+// causeLagMonths after.
+func (w *World) addEventCarbon(sums map[string]eventCarbon, f *MonthFields) {
 	for j := range events {
 		e := &events[j]
 		if e.ocean || f.Month.Before(e.from) || e.to.Add(causeLagMonths).Before(f.Month) {
 			continue
 		}
-		sums[e.name] += w.weightedLandGtC(f.NBP, w.eventW[j])
+		s := sums[e.name]
+		s.nbpGtC += w.weightedLandGtC(f.NBP, w.eventW[j])
+		s.fireGtC += w.weightedLandGtC(f.Fire, w.eventW[j])
+		sums[e.name] = s
 	}
 }
 

@@ -81,7 +81,7 @@ func TestCounterfactualReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := map[string]float64{}
+	full := map[string]eventCarbon{}
 	for {
 		f, err := w.Next(context.Background())
 		if errors.Is(err, io.EOF) {
@@ -90,7 +90,7 @@ func TestCounterfactualReplay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.addEventNBP(full, f)
+		w.addEventCarbon(full, f)
 	}
 	only := w.eventChunks()
 	if !slices.Contains(only, false) {
@@ -101,16 +101,16 @@ func TestCounterfactualReplay(t *testing.T) {
 		all[i] = true
 	}
 	ctx := context.Background()
-	replayed, err := eventNBP(ctx, set, opt, &counterfactual{off: partWater, only: only, replay: w.chunkLog})
+	replayed, err := eventSums(ctx, set, opt, &counterfactual{off: partWater, only: only, replay: w.chunkLog})
 	if err != nil {
 		t.Fatal(err)
 	}
-	computed, err := eventNBP(ctx, set, opt, &counterfactual{off: partWater, only: all, replay: w.chunkLog})
+	computed, err := eventSums(ctx, set, opt, &counterfactual{off: partWater, only: all, replay: w.chunkLog})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Canadian wildfires 2023", "Amazon drought 2023-24"} {
-		r, c, f := replayed[name], computed[name], full[name]
+		r, c, f := replayed[name].nbpGtC, computed[name].nbpGtC, full[name].nbpGtC
 		if math.Abs(r-c) > 1e-4*math.Abs(f-c) {
 			t.Errorf("%s: replayed %.6f GtC, computed %.6f (with water %.6f)", name, r, c, f)
 		}

@@ -92,10 +92,10 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 		simErr <- w.simulate(ctx, months, free)
 	}()
 	mw := &monthWriter{w: w, dir: dir, models: models, inv: inv, log: log, progress: p}
-	eventSums := map[string]float64{}
+	events := map[string]eventCarbon{}
 	for f := range months {
 		if err == nil {
-			w.addEventNBP(eventSums, f)
+			w.addEventCarbon(events, f)
 			err = mw.write(f)
 			if err != nil {
 				cancel()
@@ -121,7 +121,7 @@ func (w *World) writeTo(ctx context.Context, dir string, log *slog.Logger, p Pro
 	var causes map[string]map[string]float64
 	if !w.opt.NoTruthGrid {
 		start := time.Now()
-		if causes, err = w.extremeCauses(ctx, eventSums); err != nil {
+		if causes, err = w.extremeCauses(ctx, events); err != nil {
 			return err
 		}
 		log.Info("twin extremes attributed", "elapsed", time.Since(start).Round(time.Millisecond))
