@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"iter"
 	"math"
 	"slices"
 	"testing"
-
-	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
 // TestShapley: the parts' Shapley values add up to the whole effect and
@@ -73,23 +71,9 @@ func TestMainCause(t *testing.T) {
 // out), and far from the world with every part, so the test can fail.
 func TestCounterfactualReplay(t *testing.T) {
 	opt := smallOptions() // 2022–2023: the Canadian fires and the 2023 Amazon drought
-	set, err := regions.Load(grid.MustNew(opt.ResDeg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := New(set, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, set := smallSim(t)
 	full := map[string]eventCarbon{}
-	for {
-		f, err := w.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f := range allMonths(t, w) {
 		w.addEventCarbon(full, f)
 	}
 	only := w.eventChunks()
@@ -116,6 +100,24 @@ func TestCounterfactualReplay(t *testing.T) {
 		}
 		if math.Abs(f-c) < 0.05 {
 			t.Errorf("%s: without the water part %.4f GtC, with it %.4f: the drought should matter", name, c, f)
+		}
+	}
+}
+
+// allMonths runs w to its end, yielding each month.
+func allMonths(t *testing.T, w *World) iter.Seq[*MonthFields] {
+	return func(yield func(*MonthFields) bool) {
+		for {
+			f, err := w.Next(context.Background())
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !yield(f) {
+				return
+			}
 		}
 	}
 }

@@ -68,8 +68,8 @@ func smallWorld(t *testing.T) string {
 	return smallDir
 }
 
-// smallMonth reruns the small world in memory up to month m.
-func smallMonth(t *testing.T, m grid.Month) *MonthFields {
+// smallSim builds the small world in memory, on the land it returns.
+func smallSim(t *testing.T) (*World, *regions.Set) {
 	t.Helper()
 	opt := smallOptions()
 	set, err := regions.Load(grid.MustNew(opt.ResDeg))
@@ -80,6 +80,13 @@ func smallMonth(t *testing.T, m grid.Month) *MonthFields {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w, set
+}
+
+// smallMonth reruns the small world in memory up to month m.
+func smallMonth(t *testing.T, m grid.Month) *MonthFields {
+	t.Helper()
+	w, _ := smallSim(t)
 	for {
 		f, err := w.Next(context.Background())
 		if err != nil {

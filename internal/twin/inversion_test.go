@@ -10,7 +10,6 @@ import (
 
 	"github.com/carbonbudget/carbonbudget/ingest/inversion"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
-	"github.com/carbonbudget/carbonbudget/internal/regions"
 )
 
 // TestInversionFiles: the small world (2022–2023) writes CT-NRT from
@@ -93,15 +92,7 @@ func TestInversionTruthFile(t *testing.T) {
 // months and is zero outside them, and the correlated noise has no global
 // total.
 func TestInversionErrorTerms(t *testing.T) {
-	opt := smallOptions()
-	set, err := regions.Load(grid.MustNew(opt.ResDeg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := New(set, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, _ := smallSim(t)
 	geo := w.geo
 	n := geo.g.Cells()
 	wl, wo := make([]float64, n), make([]float64, n)

@@ -3,7 +3,6 @@ package twin
 import (
 	"context"
 	"errors"
-	"io"
 	"math"
 	"slices"
 	"strings"
@@ -58,14 +57,7 @@ func runDefaultWorld(t *testing.T) *defaultRun {
 		}
 	}
 	var nA, nS int
-	for {
-		f, err := w.Next(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f := range allMonths(t, w) {
 		run.months = append(run.months, f.Budget)
 		for _, o := range w.sampleShips(f) {
 			run.shipRows[f.Month.Year]++
