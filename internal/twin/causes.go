@@ -41,10 +41,11 @@ const causeLagMonths = 3
 // extremeCauses measures what moved the truth's land carbon in each land
 // event of w, the world just written (full: its sums with every part,
 // addEventCarbon). Every event perturbs temperature, precipitation and
-// fire at once, as real compound events do, and its kind says what it is
-// known for, not which perturbation moved the carbon most (on seed 42 the
-// Europe 2003 "heatwave" lost about 0.6 GtC to its rain deficit and
-// 0.1 GtC to its warmth). The world is run again with every other subset
+// fire at once, as real compound events do, so which perturbation moved
+// the carbon most is measured here, not assumed from the event's kind
+// (the twin's first "heatwaves" lost about 0.6 GtC to their rain deficit
+// and 0.1 GtC to their warmth; events are now planted so that the two
+// agree, and this is what checks it). The world is run again with every other subset
 // of the parts, and the change of the truth's NBP over the event's cells
 // in its months and the three after is split in the terms the findings
 // use, where the observed fire emissions are a driver of their own:
