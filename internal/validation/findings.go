@@ -29,8 +29,9 @@ type Extreme struct {
 	Both   bool        `json:"both,omitempty"` // land and ocean (ENSO)
 	// Cause is the part of a land event's perturbation (heat, water,
 	// fire) that moved the truth's carbon most, from the twin's
-	// counterfactual worlds (Shapley values in Effects, GtC); empty in
-	// worlds written before the twin measured it.
+	// counterfactual worlds (Effects, GtC: the change of fire emissions
+	// is the fire's, the rest of NBP's change shared by Shapley values);
+	// empty in worlds written before the twin measured it.
 	Cause   string             `json:"cause,omitempty"`
 	Effects map[string]float64 `json:"effects,omitempty"`
 }
@@ -39,9 +40,10 @@ type Extreme struct {
 type ExtremeScore struct {
 	Extreme
 	// TruthZ is the largest |anomaly| of the truth's sink over the
-	// extreme's footprint in its months (of either sink for ENSO), in σ of
-	// the truth's baseline variability; Scored says it reached the findings' threshold and the
-	// baseline was published, so recall counts it.
+	// extreme's footprint in its months (of either sink for ENSO), in σ
+	// of the truth's baseline variability; Scored says it reached the
+	// findings' threshold and the baseline was published, so recall
+	// counts it.
 	TruthZ float64
 	Scored bool
 	// scoredAnyway: an ENSO phase, which the rule before scored whatever
