@@ -57,9 +57,21 @@ func FindingRows(rows []lake.RegionRow) []lake.RegionRow {
 }
 
 // findingRow reports whether Findings reads rows of component c: the
-// findings' components, the land drivers and the sinks' members.
+// findings' components, the sinks' drivers and the sinks' members.
 func findingRow(c string) bool {
-	return slices.Contains(findingComponents, c) || strings.HasPrefix(c, lake.CompLandDriver+":") || memberOf(c) != ""
+	return slices.Contains(findingComponents, c) || driverOf(c) != "" || memberOf(c) != ""
+}
+
+// driverOf is the sink a driver row explains (land_driver:GROUP and the
+// observed fire: the land sink; ocean_driver:GROUP: the ocean sink), or "".
+func driverOf(c string) string {
+	switch {
+	case c == lake.CompFire, strings.HasPrefix(c, lake.CompLandDriver+":"):
+		return lake.CompLand
+	case strings.HasPrefix(c, lake.CompOceanDriver+":"):
+		return lake.CompOcean
+	}
+	return ""
 }
 
 // memberOf is the sink a member's row is of (land_sink:NAME, ocean_sink:NAME),
@@ -136,9 +148,6 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		s.Expected = trend.Fit(years, vals, tb, s.weight)
 		st[k] = s
 	}
-	// A land driver's anomaly is taken against its line fitted with the
-	// land sink's weights, so that the drivers add up to the sink's
-	// anomaly.
 	// fitted is p's anomaly against the line of its series fitted with
 	// the given weights.
 	partExp := map[key]trend.Expected{}
@@ -152,17 +161,20 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 		}
 		return p.gtc - e.At(p.year), e.OK
 	}
-	anomaly := func(p *point) (float64, bool) { return fitted(p, st[key{p.region, lake.CompLand, p.group}].weight) }
-	// drivers indexes the land drivers and the fire by period and region,
-	// members the sinks' members by period, region and sink.
-	type pr struct{ period, region string }
-	drivers := map[pr][]*point{}
+	// A driver's anomaly is taken against its line fitted with its sink's
+	// weights, so that the drivers add up to the sink's anomaly.
+	driverAnomaly := func(p *point, sink string) (float64, bool) {
+		return fitted(p, st[key{p.region, sink, p.group}].weight)
+	}
+	// drivers indexes the sinks' drivers (the land's with the fire) and
+	// members the sinks' members, by period, region and sink.
 	type prc struct{ period, region, comp string }
+	drivers := map[prc][]*point{}
 	members := map[prc][]*point{}
 	for i := range pts {
 		p := &pts[i]
-		if p.comp == lake.CompFire || strings.HasPrefix(p.comp, lake.CompLandDriver+":") {
-			drivers[pr{p.period, p.region}] = append(drivers[pr{p.period, p.region}], p)
+		if sink := driverOf(p.comp); sink != "" {
+			drivers[prc{p.period, p.region, sink}] = append(drivers[prc{p.period, p.region, sink}], p)
 		}
 		if sink := memberOf(p.comp); sink != "" {
 			members[prc{p.period, p.region, sink}] = append(members[prc{p.period, p.region, sink}], p)
@@ -232,15 +244,19 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 				}
 			}
 		}
-		if p.comp == lake.CompLand {
-			for _, d := range drivers[pr{p.period, p.region}] {
-				da, ok := anomaly(d)
+		if ds := drivers[prc{p.period, p.region, p.comp}]; len(ds) > 0 {
+			for _, d := range ds {
+				da, ok := driverAnomaly(d, p.comp)
 				if !ok {
 					continue
 				}
-				name, src, sign := strings.TrimPrefix(d.comp, lake.CompLandDriver+":"), "emulators", 1.0
-				if d.comp == lake.CompFire {
+				_, name, _ := strings.Cut(d.comp, ":")
+				src, sign := "emulators", 1.0
+				switch {
+				case d.comp == lake.CompFire:
 					name, src, sign = "fire", "observed", -1 // fire to the atmosphere is a loss of land carbon
+				case name == "reconstruction":
+					src = "ship data" // the reconstruction's share of the ocean sink
 				}
 				if name == "bias" {
 					continue // a constant: no anomaly
@@ -254,7 +270,7 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 				return cmp.Compare(dir*b.AnomalyGtC, dir*a.AnomalyGtC)
 			})
 			fs := st[key{p.region, lake.CompFire, p.group}]
-			fireUnusual := fs.OK && fs.SDGtC > 0 && math.Abs(firePoint(drivers[pr{p.period, p.region}])-fs.At(p.year)) >= opt.K*fs.SDGtC
+			fireUnusual := fs.OK && fs.SDGtC > 0 && math.Abs(firePoint(ds)-fs.At(p.year)) >= opt.K*fs.SDGtC
 			f.TopDriver, f.TopDriverGtC = topDriver(f.DriverShares, dir, fireUnusual)
 		}
 		f.Drivers = driverText(f.DriverShares)
@@ -293,18 +309,25 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 //   - the observed fire only when the fire's own anomaly is unusual
 //     (fireUnusual: k σ of its baseline variability): in a drought the fire
 //     share of an ordinary fire season can lead the sink's anomaly without
-//     anything unusual about the fire.
+//     anything unusual about the fire;
+//   - never the ocean reconstruction's share: it is the ship data's half
+//     of the ocean sink, not a driver.
 //
-// When no share qualifies, the leading share that is not the mean state.
+// When no share qualifies, the leading share that is neither the mean
+// state nor the reconstruction.
 func topDriver(shares []lake.DriverShare, dir float64, fireUnusual bool) (string, float64) {
 	for _, d := range shares {
 		switch {
-		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "fire" && !fireUnusual, dir*d.AnomalyGtC <= 0:
+		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "reconstruction",
+			d.Driver == "fire" && !fireUnusual, dir*d.AnomalyGtC <= 0:
 			continue
 		}
 		return d.Driver, d.AnomalyGtC
 	}
 	for _, d := range shares {
+		if d.Driver == "reconstruction" {
+			continue
+		}
 		if d.Driver != "seasonality" {
 			return d.Driver, d.AnomalyGtC
 		}

@@ -242,3 +242,49 @@ func TestTopDriver(t *testing.T) {
 		}
 	}
 }
+
+// TestOceanFindingDrivers: an ocean sink's finding is split by the ocean
+// drivers, which add up to its anomaly; the reconstruction's share is
+// listed (source "ship data") but never named the top driver, even when it
+// leads.
+func TestOceanFindingDrivers(t *testing.T) {
+	var rows []lake.RegionRow
+	add := func(month, comp string, v float64) {
+		rows = append(rows, lake.RegionRow{Month: month, RegionID: "atlantic", Name: "Atlantic", Kind: "reccap2-ocean",
+			Component: comp, GtC: v, SigmaGtC: 0.01, AnomalyGtC: math.NaN()})
+	}
+	noise := []float64{0.004, -0.006, 0.002, 0.007, -0.003, -0.005, 0.001, 0.004, -0.002, 0.003, -0.001}
+	for i, y := range []int{2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023} {
+		m := fmt.Sprintf("%d-07", y)
+		heat, circ, recon := 0.05+noise[i]/2, 0.03+noise[(i+5)%11]/4, 0.08+noise[(i+2)%11]/2
+		if y == 2023 {
+			heat, recon = -0.02, 0.0 // a marine heatwave: the GOBMs' heat share and the ship data both fall
+		}
+		add(m, lake.CompOcean, heat+circ+recon+0.01)
+		add(m, lake.CompOceanDriver+":heat", heat)
+		add(m, lake.CompOceanDriver+":circulation", circ)
+		add(m, lake.CompOceanDriver+":reconstruction", recon)
+		add(m, lake.CompOceanDriver+":bias", 0.01)
+	}
+	fs := Findings(rows, Baseline{FromYear: 2015, ToYear: 2022}, FindingOptions{})
+	if len(fs) != 1 || fs[0].Component != lake.CompOcean {
+		t.Fatalf("findings %+v, want the ocean sink of 2023-07", fs)
+	}
+	f := fs[0]
+	if f.TopDriver != "heat" {
+		t.Errorf("top driver %q, want heat (shares %+v)", f.TopDriver, f.DriverShares)
+	}
+	var sum float64
+	for _, d := range f.DriverShares {
+		sum += d.AnomalyGtC
+		if d.Driver == "reconstruction" && d.Source != "ship data" {
+			t.Errorf("reconstruction share from %q", d.Source)
+		}
+	}
+	if f.DriverShares[0].Driver != "reconstruction" {
+		t.Errorf("leading share %q, want the reconstruction's (the test's premise)", f.DriverShares[0].Driver)
+	}
+	if math.Abs(sum-f.AnomalyGtC) > 1e-9 {
+		t.Errorf("shares add up to %.6f GtC, anomaly %.6f", sum, f.AnomalyGtC)
+	}
+}

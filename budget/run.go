@@ -46,8 +46,8 @@ type Flux struct {
 	MemberFields map[string]*grid.Field
 	// Drivers split Mean by driver group (the emulators' attribution,
 	// adding up to Mean per cell) and DriversSigma is each group's member
-	// spread; summed over every region as rows CompLandDriver:GROUP. nil:
-	// no attribution.
+	// spread; summed over every region as rows CompLandDriver:GROUP or
+	// CompOceanDriver:GROUP. nil: no attribution.
 	Drivers, DriversSigma map[string]*grid.Field
 }
 
@@ -165,19 +165,37 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 			memberSums = append(memberSums, memberSum{d.comp, name, d.sum(d.flux.MemberFields[name].Values), d.flux.Provisional})
 		}
 	}
-	driverSums := map[string][2][]float64{}
-	for name, f := range in.Land.Drivers {
-		var sd []float64
-		if s := in.Land.DriversSigma[name]; s != nil {
-			sd = land(s.Values)
-		}
-		driverSums[name] = [2][]float64{land(f.Values), sd}
+	// driverSums are the regional sums of a flux's driver groups and of
+	// their σ (nil without one), by group, in sorted order.
+	type driverSum struct {
+		name      string
+		gtc, sdev []float64
 	}
-	driverNames := slices.Sorted(maps.Keys(driverSums))
+	driverSums := func(f Flux, sum func([]float32) []float64) []driverSum {
+		var out []driverSum
+		for _, name := range slices.Sorted(maps.Keys(f.Drivers)) {
+			d := driverSum{name: name, gtc: sum(f.Drivers[name].Values)}
+			if s := f.DriversSigma[name]; s != nil {
+				d.sdev = sum(s.Values)
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	landDrivers, oceanDrivers := driverSums(in.Land, land), driverSums(in.Ocean, ocean)
 	var rows []lake.RegionRow
 	row := func(r Region, comp string, gtc, sigma float64, prov bool) {
 		rows = append(rows, lake.RegionRow{Month: m.String(), RegionID: r.ID, Name: r.Name, Kind: r.Kind, Component: comp,
 			GtC: gtc, SigmaGtC: sigma, AnomalyGtC: math.NaN(), Provisional: prov})
+	}
+	driverRows := func(r Region, i int, comp string, ds []driverSum, prov bool) {
+		for _, d := range ds {
+			var sigma float64
+			if d.sdev != nil {
+				sigma = d.sdev[i] / 1e15
+			}
+			row(r, lake.ProductComponent(comp, d.name), d.gtc[i]/1e15, sigma, prov)
+		}
 	}
 	get := func(name string, i int) float64 {
 		if s, ok := sums[name]; ok {
@@ -192,16 +210,11 @@ func regional(m grid.Month, in Inputs) []lake.RegionRow {
 			row(r, lake.CompFossil, fos, fos*fossilRelSigma(in.Fossil.Term), in.Fossil.Provisional)
 			row(r, lake.CompLand, land, get(lake.CompLand+"_sigma", i), in.Land.Provisional)
 			row(r, lake.CompFire, get(lake.CompFire, i), 0, in.Land.Provisional)
-			for _, d := range driverNames {
-				var sigma float64
-				if s := driverSums[d][1]; s != nil {
-					sigma = s[i] / 1e15
-				}
-				row(r, lake.ProductComponent(lake.CompLandDriver, d), driverSums[d][0][i]/1e15, sigma, in.Land.Provisional)
-			}
+			driverRows(r, i, lake.CompLandDriver, landDrivers, in.Land.Provisional)
 		}
 		if hasOcean {
 			row(r, lake.CompOcean, ocean, get(lake.CompOcean+"_sigma", i), in.Ocean.Provisional)
+			driverRows(r, i, lake.CompOceanDriver, oceanDrivers, in.Ocean.Provisional)
 		}
 		for _, mf := range memberSums {
 			if (mf.comp == lake.CompLand && hasLand) || (mf.comp == lake.CompOcean && hasOcean) {

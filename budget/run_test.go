@@ -29,8 +29,10 @@ func TestRunRegionalSums(t *testing.T) {
 	in := Inputs{Grid: g, LandFraction: set.LandFraction(), Regions: set, CO2: rec,
 		Fossil: Flux{Term: lake.Term{GtC: 0.8, SigmaGtC: 0.04}, Mean: field(2)},
 		Land:   Flux{Term: lake.Term{GtC: 0.25, SigmaGtC: 0.04}, Mean: field(1), Sigma: field(0.5)},
-		Ocean:  Flux{Term: lake.Term{GtC: 0.24, SigmaGtC: 0.03}, Mean: field(3)},
-		Fire:   field(0.1), SCement: lake.Term{GtC: 0.017}}
+		Ocean: Flux{Term: lake.Term{GtC: 0.24, SigmaGtC: 0.03}, Mean: field(3),
+			Drivers:      map[string]*grid.Field{"heat": field(1), "circulation": field(2)},
+			DriversSigma: map[string]*grid.Field{"heat": field(0.25)}},
+		Fire: field(0.1), SCement: lake.Term{GtC: 0.017}}
 	res, err := Run(context.Background(), m, in, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +69,16 @@ func TestRunRegionalSums(t *testing.T) {
 	}
 	if sig := rows["global|"+lake.CompLand].SigmaGtC; math.Abs(sig-0.5*landArea/1e15)/sig > 1e-6 {
 		t.Errorf("global land σ %g, want Σ per-cell σ·area = %g", sig, 0.5*landArea/1e15)
+	}
+	// The ocean's driver rows are on ocean regions only and add up to its
+	// sink; a group without σ has none.
+	pac := "reccap2-ocean/pacific|"
+	if heat, circ := rows[pac+lake.CompOceanDriver+":heat"], rows[pac+lake.CompOceanDriver+":circulation"]; math.Abs(heat.GtC+circ.GtC-rows[pac+lake.CompOcean].GtC) > 1e-9 ||
+		math.Abs(heat.SigmaGtC-heat.GtC/4) > 1e-9 || circ.SigmaGtC != 0 {
+		t.Errorf("Pacific ocean drivers heat %+v, circulation %+v; sink %g GtC", heat, circ, rows[pac+lake.CompOcean].GtC)
+	}
+	if _, ok := rows["FRA|"+lake.CompOceanDriver+":heat"]; ok {
+		t.Error("a country has an ocean driver row")
 	}
 	var net *[]float32
 	for _, c := range res.Grid.Columns {

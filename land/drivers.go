@@ -52,33 +52,40 @@ func driverOf(feature string) string {
 // has no output, like its NBP.
 func (p *predictor) attribute(mm *Model, off, trend []float32) (map[string]*grid.Field, error) {
 	names := Features().Names()
-	contrib, err := mm.Emulator.ContributionRows(p.x, p.nrow, names)
+	groups := DriverGroups()
+	index := map[string]int{}
+	for g, d := range groups {
+		index[d] = g
+	}
+	groupOf := make([]int, len(names))
+	for j, n := range names {
+		groupOf[j] = index[driverOf(n)]
+	}
+	// The trees' bias goes to the bias group: GroupContributionRows puts
+	// it last, after the groups.
+	contrib, err := mm.Emulator.GroupContributionRows(p.x, p.nrow, names, groupOf, len(groups))
 	if err != nil {
 		return nil, fmt.Errorf("land %s: member %s: attribution: %w", p.m, mm.Name, err)
 	}
-	groupOf := make([]string, len(names)+1)
-	for j, n := range names {
-		groupOf[j] = driverOf(n)
-	}
-	groupOf[len(names)] = DriverBias
+	fields := make([]*grid.Field, len(groups))
 	out := map[string]*grid.Field{}
-	for _, d := range DriverGroups() {
-		out[d] = grid.NewField(p.g, "driver/"+d+"/"+mm.DGVM, emulator.FluxUnits)
+	for g, d := range groups {
+		fields[g] = grid.NewField(p.g, "driver/"+d+"/"+mm.DGVM, emulator.FluxUnits)
+		out[d] = fields[g]
 	}
-	ncol := len(names) + 1
+	width := len(groups) + 1
+	bias, co2, season := index[DriverBias], index[DriverCO2], index[DriverSeasonality]
 	for k, c := range p.cells {
 		if mm.Mask != nil && !mm.Mask[c] {
 			continue
 		}
-		for _, f := range out {
-			f.Values[c] = 0
+		row := contrib[k*width : (k+1)*width]
+		for g, f := range fields {
+			f.Values[c] = row[g]
 		}
-		row := contrib[k*ncol : (k+1)*ncol]
-		for j, v := range row {
-			out[groupOf[j]].Values[c] += v
-		}
-		out[DriverCO2].Values[c] += trend[c]
-		out[DriverSeasonality].Values[c] += off[c] - trend[c]
+		fields[bias].Values[c] += row[len(groups)]
+		fields[co2].Values[c] += trend[c]
+		fields[season].Values[c] += off[c] - trend[c]
 	}
 	return out, nil
 }

@@ -44,6 +44,9 @@ type Options struct {
 	NoShipCorrection   bool
 	CorrectionLengthKm float64
 	CorrectionPrior    float64
+	// NoAttribution skips splitting the uptake into driver groups
+	// (Result.Drivers).
+	NoAttribution bool
 }
 
 // Member is one ensemble member's result for the month.
@@ -86,6 +89,11 @@ type Result struct {
 	// FilledCells counts ocean cells whose reconstruction flux came from
 	// their neighbours (drivers missing there).
 	FilledCells int
+	// Drivers split UptakeMean by driver group (DriverGroups; the GOBMs'
+	// attribution and the reconstruction's share, adding up to UptakeMean
+	// per cell) and DriversSD is each group's spread over the GOBMs; nil
+	// with Options.NoAttribution or without a GOBM.
+	Drivers, DriversSD map[string]*grid.Field
 }
 
 // SourceSOCAT is the name of the ship-data source in Missing.
@@ -120,7 +128,8 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 	if err := p.features(ctx); err != nil {
 		return nil, err
 	}
-	for _, mm := range members {
+	groups := make([]map[string][]float32, len(members))
+	for j, mm := range members {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("ocean %s: %w", m, err)
 		}
@@ -129,8 +138,14 @@ func Run(ctx context.Context, m grid.Month, in Inputs, opt Options) (*Result, er
 			return nil, err
 		}
 		r.Members = append(r.Members, mr)
+		if mm.Kind == KindGOBM && !opt.NoAttribution {
+			if groups[j], err = p.attribute(mm); err != nil {
+				return nil, err
+			}
+		}
 	}
 	r.ensemble(ms.Grid, opt)
+	r.Drivers, r.DriversSD = r.driverEnsemble(ms.Grid, groups)
 	r.provisional(in.Cube.Missing)
 	return r, nil
 }

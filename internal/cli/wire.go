@@ -85,7 +85,7 @@ func wire(ctx context.Context, env *Env, cfg *config.Config, trainMissing bool) 
 		return nil, err
 	}
 	r := &pipeline.Runner{Cfg: cfg, Log: env.Log, CodeVersion: Version, Regions: set, Cubes: b,
-		Ocean: &pipeline.Ocean{Members: ms.Ocean, ModelsDir: cfg.ModelsDir},
+		Ocean: &pipeline.Ocean{Members: ms.Ocean, ModelsDir: cfg.ModelsDir, NoAttribution: cfg.NoAttribution},
 		Land:  &pipeline.Land{Members: ms.Land, Climatology: ms.Land.Climatology, ModelsDir: cfg.ModelsDir, NoAttribution: cfg.NoAttribution}}
 	return &app{cfg: cfg, builder: b, runner: r, close: func() { ms.Close() }}, nil
 }

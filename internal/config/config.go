@@ -36,8 +36,9 @@ type Config struct {
 	Start         string  `yaml:"start"`
 	TrainFrom     int     `yaml:"train_from_year"`
 	LatencyMonths int     `yaml:"latency_months"`
-	// NoAttribution skips splitting the land sink into its drivers
-	// (land_driver rows and the findings' drivers), to save its cost.
+	// NoAttribution skips splitting the land and ocean sinks into their
+	// drivers (land_driver and ocean_driver rows and the findings'
+	// drivers), to save its cost.
 	NoAttribution bool              `yaml:"no_attribution"`
 	Baseline      Baseline          `yaml:"baseline"`
 	Members       int               `yaml:"members"`

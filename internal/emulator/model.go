@@ -334,3 +334,35 @@ func (m *Model) ContributionRows(x []float32, nrow int, names []string) ([]float
 	}
 	return b.Contributions(x, nrow, len(names), false)
 }
+
+
+// GroupContributionRows is ContributionRows summed by group: group[j] is
+// the group (0 … ngroup−1) of feature names[j], and each row has ngroup+1
+// values, the last the bias. The compiled forest tables them by leaf and
+// costs about a prediction; a booster's per-feature values are summed.
+func (m *Model) GroupContributionRows(x []float32, nrow int, names []string, group []int, ngroup int) ([]float32, error) {
+	if err := m.CheckFeatures(names); err != nil {
+		return nil, err
+	}
+	if m.forest != nil {
+		if c, err := m.forest.GroupContributions(x, nrow, len(names), group, ngroup); err == nil {
+			return c, nil
+		}
+	}
+	per, err := m.ContributionRows(x, nrow, names)
+	if err != nil {
+		return nil, err
+	}
+	ncol, width := len(names)+1, ngroup+1
+	out := make([]float32, nrow*width)
+	for r := range nrow {
+		for j, v := range per[r*ncol : (r+1)*ncol] {
+			g := ngroup // the bias
+			if j < len(names) {
+				g = group[j]
+			}
+			out[r*width+g] += v
+		}
+	}
+	return out, nil
+}

@@ -181,6 +181,12 @@ const (
 	// up to the NBP of the DGVM emulators, which land_sink is with the fire
 	// anomaly taken off.
 	CompLandDriver = "land_driver"
+	// CompOceanDriver+":"+group is one driver group's share of the ocean
+	// sink (heat, circulation, biology, sea_ice, co2, seasonality, bias
+	// from the GOBM emulators, and the ship-data reconstruction's share),
+	// weighted as the ensemble mean weighs the members, so that the
+	// groups add up to ocean_sink; σ is the GOBMs' spread.
+	CompOceanDriver = "ocean_driver"
 )
 
 // ProductComponent is the regional component of one inversion product

@@ -20,11 +20,13 @@ import (
 type Ocean struct {
 	Members   *ocean.Models
 	ModelsDir string
+	// NoAttribution: ocean.Options.NoAttribution.
+	NoAttribution bool
 }
 
 // Run implements OceanStage.
 func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, error) {
-	res, err := ocean.Run(ctx, m, ocean.Inputs{Cube: c, Models: o.Members}, ocean.Options{})
+	res, err := ocean.Run(ctx, m, ocean.Inputs{Cube: c, Models: o.Members}, ocean.Options{NoAttribution: o.NoAttribution})
 	if err != nil {
 		return OceanOut{}, err
 	}
@@ -38,7 +40,8 @@ func (o *Ocean) Run(ctx context.Context, m grid.Month, c *cube.Cube) (OceanOut, 
 	}
 	return OceanOut{
 		Flux: budget.Flux{Term: lake.Term{GtC: res.GtC, SigmaGtC: res.SigmaGtC, Provisional: res.Provisional},
-			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members, MemberFields: fields},
+			Mean: res.UptakeMean, Sigma: res.UptakeSD, Members: members, MemberFields: fields,
+			Drivers: res.Drivers, DriversSigma: res.DriversSD},
 		PCO2Sea: res.PCO2Sea,
 	}, nil
 }

@@ -60,11 +60,16 @@ func saveStages(work string, m grid.Month, g grid.Grid, s StageResults) error {
 	for name, f := range s.Land.Flux.MemberFields {
 		add("land_member:"+name, f)
 	}
-	for name, f := range s.Land.Flux.Drivers {
-		add("land_driver:"+name, f)
-	}
-	for name, f := range s.Land.Flux.DriversSigma {
-		add("land_driver_sd:"+name, f)
+	for _, d := range []struct {
+		prefix string
+		flux   budget.Flux
+	}{{"land_driver", s.Land.Flux}, {"ocean_driver", s.Ocean.Flux}} {
+		for name, f := range d.flux.Drivers {
+			add(d.prefix+":"+name, f)
+		}
+		for name, f := range d.flux.DriversSigma {
+			add(d.prefix+"_sd:"+name, f)
+		}
 	}
 	if err := output.WriteGrid(filepath.Join(dir, "fields.parquet"), gm); err != nil {
 		return err
@@ -109,7 +114,8 @@ func loadStages(ctx context.Context, work string, m grid.Month, g grid.Grid) (St
 	}
 	return StageResults{
 		Ocean: OceanOut{Flux: budget.Flux{Term: terms.Ocean, Mean: field("ocean_mean"), Sigma: field("ocean_sigma"), Members: terms.OceanMembers,
-			MemberFields: members("ocean_member:")},
+			MemberFields: members("ocean_member:"), Drivers: nilIfEmpty(members("ocean_driver:")),
+			DriversSigma: nilIfEmpty(members("ocean_driver_sd:"))},
 			PCO2Sea: field("pco2_sea")},
 		Land: LandOut{Flux: budget.Flux{Term: terms.Land, Mean: field("land_mean"), Sigma: field("land_sigma"), Members: terms.LandMembers,
 			MemberFields: members("land_member:"), Drivers: nilIfEmpty(members("land_driver:")),

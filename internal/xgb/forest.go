@@ -290,16 +290,7 @@ func (f *Forest) predictBlock(x []float32, ncol int, out, xb []float32, nanRows 
 	// constant bounds. Adding +0 turns −0 into +0 once here rather than
 	// at every node (see descend).
 	// nanRows lists the rows with a missing value: a few in a hundred.
-	for r := range out {
-		hasNaN := false
-		for j, v := range x[r*ncol : r*ncol+f.nFeature] {
-			xb[j<<forestShift+r] = v + 0
-			hasNaN = hasNaN || v != v
-		}
-		if hasNaN {
-			nanRows = append(nanRows, r)
-		}
-	}
+	nanRows = f.loadBlock(x, ncol, len(out), xb, nanRows)
 	var idx [forestBlock]uint32
 	var sum [forestBlock]float32
 	for r := range sum {
@@ -314,6 +305,23 @@ func (f *Forest) predictBlock(x []float32, ncol int, out, xb []float32, nanRows 
 		}
 	}
 	copy(out, sum[:])
+	return nanRows
+}
+
+// loadBlock copies n rows of the row-major x into the column-major block
+// xb (see predictBlock) and appends to nanRows the rows with a missing
+// value.
+func (f *Forest) loadBlock(x []float32, ncol, n int, xb []float32, nanRows []int) []int {
+	for r := range n {
+		hasNaN := false
+		for j, v := range x[r*ncol : r*ncol+f.nFeature] {
+			xb[j<<forestShift+r] = v + 0
+			hasNaN = hasNaN || v != v
+		}
+		if hasNaN {
+			nanRows = append(nanRows, r)
+		}
+	}
 	return nanRows
 }
 
@@ -455,4 +463,96 @@ func (f *Forest) contribRow(x, c []float32) {
 		}
 	}
 	c[len(c)-1] += bias
+}
+
+// GroupContributions is Contributions summed by group: group[j] is the
+// group (0 … ngroup−1) of feature j, and each row has ngroup+1 values, the
+// last the bias. Summed by group, a leaf's path attributions are the same
+// for every row that reaches it, so they are tabled once per call and the
+// rows descend the trees in blocks as Predict's do: the cost is about a
+// prediction's, where Contributions walks every row alone (a 0.25° month
+// on 2 cores: the land attribution took 2.3 s that way and 0.8 s this
+// way; the ocean's 3.3 s and 2.0 s). The values equal Contributions'
+// summed by group, up to float32 rounding.
+func (f *Forest) GroupContributions(x []float32, nrow, ncol int, group []int, ngroup int) ([]float32, error) {
+	if nrow <= 0 || ncol <= 0 || len(x) != nrow*ncol {
+		return nil, fmt.Errorf("contributions: %d values for shape %d×%d", len(x), nrow, ncol)
+	}
+	if ncol < f.nFeature || len(group) < f.nFeature {
+		return nil, fmt.Errorf("contributions: %d columns and %d groups given, the model has %d features", ncol, len(group), f.nFeature)
+	}
+	if f.mean == nil {
+		return nil, fmt.Errorf("contributions: the model has no node covers (sum_hessian)")
+	}
+	for j, g := range group[:f.nFeature] {
+		if g < 0 || g >= ngroup {
+			return nil, fmt.Errorf("contributions: feature %d in group %d of %d", j, g, ngroup)
+		}
+	}
+	table, bias := f.leafGroups(group, ngroup)
+	width := ngroup + 1
+	out := make([]float32, nrow*width)
+	workers := f.Threads
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, (nrow+forestBlock-1)/forestBlock)
+	chunk := (nrow + workers - 1) / workers
+	chunk = (chunk + forestBlock - 1) / forestBlock * forestBlock
+	var wg sync.WaitGroup
+	for lo := 0; lo < nrow; lo += chunk {
+		hi := min(lo+chunk, nrow)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			xb := make([]float32, f.nFeature<<forestShift)
+			var nanRows []int
+			var idx [forestBlock]uint32
+			nInt, nLeaf := f.nInternal, f.nInternal+1
+			for b := lo; b < hi; b += forestBlock {
+				e := min(b+forestBlock, hi)
+				nanRows = f.loadBlock(x[b*ncol:e*ncol], ncol, e-b, xb, nanRows[:0])
+				acc := out[b*width : e*width]
+				for t := 0; t < f.trees; t++ {
+					f.descendTree(t, xb, nanRows, &idx)
+					tt := table[t*nLeaf*ngroup : (t+1)*nLeaf*ngroup]
+					for r := 0; r < e-b; r++ {
+						l := (int(idx[r]) - nInt) * ngroup
+						row := acc[r*width : r*width+ngroup]
+						for g, v := range tt[l : l+ngroup] {
+							row[g] += v
+						}
+					}
+				}
+				for r := 0; r < e-b; r++ {
+					acc[r*width+ngroup] = bias
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// leafGroups tables, for every tree and leaf, the path attributions of
+// the path to the leaf summed by group (trees × leaves × ngroup), and the
+// bias every row shares: the base score and each tree's root mean.
+func (f *Forest) leafGroups(group []int, ngroup int) ([]float32, float32) {
+	nInt, nLeaf, nNode := f.nInternal, f.nInternal+1, f.nInternal+f.nInternal+1
+	table := make([]float32, f.trees*nLeaf*ngroup)
+	bias := f.baseScore
+	for t := 0; t < f.trees; t++ {
+		mean := f.mean[t*nNode : (t+1)*nNode]
+		feat := f.feat[t*nInt : (t+1)*nInt]
+		bias += mean[0]
+		for l := range nLeaf {
+			row := table[(t*nLeaf+l)*ngroup : (t*nLeaf+l+1)*ngroup]
+			for h := nInt + l; h > 0; {
+				p := (h - 1) / 2
+				row[group[feat[p]]] += mean[h] - mean[p]
+				h = p
+			}
+		}
+	}
+	return table, bias
 }
