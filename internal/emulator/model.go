@@ -335,7 +335,6 @@ func (m *Model) ContributionRows(x []float32, nrow int, names []string) ([]float
 	return b.Contributions(x, nrow, len(names), false)
 }
 
-
 // GroupContributionRows is ContributionRows summed by group: group[j] is
 // the group (0 … ngroup−1) of feature names[j], and each row has ngroup+1
 // values, the last the bias. The compiled forest tables them by leaf and
