@@ -35,7 +35,7 @@ function drawWaterfall(f) {
   document.getElementById("findingtext").textContent = f.text;
   const steps = [{ label: "baseline", v: f.baseline_gtc, base: true }];
   let sum = 0;
-  (f.driver_shares || []).forEach(d => { steps.push({ label: d.driver + (d.source === "observed" ? " (observed)" : ""), v: d.anomaly_gtc, sigma: d.sigma_gtc }); sum += d.anomaly_gtc; });
+  (f.driver_shares || []).forEach(d => { steps.push({ label: d.driver + (d.source && d.source !== "emulators" ? ` (${d.source})` : ""), v: d.anomaly_gtc, sigma: d.sigma_gtc }); sum += d.anomaly_gtc; });
   if (steps.length > 1) steps.push({ label: "other", v: f.anomaly_gtc - sum });
   else steps.push({ label: "anomaly", v: f.anomaly_gtc });
   steps.push({ label: "value", v: f.value_gtc, base: true });
