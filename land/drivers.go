@@ -53,17 +53,9 @@ func driverOf(feature string) string {
 func (p *predictor) attribute(mm *Model, off, trend []float32) (map[string]*grid.Field, error) {
 	names := Features().Names()
 	groups := DriverGroups()
-	index := map[string]int{}
-	for g, d := range groups {
-		index[d] = g
-	}
-	groupOf := make([]int, len(names))
-	for j, n := range names {
-		groupOf[j] = index[driverOf(n)]
-	}
 	// The trees' bias goes to the bias group: GroupContributionRows puts
 	// it last, after the groups.
-	contrib, err := mm.Emulator.GroupContributionRows(p.x, p.nrow, names, groupOf, len(groups))
+	contrib, err := mm.Emulator.GroupContributionRows(p.x, p.nrow, names, groups, driverOf)
 	if err != nil {
 		return nil, fmt.Errorf("land %s: member %s: attribution: %w", p.m, mm.Name, err)
 	}
@@ -74,7 +66,7 @@ func (p *predictor) attribute(mm *Model, off, trend []float32) (map[string]*grid
 		out[d] = fields[g]
 	}
 	width := len(groups) + 1
-	bias, co2, season := index[DriverBias], index[DriverCO2], index[DriverSeasonality]
+	bias, co2, season := slices.Index(groups, DriverBias), slices.Index(groups, DriverCO2), slices.Index(groups, DriverSeasonality)
 	for k, c := range p.cells {
 		if mm.Mask != nil && !mm.Mask[c] {
 			continue

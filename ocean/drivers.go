@@ -3,6 +3,7 @@ package ocean
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/carbonbudget/carbonbudget/internal/emulator"
 	"github.com/carbonbudget/carbonbudget/internal/grid"
@@ -56,15 +57,7 @@ func driverOf(feature string) string {
 func (p *predictor) attribute(mm *Model) (map[string][]float32, error) {
 	names := Features().Names()
 	groups := DriverGroups()[:len(DriverGroups())-1] // the reconstruction's share is not a GOBM's
-	index := map[string]int{}
-	for g, d := range groups {
-		index[d] = g
-	}
-	groupOf := make([]int, len(names))
-	for j, n := range names {
-		groupOf[j] = index[driverOf(n)]
-	}
-	contrib, err := mm.Emulator.GroupContributionRows(p.x, p.nrow, names, groupOf, len(groups))
+	contrib, err := mm.Emulator.GroupContributionRows(p.x, p.nrow, names, groups, driverOf)
 	if err != nil {
 		return nil, fmt.Errorf("ocean %s: member %s: attribution: %w", p.m, mm.Name, err)
 	}
@@ -75,7 +68,7 @@ func (p *predictor) attribute(mm *Model) (map[string][]float32, error) {
 		out[d] = fields[g]
 	}
 	width := len(groups) + 1
-	bias := index[DriverBias]
+	bias := slices.Index(groups, DriverBias)
 	for k, c := range p.cells {
 		row := contrib[k*width : (k+1)*width]
 		for g, f := range fields {

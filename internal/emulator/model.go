@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,14 +336,24 @@ func (m *Model) ContributionRows(x []float32, nrow int, names []string) ([]float
 	return b.Contributions(x, nrow, len(names), false)
 }
 
-// GroupContributionRows is ContributionRows summed by group: group[j] is
-// the group (0 … ngroup−1) of feature names[j], and each row has ngroup+1
-// values, the last the bias. The compiled forest tables them by leaf and
-// costs about a prediction; a booster's per-feature values are summed.
-func (m *Model) GroupContributionRows(x []float32, nrow int, names []string, group []int, ngroup int) ([]float32, error) {
+// GroupContributionRows is ContributionRows summed by group: groupOf
+// names the group of each feature, one of groups, and each row has
+// len(groups)+1 values, one per group in that order and, last, the bias.
+// The compiled forest tables them by leaf and costs about a prediction; a
+// booster's per-feature values are summed.
+func (m *Model) GroupContributionRows(x []float32, nrow int, names, groups []string, groupOf func(feature string) string) ([]float32, error) {
 	if err := m.CheckFeatures(names); err != nil {
 		return nil, err
 	}
+	group := make([]int, len(names))
+	for j, n := range names {
+		g := slices.Index(groups, groupOf(n))
+		if g < 0 {
+			return nil, fmt.Errorf("%s: feature %q in group %q, not one of %v", m.label(), n, groupOf(n), groups)
+		}
+		group[j] = g
+	}
+	ngroup := len(groups)
 	if m.forest != nil {
 		if c, err := m.forest.GroupContributions(x, nrow, len(names), group, ngroup); err == nil {
 			return c, nil

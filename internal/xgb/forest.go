@@ -255,6 +255,17 @@ func (f *Forest) Predict(x []float32, nrow, ncol int) ([]float32, error) {
 		return nil, fmt.Errorf("predict: %d columns, the model has %d features", ncol, f.nFeature)
 	}
 	out := make([]float32, nrow)
+	f.eachBlock(nrow, func(b, e int, xb []float32, nanRows []int) []int {
+		return f.predictBlock(x[b*ncol:e*ncol], ncol, out[b:e], xb, nanRows)
+	})
+	return out, nil
+}
+
+// eachBlock calls do for every block of rows [b, e) (forestBlock rows, the
+// last maybe fewer), the blocks shared among f.Threads goroutines (0:
+// GOMAXPROCS), each with its own xb (nFeature×forestBlock) and nanRows
+// (empty) scratch space; do returns nanRows for reuse.
+func (f *Forest) eachBlock(nrow int, do func(b, e int, xb []float32, nanRows []int) []int) {
 	workers := f.Threads
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -271,13 +282,11 @@ func (f *Forest) Predict(x []float32, nrow, ncol int) ([]float32, error) {
 			xb := make([]float32, f.nFeature<<forestShift)
 			var nanRows []int
 			for b := lo; b < hi; b += forestBlock {
-				e := min(b+forestBlock, hi)
-				nanRows = f.predictBlock(x[b*ncol:e*ncol], ncol, out[b:e], xb, nanRows[:0])
+				nanRows = do(b, min(b+forestBlock, hi), xb, nanRows[:0])
 			}
 		}()
 	}
 	wg.Wait()
-	return out, nil
 }
 
 // predictBlock predicts len(out) ≤ forestBlock rows of the row-major x,
@@ -492,45 +501,27 @@ func (f *Forest) GroupContributions(x []float32, nrow, ncol int, group []int, ng
 	table, bias := f.leafGroups(group, ngroup)
 	width := ngroup + 1
 	out := make([]float32, nrow*width)
-	workers := f.Threads
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, (nrow+forestBlock-1)/forestBlock)
-	chunk := (nrow + workers - 1) / workers
-	chunk = (chunk + forestBlock - 1) / forestBlock * forestBlock
-	var wg sync.WaitGroup
-	for lo := 0; lo < nrow; lo += chunk {
-		hi := min(lo+chunk, nrow)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			xb := make([]float32, f.nFeature<<forestShift)
-			var nanRows []int
-			var idx [forestBlock]uint32
-			nInt, nLeaf := f.nInternal, f.nInternal+1
-			for b := lo; b < hi; b += forestBlock {
-				e := min(b+forestBlock, hi)
-				nanRows = f.loadBlock(x[b*ncol:e*ncol], ncol, e-b, xb, nanRows[:0])
-				acc := out[b*width : e*width]
-				for t := 0; t < f.trees; t++ {
-					f.descendTree(t, xb, nanRows, &idx)
-					tt := table[t*nLeaf*ngroup : (t+1)*nLeaf*ngroup]
-					for r := 0; r < e-b; r++ {
-						l := (int(idx[r]) - nInt) * ngroup
-						row := acc[r*width : r*width+ngroup]
-						for g, v := range tt[l : l+ngroup] {
-							row[g] += v
-						}
-					}
-				}
-				for r := 0; r < e-b; r++ {
-					acc[r*width+ngroup] = bias
+	nInt, nLeaf := f.nInternal, f.nInternal+1
+	f.eachBlock(nrow, func(b, e int, xb []float32, nanRows []int) []int {
+		var idx [forestBlock]uint32
+		nanRows = f.loadBlock(x[b*ncol:e*ncol], ncol, e-b, xb, nanRows)
+		acc := out[b*width : e*width]
+		for t := 0; t < f.trees; t++ {
+			f.descendTree(t, xb, nanRows, &idx)
+			tt := table[t*nLeaf*ngroup : (t+1)*nLeaf*ngroup]
+			for r := 0; r < e-b; r++ {
+				l := (int(idx[r]) - nInt) * ngroup
+				row := acc[r*width : r*width+ngroup]
+				for g, v := range tt[l : l+ngroup] {
+					row[g] += v
 				}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+		for r := 0; r < e-b; r++ {
+			acc[r*width+ngroup] = bias
+		}
+		return nanRows
+	})
 	return out, nil
 }
 
