@@ -310,6 +310,9 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 //     (fireUnusual: k σ of its baseline variability): in a drought the fire
 //     share of an ordinary fire season can lead the sink's anomaly without
 //     anything unusual about the fire;
+//   - never the CO₂ rise (co2): it is smooth, and the line the anomaly is
+//     taken against carries it; what anomaly the ocean's trees credit to
+//     it is, like the mean state's, interaction with the drivers above it;
 //   - never the ocean reconstruction's share: it is the ship data's half
 //     of the ocean sink, not a driver.
 //
@@ -318,7 +321,7 @@ func Findings(rows []lake.RegionRow, base Baseline, opt FindingOptions) []lake.F
 func topDriver(shares []lake.DriverShare, dir float64, fireUnusual bool) (string, float64) {
 	for _, d := range shares {
 		switch {
-		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "reconstruction",
+		case d.Driver == "seasonality", d.Driver == "vegetation", d.Driver == "reconstruction", d.Driver == "co2",
 			d.Driver == "fire" && !fireUnusual, dir*d.AnomalyGtC <= 0:
 			continue
 		}

@@ -246,7 +246,7 @@ func TestTopDriver(t *testing.T) {
 // TestOceanFindingDrivers: an ocean sink's finding is split by the ocean
 // drivers, which add up to its anomaly; the reconstruction's share is
 // listed (source "ship data") but never named the top driver, even when it
-// leads.
+// leads, nor is the CO₂ rise's share.
 func TestOceanFindingDrivers(t *testing.T) {
 	var rows []lake.RegionRow
 	add := func(month, comp string, v float64) {
@@ -260,11 +260,16 @@ func TestOceanFindingDrivers(t *testing.T) {
 		if y == 2023 {
 			heat, recon = -0.02, 0.0 // a marine heatwave: the GOBMs' heat share and the ship data both fall
 		}
-		add(m, lake.CompOcean, heat+circ+recon+0.01)
+		add(m, lake.CompOcean, heat+circ+recon+0.01+0.01*float64(i)-map[bool]float64{true: 0.075}[y == 2023])
 		add(m, lake.CompOceanDriver+":heat", heat)
 		add(m, lake.CompOceanDriver+":circulation", circ)
 		add(m, lake.CompOceanDriver+":reconstruction", recon)
 		add(m, lake.CompOceanDriver+":bias", 0.01)
+		co2 := 0.01 * float64(i) // the smooth rise, and in 2023 an interaction the trees credit to it
+		if y == 2023 {
+			co2 -= 0.075
+		}
+		add(m, lake.CompOceanDriver+":co2", co2)
 	}
 	fs := Findings(rows, Baseline{FromYear: 2015, ToYear: 2022}, FindingOptions{})
 	if len(fs) != 1 || fs[0].Component != lake.CompOcean {
@@ -281,8 +286,8 @@ func TestOceanFindingDrivers(t *testing.T) {
 			t.Errorf("reconstruction share from %q", d.Source)
 		}
 	}
-	if f.DriverShares[0].Driver != "reconstruction" {
-		t.Errorf("leading share %q, want the reconstruction's (the test's premise)", f.DriverShares[0].Driver)
+	if len(f.DriverShares) < 3 || f.DriverShares[0].Driver != "reconstruction" || f.DriverShares[1].Driver != "co2" {
+		t.Errorf("leading shares %+v, want the reconstruction's, then the CO₂ rise's (the test's premise)", f.DriverShares)
 	}
 	if math.Abs(sum-f.AnomalyGtC) > 1e-9 {
 		t.Errorf("shares add up to %.6f GtC, anomaly %.6f", sum, f.AnomalyGtC)
