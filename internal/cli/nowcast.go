@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -235,18 +236,13 @@ func printProjection(env *Env, cfg *config.Config, oniPath string) error {
 		}
 	}
 	tw.Flush()
-	names := make([]string, 0, len(p.Growth))
-	for n := range p.Growth {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(p.Growth)) {
 		g := p.Growth[n]
 		fmt.Fprintf(env.Stdout, "CO2 growth (%s): %.2f ± %.2f ppm/yr (ENSO only %.2f, last year %.2f; ONI lag %d months)\n",
 			n, g.PPMPerYear, g.SigmaPPMPerYear, g.ENSOOnlyPPMPerYear, g.PersistencePPMPerYear, g.LagMonths)
 	}
-	for k, why := range p.Skipped {
-		fmt.Fprintf(env.Stdout, "not projected: %s: %s\n", k, why)
+	for _, k := range slices.Sorted(maps.Keys(p.Skipped)) {
+		fmt.Fprintf(env.Stdout, "not projected: %s: %s\n", k, p.Skipped[k])
 	}
 	return nil
 }

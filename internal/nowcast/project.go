@@ -3,7 +3,8 @@ package nowcast
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 )
@@ -61,12 +62,7 @@ func Project(asOf grid.Month, in Inputs) (Projection, error) {
 		p.Terms[name] = t
 	}
 	oni := in.ONI.Until(oniPublished(asOf))
-	names := make([]string, 0, len(in.CO2))
-	for n := range in.CO2 {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(in.CO2)) {
 		rec := in.CO2[name]
 		if len(oni) == 0 {
 			p.Skipped["growth/"+name] = "no ONI"

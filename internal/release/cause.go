@@ -3,9 +3,10 @@ package release
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -203,17 +204,18 @@ func vintage(m *manifest, in manifestInput) string {
 	return m.Fetched[in.Path].LastModified
 }
 
-func unionKeys[V any](a, b map[string]V) []string {
-	var keys []string
-	for k := range a {
-		keys = append(keys, k)
-	}
+// unionKeys is the keys of a and b, each once, in string order.
+func unionKeys[V any](a, b map[string]V) []string { return unionKeysFunc(a, b, strings.Compare) }
+
+// unionKeysFunc is the keys of a and b, each once, in the order of cmp.
+func unionKeysFunc[K comparable, V any](a, b map[K]V, cmp func(K, K) int) []K {
+	keys := slices.Collect(maps.Keys(a))
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
+	slices.SortFunc(keys, cmp)
 	return keys
 }
 

@@ -1,10 +1,12 @@
 package release
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/carbonbudget/carbonbudget/internal/lake"
 )
@@ -232,22 +234,10 @@ func compareMonth(month string, a, b lake.MonthRecord) []Change {
 		return m
 	}
 	ra, rb := rows(a), rows(b)
-	var keys []key
-	for k := range ra {
-		keys = append(keys, k)
+	byRegion := func(p, q key) int {
+		return cmp.Or(strings.Compare(p.region, q.region), strings.Compare(p.comp, q.comp))
 	}
-	for k := range rb {
-		if _, ok := ra[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].region != keys[j].region {
-			return keys[i].region < keys[j].region
-		}
-		return keys[i].comp < keys[j].comp
-	})
-	for _, k := range keys {
+	for _, k := range unionKeysFunc(ra, rb, byRegion) {
 		x, inA := ra[k]
 		y, inB := rb[k]
 		add(k.region, k.comp, x, y, inA, inB)

@@ -427,24 +427,12 @@ func (f *Forest) Contributions(x []float32, nrow, ncol int) ([]float32, error) {
 	}
 	nf := f.nFeature
 	out := make([]float32, nrow*(nf+1))
-	workers := f.Threads
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, nrow/256))
-	chunk := (nrow + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < nrow; lo += chunk {
-		hi := min(lo+chunk, nrow)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := lo; r < hi; r++ {
-				f.contribRow(x[r*ncol:r*ncol+nf], out[r*(nf+1):(r+1)*(nf+1)])
-			}
-		}()
-	}
-	wg.Wait()
+	f.eachBlock(nrow, func(b, e int, _ []float32, nanRows []int) []int {
+		for r := b; r < e; r++ {
+			f.contribRow(x[r*ncol:r*ncol+nf], out[r*(nf+1):(r+1)*(nf+1)])
+		}
+		return nanRows
+	})
 	return out, nil
 }
 
