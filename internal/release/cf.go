@@ -51,9 +51,6 @@ var budgetTerms = map[string]Variable{
 	"net_land_topdown": {cfNetLand, "net land flux of the atmospheric inversions, river-adjusted", "", "down", ""},
 }
 
-// componentTerms are the regional table's components.
-var componentTerms = map[string]string{"fossil": "e_fos", "land_sink": "s_land", "ocean_sink": "s_ocean"}
-
 // gridVariables are the grid Parquet's columns.
 var gridVariables = map[string]Variable{
 	"time":              {"time", "first day of the month", "days since 1970-01-01", "", ""},

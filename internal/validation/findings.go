@@ -431,15 +431,3 @@ func (t *truthColumns) column(m grid.Month, name string) ([]float32, error) {
 	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"], "fire": gf.Columns["fire"]}
 	return t.cols[m][name], nil
 }
-
-func meanSD(v []float64) (float64, float64) {
-	mu := mean(v)
-	var ss float64
-	for _, x := range v {
-		ss += (x - mu) * (x - mu)
-	}
-	if len(v) < 2 {
-		return mu, 0
-	}
-	return mu, math.Sqrt(ss / float64(len(v)-1))
-}
