@@ -92,6 +92,15 @@ func TestWriteGridRoundTrip(t *testing.T) {
 	if got.Meta["carbonbudget:version"] != "test" {
 		t.Error("extra metadata lost")
 	}
+	// Only the columns asked for, with the same values.
+	some, err := ReadGridColumns(context.Background(), path, []string{"vb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(some.Columns) != 1 || len(some.Columns["vb"]) != g.Cells() || !math.IsNaN(float64(some.Columns["vb"][5])) ||
+		some.Columns["vb"][6] != got.Columns["vb"][6] {
+		t.Errorf("ReadGridColumns(vb) gave columns %d, vb of length %d", len(some.Columns), len(some.Columns["vb"]))
+	}
 }
 
 func TestWriteGridRejectsBadColumns(t *testing.T) {

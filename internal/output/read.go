@@ -30,6 +30,13 @@ type GridFile struct {
 // batches of rows: a server request whose client went away stops reading
 // within milliseconds instead of finishing the file.
 func ReadGrid(ctx context.Context, path string) (*GridFile, error) {
+	return ReadGridColumns(ctx, path, nil)
+}
+
+// ReadGridColumns is ReadGrid reading only the value columns named (all
+// with nil): a reader that needs two of a month's columns does not decode
+// the others.
+func ReadGridColumns(ctx context.Context, path string, names []string) (*GridFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read grid: %w", err)
@@ -61,7 +68,7 @@ func ReadGrid(ctx context.Context, path string) (*GridFile, error) {
 			lonCol = i
 		case name == "area_m2":
 			areaCol = i
-		case isFixed(name):
+		case isFixed(name), names != nil && !slices.Contains(names, name):
 		default:
 			value[i] = name
 			out.Units[name] = out.Meta["units:"+name]

@@ -31,7 +31,7 @@ func (r *Runner) reportAnomalies(ctx context.Context, m grid.Month, gm output.Gr
 				values[c.Name] = c.Values
 			}
 		} else {
-			gf, err := output.ReadGrid(ctx, output.GridPath(r.Cfg.OutputDir, bm))
+			gf, err := output.ReadGridColumns(ctx, output.GridPath(r.Cfg.OutputDir, bm), cols)
 			if err != nil {
 				return nil, nil, nil // not published (yet)
 			}

@@ -424,10 +424,10 @@ func (t *truthColumns) column(m grid.Month, name string) ([]float32, error) {
 	if c, ok := t.cols[m]; ok {
 		return c[name], nil
 	}
-	gf, err := output.ReadGrid(t.ctx, output.GridPath(t.dir, m))
+	gf, err := output.ReadGridColumns(t.ctx, output.GridPath(t.dir, m), []string{"nbp", "ocean_sink", "fire"})
 	if err != nil {
 		return nil, err
 	}
-	t.cols[m] = map[string][]float32{"nbp": gf.Columns["nbp"], "ocean_sink": gf.Columns["ocean_sink"], "fire": gf.Columns["fire"]}
+	t.cols[m] = gf.Columns
 	return t.cols[m][name], nil
 }
