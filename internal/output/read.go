@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -188,4 +189,58 @@ func isFixed(name string) bool {
 		}
 	}
 	return false
+}
+
+// BaselineMean averages each named column over the grids published under
+// outDir for m's calendar month in the years from to to: the reference
+// that anomaly maps subtract. own, when not nil, holds the columns of a
+// month that is not read from disk (the month being published, so that a
+// rerun of a baseline month gives the same bytes). It is nil, nil when a
+// baseline month is not published or lacks a column; a reader whose
+// client has gone gets ctx's error.
+func BaselineMean(ctx context.Context, outDir string, m grid.Month, from, to int, cols []string, own map[grid.Month]map[string][]float32) (map[string][]float32, error) {
+	sums := make([][]float64, len(cols))
+	n := 0
+	for y := from; y <= to; y++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		bm := grid.Month{Year: y, Month: m.Month}
+		values, ok := own[bm]
+		if !ok {
+			gf, err := ReadGridColumns(ctx, GridPath(outDir, bm), cols)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, nil // not published (yet)
+			}
+			values = gf.Columns
+		}
+		for k, c := range cols {
+			v := values[c]
+			if v == nil || (sums[k] != nil && len(v) != len(sums[k])) {
+				return nil, nil
+			}
+			if sums[k] == nil {
+				sums[k] = make([]float64, len(v))
+			}
+			for i, x := range v {
+				sums[k][i] += float64(x)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := map[string][]float32{}
+	for k, c := range cols {
+		mean := make([]float32, len(sums[k]))
+		for i, s := range sums[k] {
+			mean[i] = float32(s / float64(n))
+		}
+		out[c] = mean
+	}
+	return out, nil
 }

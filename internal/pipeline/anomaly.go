@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/carbonbudget/carbonbudget/internal/grid"
 	"github.com/carbonbudget/carbonbudget/internal/output"
@@ -18,58 +17,30 @@ import (
 // empty.
 func (r *Runner) reportAnomalies(ctx context.Context, m grid.Month, gm output.GridMonth) (land, ocean *grid.Field, err error) {
 	cols := []string{"nbp_mean", "ocean_uptake_mean"}
-	sums := make([][]float64, len(cols))
-	n := 0
-	for y := r.baseline().FromYear; y <= r.baseline().ToYear; y++ {
-		bm := grid.Month{Year: y, Month: m.Month}
-		if m.Before(bm) {
-			return nil, nil, nil // a baseline month after m: not as it stood at m
-		}
-		values := map[string][]float32{}
-		if bm == m {
-			for _, c := range gm.Columns {
-				values[c.Name] = c.Values
-			}
-		} else {
-			gf, err := output.ReadGridColumns(ctx, output.GridPath(r.Cfg.OutputDir, bm), cols)
-			if err != nil {
-				return nil, nil, nil // not published (yet)
-			}
-			values = gf.Columns
-		}
-		for k, c := range cols {
-			v, ok := values[c]
-			if !ok || len(v) != gm.Grid.Cells() {
-				return nil, nil, nil
-			}
-			if sums[k] == nil {
-				sums[k] = make([]float64, len(v))
-			}
-			for i, x := range v {
-				sums[k][i] += float64(x)
-			}
-		}
-		n++
+	base := r.baseline()
+	if m.Before(grid.Month{Year: base.ToYear, Month: m.Month}) {
+		return nil, nil, nil // a baseline month after m: not as it stood at m
 	}
-	if n == 0 {
-		return nil, nil, nil
+	current := map[string][]float32{}
+	for _, c := range gm.Columns {
+		current[c.Name] = c.Values
+	}
+	mean, err := output.BaselineMean(ctx, r.Cfg.OutputDir, m, base.FromYear, base.ToYear, cols, map[grid.Month]map[string][]float32{m: current})
+	if err != nil || mean == nil {
+		return nil, nil, err
 	}
 	out := make([]*grid.Field, len(cols))
 	for k, c := range cols {
-		var cur []float32
-		for _, col := range gm.Columns {
-			if col.Name == c {
-				cur = col.Values
-			}
-		}
+		cur := current[c]
 		if cur == nil {
 			return nil, nil, fmt.Errorf("report anomalies %s: the month's grid has no %s", m, c)
 		}
+		if len(mean[c]) != gm.Grid.Cells() {
+			return nil, nil, nil
+		}
 		f := grid.NewField(gm.Grid, c+"_anomaly", "g C m-2 month-1")
 		for i, x := range cur {
-			if mean := sums[k][i] / float64(n); !math.IsNaN(mean) {
-				f.Values[i] = x - float32(mean)
-			}
+			f.Values[i] = x - mean[c][i]
 		}
 		out[k] = f
 	}

@@ -95,36 +95,16 @@ func (s *Server) renderMap(r *http.Request, snap *snapshot, m grid.Month, v stri
 }
 
 // baselineMean averages variable v over the baseline years' files of m's
-// calendar month; nil when any is missing. It reads up to one file per
-// baseline year, so it checks between files whether the client is gone.
+// calendar month (output.BaselineMean); nil when any is missing.
 func (s *Server) baselineMean(ctx context.Context, snap *snapshot, m grid.Month, v string) ([]float32, error) {
-	var sum []float64
-	var n int
-	for y := s.opt.baseline().FromYear; y <= s.opt.baseline().ToYear; y++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		bm := grid.Month{Year: y, Month: m.Month}
-		if !snap.months[bm] {
+	base := s.opt.baseline()
+	for y := base.FromYear; y <= base.ToYear; y++ {
+		if !snap.months[grid.Month{Year: y, Month: m.Month}] {
 			return nil, nil
 		}
-		gf, err := output.ReadGrid(ctx, output.GridPath(s.out, bm))
-		if err != nil || gf.Columns[v] == nil {
-			return nil, nil
-		}
-		if sum == nil {
-			sum = make([]float64, len(gf.Columns[v]))
-		}
-		for i, x := range gf.Columns[v] {
-			sum[i] += float64(x)
-		}
-		n++
 	}
-	out := make([]float32, len(sum))
-	for i := range sum {
-		out[i] = float32(sum[i] / float64(n))
-	}
-	return out, nil
+	mean, err := output.BaselineMean(ctx, s.out, m, base.FromYear, base.ToYear, []string{v}, nil)
+	return mean[v], err
 }
 
 func subtract(a, b []float32) []float32 {
