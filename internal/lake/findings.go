@@ -63,7 +63,8 @@ type DriverShare struct {
 	Driver     string  `parquet:"driver" json:"driver"`
 	AnomalyGtC float64 `parquet:"anomaly_gtc" json:"anomaly_gtc"`
 	SigmaGtC   float64 `parquet:"sigma_gtc" json:"sigma_gtc"`
-	// Source is "emulators" or "observed" (the fire product).
+	// Source is "emulators", "observed" (the fire product) or "ship data"
+	// (the ocean reconstruction's share).
 	Source string `parquet:"source" json:"source"`
 }
 
